@@ -1,0 +1,65 @@
+# Kith — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Tests run against the real PostgreSQL and Redis of this machine by default.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kith
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-fast lint check worker beat clean chromium
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## The demo: SQLite, no Redis, tasks run in-process, mail printed here.
+run: $(VENV)/.runtime
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Kith is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## Debian's Chromium for the browser journeys (Playwright never downloads one).
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## Every test: unit, view, integration and browser journeys, on PostgreSQL and Redis.
+test: $(VENV)/.dev chromium
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m pytest $(PYTEST_ARGS)
+
+## Without the browser journeys (quicker while working).
+test-fast: $(VENV)/.dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+check: $(VENV)/.dev
+	SECRET_KEY=check $(PY) manage.py check
+	SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
+
+worker: $(VENV)/.runtime
+	$(VENV)/bin/celery -A carehome worker --loglevel=INFO
+
+beat: $(VENV)/.runtime
+	$(VENV)/bin/celery -A carehome beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,113 @@
+from auditlog.context import set_actor
+from django.contrib import messages
+from django.contrib.auth import authenticate, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+
+from accounts.forms import (
+    AcceptWithPasswordForm,
+    EmailAuthenticationForm,
+    KithPasswordResetForm,
+    ProfileForm,
+    SignUpForm,
+)
+from carehome.errors import DomainError
+from homes.services import invitation_accept, invitation_from_token, invitation_problem
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = KithPasswordResetForm
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    subject_template_name = "emails/password_reset_subject.txt"
+
+
+@login_required
+def account(request):
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        initial={"full_name": user.full_name, "preferred_name": user.preferred_name, "phone": user.phone},
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic(), set_actor(user):
+            for key, value in form.cleaned_data.items():
+                setattr(user, key, value)
+            user.save(update_fields=list(form.cleaned_data))
+        messages.success(request, "Your details were saved.")
+        return redirect("account")
+    return render(request, "accounts/account.html", {"form": form})
+
+
+@sensitive_post_parameters("password", "password1", "password2")
+def accept_invitation(request, token):
+    invitation = invitation_from_token(token)
+    problem = invitation_problem(invitation)
+    if problem:
+        status = 404 if problem == "invalid" else 410
+        return render(
+            request,
+            "accounts/invitation_problem.html",
+            {"problem": problem, "invitation": invitation},
+            status=status,
+        )
+
+    from accounts.models import User
+
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    signed_in = request.user.is_authenticated
+    if signed_in and request.user.email.lower() != invitation.email.lower():
+        return render(
+            request,
+            "accounts/invitation_problem.html",
+            {"problem": "other_account", "invitation": invitation},
+            status=403,
+        )
+
+    if signed_in:
+        form = None
+    elif existing:
+        form = AcceptWithPasswordForm(request.POST or None)
+    else:
+        form = SignUpForm(
+            request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+        )
+
+    if request.method == "POST" and (form is None or form.is_valid()):
+        user = request.user if signed_in else None
+        if existing and not signed_in:
+            user = authenticate(request, username=invitation.email, password=form.cleaned_data["password"])
+            if user is None:
+                form.add_error("password", "That password is not right. Try again, or reset it.")
+        if form is None or not form.errors:
+            new_account = isinstance(form, SignUpForm)
+            try:
+                membership = invitation_accept(
+                    invitation=invitation,
+                    user=user,
+                    full_name=form.cleaned_data["full_name"] if new_account else "",
+                    password=form.cleaned_data["password1"] if new_account else "",
+                )
+            except DomainError as error:
+                if form is None:
+                    messages.error(request, error.message)
+                else:
+                    error.add_to_form(form)
+            else:
+                if not signed_in:
+                    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome to {membership.home.name}.")
+                return redirect(membership.home)
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"invitation": invitation, "form": form, "existing": existing, "signed_in": signed_in},
+    )

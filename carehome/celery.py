@@ -1,0 +1,51 @@
+"""The Celery app and the base class every Kith task uses.
+
+Tasks take ids and scalars, load their rows and call a service. They are
+enqueued after the surrounding transaction commits (``enqueue_on_commit``), so
+a worker never sees a row that was rolled back. Every task has time limits and
+is acknowledged late, so a worker killed mid-task hands its message back.
+"""
+
+import logging
+import os
+
+from celery import Celery, Task
+from django.db import transaction
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carehome.settings")
+
+logger = logging.getLogger(__name__)
+
+
+class KithTask(Task):
+    acks_late = True
+    reject_on_worker_lost = True
+    time_limit = 120
+    soft_time_limit = 90
+    max_retries = 5
+    retry_backoff = True
+    retry_backoff_max = 600
+    retry_jitter = True
+
+    def enqueue_on_commit(self, *args, **kwargs):
+        """Send this task once the current transaction commits.
+
+        A broker outage is logged, never raised into the request: the row that
+        asked for the work is already committed and a sweeper can find it.
+        """
+        for value in list(args) + list(kwargs.values()):
+            if not isinstance(value, (int, str, float, bool, type(None))):
+                raise TypeError(f"{self.name} takes ids and scalars, not {type(value).__name__}")
+
+        def send():
+            try:
+                self.apply_async(args=args, kwargs=kwargs)
+            except Exception:  # broker down: the stored row is the source of truth
+                logger.exception("could not enqueue %s", self.name)
+
+        transaction.on_commit(send)
+
+
+app = Celery("carehome", task_cls=KithTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

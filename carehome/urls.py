@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from carehome import views
+from homes import views as home_views
+
+urlpatterns = [
+    path("", home_views.start, name="start"),
+    path("homes/", home_views.choose, name="choose_home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("accounts.urls")),
+    path("h/<slug:home_slug>/", include("homes.urls")),
+    path("h/<slug:home_slug>/residents/", include("residents.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "carehome.views.bad_request"
+handler403 = "carehome.views.permission_denied"
+handler404 = "carehome.views.page_not_found"
+handler500 = "carehome.views.server_error"

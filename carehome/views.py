@@ -1,0 +1,62 @@
+"""Operations endpoints and the friendly error pages."""
+
+import logging
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from carehome.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def _database_status():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure is the answer, not a crash
+        logger.warning("healthz: database check failed: %s", exc)
+        return "error"
+    return "ok"
+
+
+def _broker_status():
+    if celery_app.conf.task_always_eager:
+        return "not used (tasks run in the web process)"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        logger.warning("healthz: broker check failed: %s", exc)
+        return "error"
+    return "ok"
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _database_status(), "broker": _broker_status()}
+    healthy = all(value != "error" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors: the failure may be in one of them.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

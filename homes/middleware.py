@@ -1,0 +1,62 @@
+"""Scope every ``/h/<home_slug>/…`` request to the acting membership.
+
+Not signed in → the sign-in page. Signed in but not a member of that home
+(or the membership is paused) → 404, the same answer as a home that does not
+exist, so nothing confirms another home's records. A member without the
+permission the view declares → 403. A home view that declares no permission
+is a programming error and fails loudly.
+"""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
+
+from homes.models import Membership
+
+SESSION_HOME_KEY = "kith_home_slug"
+
+
+def view_permission(view_func):
+    perm = getattr(view_func, "kith_permission", None)
+    if perm is None:
+        view_class = getattr(view_func, "view_class", None)
+        perm = getattr(view_class, "permission", None)
+    return perm
+
+
+class HomeScopeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.home = None
+        request.membership = None
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("home_slug")
+        if slug is None:
+            return None
+        perm = view_permission(view_func)
+        if not perm:
+            raise ImproperlyConfigured(
+                f"{view_func.__module__}.{view_func.__name__} serves a home page but declares no permission"
+            )
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        membership = (
+            Membership.objects.active()
+            .select_related("home", "home__organisation", "user")
+            .filter(user=request.user, home__slug=slug)
+            .first()
+        )
+        if membership is None:
+            raise Http404("No such home for this account.")
+        request.membership = membership
+        request.home = membership.home
+        if request.session.get(SESSION_HOME_KEY) != slug:
+            request.session[SESSION_HOME_KEY] = slug
+        if not membership.has_perm(perm):
+            raise PermissionDenied
+        return None

@@ -1,0 +1,200 @@
+"""The tenancy core: organisations, homes, their spaces and who belongs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", "Care provider"
+        CONNECTOR = "connector", "Connector charity"
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROVIDER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Home(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="homes")
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(unique=True, help_text="Used in web addresses, e.g. /h/rowan-house/")
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=12, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("homes:dashboard", kwargs={"home_slug": self.slug})
+
+
+class HomeScopedQuerySet(models.QuerySet):
+    """The one way views reach rows that belong to a home."""
+
+    def for_home(self, home):
+        return self.filter(home=home)
+
+
+class HomeScopedModel(models.Model):
+    """Base for every row that belongs to a home: a non-null, indexed ``home``."""
+
+    home = models.ForeignKey(Home, on_delete=models.CASCADE, related_name="+")
+
+    objects = HomeScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self):
+        # Stored on every audit entry, so a home's history can be read by home.
+        return {"home_id": self.home_id}
+
+
+class Space(HomeScopedModel):
+    class Kind(models.TextChoices):
+        LOUNGE = "lounge", "Lounge"
+        GARDEN_ROOM = "garden_room", "Garden room"
+        CAFE = "cafe", "Café corner"
+        PRIVATE_ROOM = "private_room", "Private room"
+        DINING = "dining", "Dining room"
+        GARDEN = "garden", "Garden"
+        ACTIVITY_ROOM = "activity_room", "Activity room"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LOUNGE)
+    capacity = models.PositiveSmallIntegerField(help_text="How many people can comfortably use it at once.")
+    bookable = models.BooleanField(
+        default=True, help_text="Relatives and staff can reserve it for a visit or an activity."
+    )
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField("in use", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["home", "name"], name="homes_space_unique_name_per_home"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1) & Q(capacity__lte=500),
+                name="homes_space_capacity_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", "Care staff"
+    CHAMPION = "champion", "Connection champion"
+    MANAGER = "manager", "Home manager"
+    FAMILY = "family", "Family or friend"
+    VOLUNTEER = "volunteer", "Volunteer"
+    ORG_ADMIN = "org_admin", "Organisation admin"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+    def for_home(self, home):
+        return self.filter(home=home)
+
+
+class Membership(HomeScopedModel):
+    """A person's role at one home. One person may belong to several homes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(max_length=100, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "home"], name="homes_membership_one_per_home"),
+        ]
+        indexes = [models.Index(fields=["home", "role"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} at {self.home}"
+
+    def has_perm(self, perm):
+        from homes.permissions import role_has_perm
+
+        return role_has_perm(self.role, perm)
+
+
+class Invitation(HomeScopedModel):
+    """An emailed link that makes a person a member of a home in a role.
+
+    The link carries a signed (pk, nonce) pair; re-sending changes the nonce,
+    so only the newest link works. Accepting it once uses it up.
+    """
+
+    email = models.EmailField()
+    full_name = models.CharField("their name", max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.TextField("a personal note (optional)", blank=True)
+    token_nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_nonce = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # Only one open invitation per person per home.
+            models.UniqueConstraint(
+                "home",
+                models.functions.Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="homes_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.email} to {self.home}"
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "withdrawn"
+        if self.is_expired:
+            return "expired"
+        return "waiting"

@@ -1,0 +1,45 @@
+"""The navigation, declared once and filtered by the acting role's permissions.
+
+A feature adds its entry here with the permission its page needs; menus for
+staff, the manager, relatives and volunteers then follow from the role map.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str
+    match_prefix: str = ""  # path part that marks the item as current
+
+
+NAV_ITEMS = [
+    NavItem("Home", "homes:dashboard", "home.dashboard"),
+    NavItem("Residents", "residents:list", "residents.view", "residents/"),
+    NavItem("My relatives", "residents:family", "family.portal", "residents/family/"),
+    NavItem("People", "homes:members", "members.view", "people/"),
+    NavItem("Spaces", "homes:spaces", "spaces.view", "spaces/"),
+]
+
+
+def nav_for(request):
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return []
+    base = reverse("homes:dashboard", kwargs={"home_slug": membership.home.slug})
+    rest = request.path[len(base) :] if request.path.startswith(base) else None
+    items = []
+    for item in NAV_ITEMS:
+        if not membership.has_perm(item.permission):
+            continue
+        url = reverse(item.url_name, kwargs={"home_slug": membership.home.slug})
+        if item.match_prefix:
+            current = rest is not None and rest.startswith(item.match_prefix)
+        else:
+            current = request.path == url
+        items.append({"label": item.label, "url": url, "current": current})
+    return items

@@ -1,0 +1,43 @@
+"""What each role may do, in one place.
+
+Views declare the permission they need (``permission = "spaces.manage"``);
+the scoping middleware has already answered 404 to anyone who is not a member
+of the home, so a missing permission here is a 403. Later features add their
+permission strings to the sets below rather than checking roles in views.
+"""
+
+from homes.models import Role
+
+# Everyone who works in the home.
+_STAFF = {
+    "home.dashboard",
+    "residents.view",
+    "residents.change",
+    "spaces.view",
+    "members.view",
+}
+
+_MANAGER = _STAFF | {
+    "members.invite",
+    "members.change",
+    "spaces.manage",
+    "audit.view",
+    "home.settings",
+}
+
+ROLE_PERMISSIONS = {
+    Role.STAFF: frozenset(_STAFF),
+    Role.CHAMPION: frozenset(_STAFF | {"connections.champion"}),
+    Role.MANAGER: frozenset(_MANAGER),
+    Role.ORG_ADMIN: frozenset(_MANAGER | {"organisation.view"}),
+    Role.FAMILY: frozenset({"home.dashboard", "family.portal"}),
+    Role.VOLUNTEER: frozenset({"home.dashboard", "volunteer.portal"}),
+}
+
+ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
+
+
+def role_has_perm(role, perm):
+    if perm not in ALL_PERMISSIONS:
+        raise ValueError(f"Unknown permission {perm!r}: add it to homes.permissions")
+    return perm in ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,58 @@
+from django.db.models import Case, Count, Q, Value, When
+
+from homes.models import Invitation, Membership, Role, Space
+
+
+def memberships_for_user(user):
+    return list(
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("home", "home__organisation")
+        .order_by("home__name")
+    )
+
+
+ROLE_ORDER = [Role.MANAGER, Role.ORG_ADMIN, Role.CHAMPION, Role.STAFF, Role.VOLUNTEER, Role.FAMILY]
+
+
+def members_for_home(home):
+    """Everyone at the home, grouped by role (team first), then by name."""
+    by_role = Case(*[When(role=r, then=Value(i)) for i, r in enumerate(ROLE_ORDER)], default=Value(99))
+    return (
+        Membership.objects.for_home(home)
+        .select_related("user")
+        .annotate(role_order=by_role)
+        .order_by("role_order", "-is_active", "user__full_name")
+    )
+
+
+def open_invitations_for_home(home):
+    return (
+        Invitation.objects.for_home(home)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def spaces_for_home(home):
+    return Space.objects.for_home(home).order_by("-is_active", "name")
+
+
+def home_counts(home):
+    """The core numbers on the staff dashboard, one query per table."""
+    members = Membership.objects.for_home(home).aggregate(
+        staff=Count("id", filter=Q(is_active=True) & ~Q(role__in=["family", "volunteer"])),
+        family=Count("id", filter=Q(is_active=True, role="family")),
+        volunteers=Count("id", filter=Q(is_active=True, role="volunteer")),
+    )
+    spaces = Space.objects.for_home(home).aggregate(
+        total=Count("id", filter=Q(is_active=True)),
+        bookable=Count("id", filter=Q(is_active=True, bookable=True)),
+    )
+    invitations = open_invitations_for_home(home).count()
+    return {
+        "members": members,
+        "spaces": spaces,
+        "open_invitations": invitations,
+    }

@@ -1,0 +1,192 @@
+"""Writes to the tenancy core. Each runs in one transaction and raises
+``DomainError`` with a message a person can act on."""
+
+import secrets
+from datetime import timedelta
+
+from auditlog.context import set_actor
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from carehome.errors import DomainError
+from homes.models import Invitation, Membership, Role, Space
+
+INVITATION_SALT = "kith.invitation"
+
+
+def _new_nonce():
+    return secrets.token_hex(16)
+
+
+def invitation_token(invitation):
+    return signing.dumps({"i": invitation.pk, "n": invitation.token_nonce}, salt=INVITATION_SALT)
+
+
+def invitation_url(invitation):
+    return settings.SITE_URL + reverse("accept_invitation", kwargs={"token": invitation_token(invitation)})
+
+
+def invitation_from_token(token):
+    """The invitation a link points at, or None if the link is not genuine
+    or has been replaced by a newer one."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    invitation = (
+        Invitation.objects.select_related("home", "home__organisation")
+        .filter(pk=data.get("i"), token_nonce=data.get("n"))
+        .first()
+    )
+    return invitation
+
+
+def _send(invitation):
+    from homes.tasks import send_invitation  # noqa: PLC0415 - tasks import services
+
+    send_invitation.enqueue_on_commit(invitation.pk, invitation.token_nonce)
+
+
+def invitation_create(*, home, actor, email, full_name, role, message=""):
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise DomainError("Choose a role from the list.", field="role")
+    if Membership.objects.for_home(home).filter(user__email__iexact=email, is_active=True).exists():
+        raise DomainError(f"{email} already belongs to {home.name}.", field="email")
+    now = timezone.now()
+    try:
+        with transaction.atomic(), set_actor(actor):
+            invitation = Invitation.objects.create(
+                home=home,
+                email=email,
+                full_name=full_name.strip(),
+                role=role,
+                message=message.strip(),
+                invited_by=actor,
+                token_nonce=_new_nonce(),
+                created_at=now,
+                expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+            )
+            _send(invitation)
+    except IntegrityError:
+        raise DomainError(
+            f"{email} already has an invitation waiting. Re-send it from the list below instead.",
+            field="email",
+        ) from None
+    return invitation
+
+
+def invitation_resend(*, invitation, actor):
+    """Send a fresh link (the old one stops working) with a new expiry date."""
+    if invitation.accepted_at:
+        raise DomainError("This invitation has already been accepted.")
+    if invitation.revoked_at:
+        raise DomainError("This invitation was withdrawn. Send a new one instead.")
+    with transaction.atomic(), set_actor(actor):
+        invitation.token_nonce = _new_nonce()
+        invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+        invitation.save(update_fields=["token_nonce", "expires_at"])
+        _send(invitation)
+    return invitation
+
+
+def invitation_revoke(*, invitation, actor):
+    if invitation.accepted_at:
+        raise DomainError("This invitation has already been accepted.")
+    with transaction.atomic(), set_actor(actor):
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_problem(invitation):
+    """Why this invitation cannot be accepted now, in plain words, or None."""
+    if invitation is None:
+        return "invalid"
+    if invitation.accepted_at:
+        return "used"
+    if invitation.revoked_at:
+        return "withdrawn"
+    if invitation.is_expired:
+        return "expired"
+    return None
+
+
+def invitation_accept(*, invitation, user=None, full_name="", password=""):
+    """Make the invited person a member. Creates their account if ``user`` is None.
+
+    Locks the invitation row so two tabs (or two people) cannot both use it.
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.token_nonce != invitation.token_nonce:
+            raise DomainError("This link has been replaced by a newer one. Use the latest email.")
+        problem = invitation_problem(locked)
+        if problem:
+            raise DomainError(
+                {
+                    "used": "This invitation has already been used. Sign in instead.",
+                    "withdrawn": "This invitation was withdrawn by the home.",
+                    "expired": "This invitation has expired. Ask the home to send a new one.",
+                }[problem]
+            )
+        if user is None:
+            if User.objects.filter(email__iexact=locked.email).exists():
+                raise DomainError("An account with this email already exists. Sign in to accept.")
+            user = User.objects.create_user(
+                email=locked.email, password=password, full_name=full_name.strip()
+            )
+        elif user.email.lower() != locked.email.lower():
+            raise DomainError(f"This invitation is for {locked.email}. Sign out and open the link again.")
+        with set_actor(user):
+            membership, created = Membership.objects.get_or_create(
+                user=user, home=locked.home, defaults={"role": locked.role}
+            )
+            if not created:
+                membership.role = locked.role
+                membership.is_active = True
+                membership.save(update_fields=["role", "is_active"])
+            locked.accepted_at = timezone.now()
+            locked.accepted_by = user
+            locked.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def membership_update(*, membership, actor, role, job_title="", is_active=True):
+    if role not in Role.values:
+        raise DomainError("Choose a role from the list.", field="role")
+    if membership.user_id == actor.id and (not is_active or role != membership.role):
+        raise DomainError("You cannot change your own role or access. Ask another manager.", field="role")
+    with transaction.atomic(), set_actor(actor):
+        membership.role = role
+        membership.job_title = job_title.strip()
+        membership.is_active = is_active
+        membership.save(update_fields=["role", "job_title", "is_active"])
+    return membership
+
+
+def space_save(*, home, actor, space=None, **fields):
+    """Create a space (``space`` None) or update one; names are unique per home."""
+    name = fields.get("name", "").strip()
+    duplicate = Space.objects.for_home(home).filter(name__iexact=name)
+    if space is not None:
+        duplicate = duplicate.exclude(pk=space.pk)
+    if duplicate.exists():
+        raise DomainError(f"{home.name} already has a space called “{name}”.", field="name")
+    try:
+        with transaction.atomic(), set_actor(actor):
+            if space is None:
+                space = Space(home=home)
+            for key, value in fields.items():
+                setattr(space, key, value)
+            space.name = name
+            space.save()
+    except IntegrityError:
+        raise DomainError(f"{home.name} already has a space called “{name}”.", field="name") from None
+    return space

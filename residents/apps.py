@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+
+class ResidentsConfig(AppConfig):
+    name = "residents"
+    verbose_name = "Residents"
+
+    def ready(self):
+        from homes.dashboard import Panel, register_panel
+        from residents import selectors
+
+        register_panel(
+            Panel(
+                "residents",
+                "residents/panels/summary.html",
+                "residents.view",
+                lambda request: {"counts": selectors.resident_counts(request.home)},
+                order=10,
+            )
+        )
+        register_panel(
+            Panel(
+                "family",
+                "residents/panels/family.html",
+                "family.portal",
+                lambda request: {"links": list(selectors.links_for_family(request.membership))},
+                order=10,
+            )
+        )

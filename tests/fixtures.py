@@ -1,0 +1,79 @@
+"""The shared fixture set, in the spirit of healthchecks' BaseTestCase.
+
+For each test: a home with a manager, a champion, a staff member, a volunteer
+and a relative linked to one resident; and an outsider who belongs to another
+home that has its own resident and space.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from homes.models import Role
+from homes.tests.factories import HomeFactory, MembershipFactory, SpaceFactory
+from residents.tests.factories import RelativeLinkFactory, ResidentFactory
+
+
+@dataclass
+class World:
+    home: object
+    other_home: object
+    manager: object
+    champion: object
+    staff: object
+    volunteer: object
+    relative: object
+    outsider: object
+    resident: object
+    unlinked_resident: object
+    foreign_resident: object
+    space: object
+    foreign_space: object
+
+    def member(self, role):
+        return {
+            "manager": self.manager,
+            "champion": self.champion,
+            "staff": self.staff,
+            "volunteer": self.volunteer,
+            "family": self.relative,
+            "outsider": self.outsider,
+        }[role]
+
+
+@pytest.fixture
+def world(db):
+    home = HomeFactory(name="Rowan House", slug="rowan")
+    other = HomeFactory(name="Birch Court", slug="birch")
+    relative = MembershipFactory(home=home, role=Role.FAMILY, user__full_name="Linda Baxter")
+    resident = ResidentFactory(home=home, full_name="Margaret Baxter", preferred_name="Peggy")
+    RelativeLinkFactory(resident=resident, membership=relative)
+    return World(
+        home=home,
+        other_home=other,
+        manager=MembershipFactory(home=home, role=Role.MANAGER, user__full_name="Ruth Adeyemi"),
+        champion=MembershipFactory(home=home, role=Role.CHAMPION),
+        staff=MembershipFactory(home=home, role=Role.STAFF, user__full_name="Aisha Bello"),
+        volunteer=MembershipFactory(home=home, role=Role.VOLUNTEER),
+        relative=relative,
+        outsider=MembershipFactory(home=other, role=Role.MANAGER, user__full_name="Iain Outsider"),
+        resident=resident,
+        unlinked_resident=ResidentFactory(home=home, full_name="Arthur Hughes"),
+        foreign_resident=ResidentFactory(home=other, full_name="Doris Foreign"),
+        space=SpaceFactory(home=home, name="Garden room"),
+        foreign_space=SpaceFactory(home=other, name="Other lounge"),
+    )
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(membership_or_user)`` → a test client signed in as them."""
+
+    def make(who):
+        user = getattr(who, "user", who)
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
