@@ -7,7 +7,16 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = "Enter your password."
+
     error_messages = {
         "invalid_login": (
             "That email address and password do not match an account. "
@@ -22,23 +31,31 @@ class KithPasswordResetForm(PasswordResetForm):
         label="Email address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter the email address you use for Kith.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
     )
 
 
 class SignUpForm(forms.Form):
     """Set up an account from an invitation: the email comes from the invitation."""
 
-    full_name = forms.CharField(label="Your full name", max_length=150)
+    full_name = forms.CharField(
+        label="Your full name", max_length=150, error_messages={"required": "Enter your name."}
+    )
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 8 characters. Not just numbers, and not a common password.",
+        error_messages={"required": "Choose a password."},
     )
     password2 = forms.CharField(
         label="Type the password again",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password again, to be sure."},
     )
 
     def __init__(self, *args, email, **kwargs):
@@ -74,11 +91,14 @@ class AcceptWithPasswordForm(forms.Form):
         label="Your password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
     )
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
+    full_name = forms.CharField(
+        label="Full name", max_length=150, error_messages={"required": "Enter your name."}
+    )
     preferred_name = forms.CharField(label="What you like to be called", max_length=80, required=False)
     phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
 

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "carehome.middleware.AdminCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "homes.middleware.HomeScopeMiddleware",
@@ -179,6 +180,18 @@ INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form posts the email as "username" (Django's AuthenticationForm),
+# not as the user model's USERNAME_FIELD ("email") that Axes assumes; and
+# sign-in ignores case, so the count must too.
+AXES_USERNAME_FORM_FIELD = "username"
+
+
+def axes_username(request, credentials):
+    data = credentials or getattr(request, "POST", {})
+    return (data.get("username") or "").strip().lower() or None
+
+
+AXES_USERNAME_CALLABLE = axes_username
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -253,7 +266,7 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 
 # No third-party origins anywhere: everything is served by the app itself.
 CONTENT_SECURITY_POLICY = {

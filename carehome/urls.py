@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home_views.start, name="start"),
     path("homes/", home_views.choose, name="choose_home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("", include("accounts.urls")),
     path("h/<slug:home_slug>/", include("homes.urls")),
     path("h/<slug:home_slug>/residents/", include("residents.urls")),

@@ -3,8 +3,10 @@
 import logging
 
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from carehome.celery import app as celery_app
@@ -42,6 +44,10 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
 
+def favicon(request):
+    return redirect(static("img/kith.svg"), permanent=True)
+
+
 def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 
@@ -56,7 +62,5 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors: the failure may be in one of them.
-    from django.http import HttpResponseServerError
-    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -29,6 +29,7 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "home"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(Invitation)
@@ -36,4 +37,12 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "home", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["home", "role"]
     search_fields = ["email", "full_name"]
-    readonly_fields = ["token_nonce", "sent_nonce"]
+    readonly_fields = [
+        "token_nonce",
+        "sent_nonce",
+        "created_at",
+        "expires_at",
+        "sent_at",
+        "accepted_at",
+        "revoked_at",
+    ]

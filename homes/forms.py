@@ -4,9 +4,15 @@ from homes.models import Role, Space
 
 
 class InvitationForm(forms.Form):
-    full_name = forms.CharField(label="Their name", max_length=150)
+    full_name = forms.CharField(
+        label="Their name", max_length=150, error_messages={"required": "Enter the person's name."}
+    )
     email = forms.EmailField(
         label="Their email address",
+        error_messages={
+            "required": "Enter their email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
         help_text="We send the invitation link here. It works once.",
     )
     role = forms.ChoiceField(
@@ -44,7 +50,9 @@ class SpaceForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"capacity": "Capacity (people)"}
         error_messages = {
+            "name": {"required": "Give the space a name, for example “Garden room”."},
             "capacity": {
+                "required": "Enter how many people it holds, for example 6.",
                 "min_value": "A space holds at least 1 person.",
                 "invalid": "Enter the number of people, for example 6.",
             }
