@@ -163,6 +163,15 @@ def membership_update(*, membership, actor, role, job_title="", is_active=True):
         raise DomainError("Choose a role from the list.", field="role")
     if membership.user_id == actor.id and (not is_active or role != membership.role):
         raise DomainError("You cannot change your own role or access. Ask another manager.", field="role")
+    actor_role = (
+        Membership.objects.filter(home_id=membership.home_id, user=actor, is_active=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if Role.ORG_ADMIN in (role, membership.role) and actor_role != Role.ORG_ADMIN:
+        raise DomainError(
+            "Only an organisation admin can give or change organisation-wide access.", field="role"
+        )
     with transaction.atomic(), set_actor(actor):
         membership.role = role
         membership.job_title = job_title.strip()
