@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.views.decorators.debug import sensitive_variables
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -16,6 +17,24 @@ class EmailAuthenticationForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].error_messages["required"] = "Enter your password."
+
+    @sensitive_variables()
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login" and self._is_switched_off_account():
+                raise forms.ValidationError(self.error_messages["inactive"], code="inactive") from None
+            raise
+
+    def _is_switched_off_account(self):
+        """Right password, but the account is switched off: say so, rather
+        than sending the person round in circles with password resets."""
+        from accounts.models import User
+
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        user = User.objects.filter(email__iexact=email, is_active=False).first() if email else None
+        return bool(user and password and user.check_password(password))
 
     error_messages = {
         "invalid_login": (

@@ -185,13 +185,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # sign-in ignores case, so the count must too.
 AXES_USERNAME_FORM_FIELD = "username"
 
-
-def axes_username(request, credentials):
-    data = credentials or getattr(request, "POST", {})
-    return (data.get("username") or "").strip().lower() or None
-
-
-AXES_USERNAME_CALLABLE = axes_username
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

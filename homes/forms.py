@@ -55,7 +55,7 @@ class SpaceForm(forms.ModelForm):
                 "required": "Enter how many people it holds, for example 6.",
                 "min_value": "A space holds at least 1 person.",
                 "invalid": "Enter the number of people, for example 6.",
-            }
+            },
         }
 
     def clean_name(self):

@@ -14,7 +14,11 @@ from django.http import Http404
 
 from homes.models import Membership
 
-SESSION_HOME_KEY = "kith_home_slug"
+# The home last opened on this device, so "/" goes straight back to it after
+# signing in again (a shared tablet stays with its home). Only a slug: the
+# membership is checked on every request.
+HOME_COOKIE = "kith_home"
+HOME_COOKIE_AGE = 60 * 60 * 24 * 365
 
 
 def view_permission(view_func):
@@ -32,7 +36,18 @@ class HomeScopeMiddleware:
     def __call__(self, request):
         request.home = None
         request.membership = None
-        return self.get_response(request)
+        response = self.get_response(request)
+        home = request.home
+        if home is not None and request.COOKIES.get(HOME_COOKIE) != home.slug:
+            response.set_cookie(
+                HOME_COOKIE,
+                home.slug,
+                max_age=HOME_COOKIE_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("home_slug")
@@ -55,8 +70,6 @@ class HomeScopeMiddleware:
             raise Http404("No such home for this account.")
         request.membership = membership
         request.home = membership.home
-        if request.session.get(SESSION_HOME_KEY) != slug:
-            request.session[SESSION_HOME_KEY] = slug
         if not membership.has_perm(perm):
             raise PermissionDenied
         return None

@@ -89,7 +89,9 @@ class Space(HomeScopedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["home", "name"], name="homes_space_unique_name_per_home"),
+            models.UniqueConstraint(
+                "home", models.functions.Lower("name"), name="homes_space_unique_name_ci_per_home"
+            ),
             models.CheckConstraint(
                 condition=Q(capacity__gte=1) & Q(capacity__lte=500),
                 name="homes_space_capacity_range",

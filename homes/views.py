@@ -12,7 +12,7 @@ from homes import selectors, services
 from homes.dashboard import panels_for
 from homes.decorators import home_permission
 from homes.forms import InvitationForm, MembershipForm, SpaceForm
-from homes.middleware import SESSION_HOME_KEY
+from homes.middleware import HOME_COOKIE
 from homes.models import Invitation, Membership, Space
 
 
@@ -21,7 +21,7 @@ def start(request):
     if not request.user.is_authenticated:
         return redirect("login")
     memberships = selectors.memberships_for_user(request.user)
-    last = request.session.get(SESSION_HOME_KEY)
+    last = request.COOKIES.get(HOME_COOKIE)
     for m in memberships:
         if m.home.slug == last:
             return redirect(m.home)

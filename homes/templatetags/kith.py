@@ -24,3 +24,24 @@ def history_url(context, record):
 def can(context, perm):
     membership = context.get("membership")
     return bool(membership and membership.has_perm(perm))
+
+
+@register.filter
+def minutes(value):
+    """A timedelta as plain words: "15 minutes", "1 hour", "1 hour 30 minutes"."""
+    total = int(value.total_seconds() // 60) if value else 0
+    hours, mins = divmod(total, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if mins or not hours:
+        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+    return " ".join(parts)
+
+
+@register.filter
+def audit_value(value):
+    """A value from the change history, in plain words."""
+    if value in (None, "", "None"):
+        return "—"
+    return {"True": "Yes", "False": "No"}.get(str(value), value)

@@ -1,0 +1,302 @@
+"""The People page (roles, paused access) and the Spaces page (add, change)."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from homes.models import Role, Space
+from homes.tests.factories import MembershipFactory, SpaceFactory
+
+
+def _text(fragment):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def field_error(response, field):
+    """The message shown next to ``field`` (crispy's ``id_<field>_error``), or ''."""
+    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+    return _text(found.group(1)) if found else ""
+
+
+def page_text(response):
+    page = response.content.decode()
+    return _text(page[page.index("<main") : page.index("</main>")])
+
+
+@pytest.fixture
+def manager_client(world, client_for):
+    return client_for(world.manager)
+
+
+# --- Members ---------------------------------------------------------------------
+
+
+def edit_url(world, membership):
+    return reverse("homes:membership_edit", args=[world.home.slug, membership.pk])
+
+
+def test_the_people_page_lists_everyone_in_the_home_only(world, manager_client):
+    response = manager_client.get(reverse("homes:members", args=[world.home.slug]))
+    assert response.status_code == 200
+    text = page_text(response)
+    for name in ("Ruth Adeyemi", "Aisha Bello", "Linda Baxter"):
+        assert name in text
+    assert "Iain Outsider" not in text
+
+
+def test_manager_changes_a_members_role(world, manager_client):
+    staff = world.staff
+    response = manager_client.post(
+        edit_url(world, staff),
+        {"role": Role.CHAMPION, "job_title": " Activity co-ordinator ", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("homes:members", args=[world.home.slug])
+    staff.refresh_from_db()
+    assert (staff.role, staff.job_title, staff.is_active) == (Role.CHAMPION, "Activity co-ordinator", True)
+
+    page = manager_client.get(response.url)
+    assert "Aisha Bello was updated." in page_text(page)
+    assert "Activity co-ordinator" in page_text(page)
+
+
+def test_manager_pauses_a_members_access_and_it_stops_at_once(world, manager_client, client_for):
+    staff_client = client_for(world.staff)
+    dashboard = reverse("homes:dashboard", args=[world.home.slug])
+    assert staff_client.get(dashboard).status_code == 200
+
+    response = manager_client.post(edit_url(world, world.staff), {"role": Role.STAFF, "job_title": ""})
+    assert response.status_code == 302
+    world.staff.refresh_from_db()
+    assert world.staff.is_active is False
+    assert "Access paused" in page_text(manager_client.get(response.url))
+    assert staff_client.get(dashboard).status_code == 404
+
+    # And switched back on.
+    manager_client.post(edit_url(world, world.staff), {"role": Role.STAFF, "is_active": "on"})
+    assert staff_client.get(dashboard).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"role": Role.STAFF, "is_active": "on"},
+        {"role": Role.MANAGER},
+        {"role": Role.FAMILY},
+    ],
+    ids=["own role", "own access", "both"],
+)
+def test_a_manager_cannot_change_their_own_role_or_access(world, manager_client, data):
+    me = world.manager
+    response = manager_client.post(edit_url(world, me), {"job_title": "Boss", **data})
+    assert response.status_code == 200
+    assert field_error(response, "role") == "You cannot change your own role or access. Ask another manager."
+    me.refresh_from_db()
+    assert (me.role, me.is_active, me.job_title) == (Role.MANAGER, True, "")
+    assert manager_client.get(reverse("homes:members", args=[world.home.slug])).status_code == 200
+
+
+def test_a_manager_may_change_their_own_job_title(world, manager_client):
+    response = manager_client.post(
+        edit_url(world, world.manager),
+        {"role": Role.MANAGER, "job_title": "Registered manager", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    world.manager.refresh_from_db()
+    assert world.manager.job_title == "Registered manager"
+
+
+def test_a_manager_cannot_grant_or_take_away_organisation_wide_access(world, manager_client):
+    message = "Only an organisation admin can give or change organisation-wide access."
+    response = manager_client.post(edit_url(world, world.staff), {"role": Role.ORG_ADMIN, "is_active": "on"})
+    assert response.status_code == 200
+    assert field_error(response, "role") == message
+    world.staff.refresh_from_db()
+    assert world.staff.role == Role.STAFF
+
+    org_admin = MembershipFactory(home=world.home, role=Role.ORG_ADMIN)
+    response = manager_client.post(edit_url(world, org_admin), {"role": Role.STAFF, "is_active": "on"})
+    assert field_error(response, "role") == message
+    org_admin.refresh_from_db()
+    assert org_admin.role == Role.ORG_ADMIN
+
+
+def test_an_organisation_admin_may_grant_organisation_wide_access(world, client_for):
+    org_admin = MembershipFactory(home=world.home, role=Role.ORG_ADMIN)
+    response = client_for(org_admin).post(
+        edit_url(world, world.manager), {"role": Role.ORG_ADMIN, "is_active": "on"}
+    )
+    assert response.status_code == 302
+    world.manager.refresh_from_db()
+    assert world.manager.role == Role.ORG_ADMIN
+
+
+def test_an_unknown_role_is_refused(world, manager_client):
+    response = manager_client.post(edit_url(world, world.staff), {"role": "overlord", "is_active": "on"})
+    assert response.status_code == 200
+    assert field_error(response, "role").startswith("Select a valid choice.")
+    world.staff.refresh_from_db()
+    assert world.staff.role == Role.STAFF
+
+
+@pytest.mark.parametrize("role", ["staff", "champion", "volunteer", "family"])
+def test_only_managers_change_members(world, client_for, role):
+    client = client_for(world.member(role))
+    url = edit_url(world, world.volunteer)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"role": Role.MANAGER, "is_active": "on"}).status_code == 403
+    world.volunteer.refresh_from_db()
+    assert world.volunteer.role == Role.VOLUNTEER
+
+
+def test_staff_see_the_people_page_without_change_links(world, client_for):
+    response = client_for(world.staff).get(reverse("homes:members", args=[world.home.slug]))
+    assert response.status_code == 200
+    assert edit_url(world, world.volunteer) not in response.content.decode()
+
+
+def test_a_member_of_another_home_cannot_be_changed_from_this_one(world, manager_client):
+    url = reverse("homes:membership_edit", args=[world.home.slug, world.outsider.pk])
+    assert manager_client.post(url, {"role": Role.STAFF}).status_code == 404
+    world.outsider.refresh_from_db()
+    assert (world.outsider.role, world.outsider.is_active) == (Role.MANAGER, True)
+
+
+# --- Spaces ------------------------------------------------------------------------
+
+
+def add_url(world):
+    return reverse("homes:space_add", args=[world.home.slug])
+
+
+def space_data(**fields):
+    data = {
+        "name": "Café corner",
+        "kind": Space.Kind.CAFE,
+        "capacity": "6",
+        "bookable": "on",
+        "is_active": "on",
+    }
+    data.update(fields)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_manager_adds_a_space(world, manager_client):
+    response = manager_client.post(
+        add_url(world), space_data(name="  Café corner ", description="Tea and cake")
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("homes:spaces", args=[world.home.slug])
+    space = Space.objects.get(home=world.home, name="Café corner")
+    assert (space.kind, space.capacity, space.bookable, space.is_active) == (Space.Kind.CAFE, 6, True, True)
+    page = manager_client.get(response.url)
+    assert "“Café corner” was saved." in page_text(page)
+    assert "6 people" in page_text(page)
+
+
+def test_manager_changes_a_space(world, manager_client):
+    url = reverse("homes:space_edit", args=[world.home.slug, world.space.pk])
+    response = manager_client.post(url, space_data(name="Garden Room", capacity="10", bookable=None))
+    assert response.status_code == 302
+    world.space.refresh_from_db()
+    assert (world.space.name, world.space.capacity, world.space.bookable) == ("Garden Room", 10, False)
+
+
+CAPACITY_RANGE = "Enter a capacity between 1 and 500 people."
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"name": ""}, "name", "Give the space a name, for example “Garden room”."),
+        ({"name": "   "}, "name", "Give the space a name, for example “Garden room”."),
+        ({"capacity": "0"}, "capacity", CAPACITY_RANGE),
+        ({"capacity": "501"}, "capacity", CAPACITY_RANGE),
+        ({"capacity": "40000"}, "capacity", CAPACITY_RANGE),
+        ({"capacity": "-1"}, "capacity", "A space holds at least 1 person."),
+        ({"capacity": "six"}, "capacity", "Enter the number of people, for example 6."),
+        ({"capacity": "2.5"}, "capacity", "Enter the number of people, for example 6."),
+        ({"capacity": ""}, "capacity", "Enter how many people it holds, for example 6."),
+        ({"name": "garden ROOM"}, "name", "Rowan House already has a space called “garden ROOM”."),
+        ({"kind": "ballroom"}, "kind", "Select a valid choice."),
+    ],
+)
+def test_adding_a_bad_space_saves_nothing_and_says_why(world, manager_client, fields, field, message):
+    before = list(Space.objects.values())
+    response = manager_client.post(add_url(world), space_data(**fields))
+    assert response.status_code == 200
+    assert field_error(response, field).startswith(message)
+    assert list(Space.objects.values()) == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"name": ""}, "name", "Give the space a name"),
+        ({"capacity": "0"}, "capacity", CAPACITY_RANGE),
+        ({"capacity": "501"}, "capacity", CAPACITY_RANGE),
+        ({"capacity": "lots"}, "capacity", "Enter the number of people, for example 6."),
+        ({"name": "LOUNGE"}, "name", "Rowan House already has a space called “LOUNGE”."),
+    ],
+)
+def test_changing_a_space_badly_saves_nothing_and_says_why(world, manager_client, fields, field, message):
+    SpaceFactory(home=world.home, name="Lounge")
+    before = list(Space.objects.values())
+    url = reverse("homes:space_edit", args=[world.home.slug, world.space.pk])
+    response = manager_client.post(url, space_data(**{"name": "Garden room", "capacity": "8", **fields}))
+    assert response.status_code == 200
+    assert field_error(response, field).startswith(message)
+    assert list(Space.objects.values()) == before
+
+
+def test_capacity_may_be_one_or_five_hundred(world, manager_client):
+    assert manager_client.post(add_url(world), space_data(name="Snug", capacity="1")).status_code == 302
+    assert manager_client.post(add_url(world), space_data(name="Hall", capacity="500")).status_code == 302
+    assert dict(Space.objects.filter(home=world.home).values_list("name", "capacity")) == {
+        "Garden room": 6,
+        "Snug": 1,
+        "Hall": 500,
+    }
+
+
+def test_the_same_space_name_in_another_home_is_fine(world, manager_client):
+    assert world.foreign_space.name == "Other lounge"
+    response = manager_client.post(add_url(world), space_data(name="other LOUNGE"))
+    assert response.status_code == 302
+    assert Space.objects.filter(home=world.home, name="other LOUNGE").exists()
+    assert Space.objects.filter(home=world.other_home, name="Other lounge").exists()
+
+
+def test_renaming_a_space_to_its_own_name_in_other_letters_is_fine(world, manager_client):
+    url = reverse("homes:space_edit", args=[world.home.slug, world.space.pk])
+    response = manager_client.post(url, space_data(name="GARDEN ROOM"))
+    assert response.status_code == 302
+    world.space.refresh_from_db()
+    assert world.space.name == "GARDEN ROOM"
+
+
+@pytest.mark.parametrize("role", ["staff", "champion", "volunteer", "family"])
+def test_only_managers_add_or_change_spaces(world, client_for, role):
+    client = client_for(world.member(role))
+    assert client.post(add_url(world), space_data(name="Snug")).status_code == 403
+    edit = reverse("homes:space_edit", args=[world.home.slug, world.space.pk])
+    assert client.post(edit, space_data(name="Renamed")).status_code == 403
+    assert list(Space.objects.filter(home=world.home).values_list("name", flat=True)) == ["Garden room"]
+
+
+def test_staff_see_the_spaces_but_no_add_button(world, client_for):
+    response = client_for(world.staff).get(reverse("homes:spaces", args=[world.home.slug]))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Garden room" in text
+    assert "Other lounge" not in text
+    assert "Add a space" not in text
+
+
+def test_another_homes_space_cannot_be_changed_from_this_one(world, manager_client):
+    url = reverse("homes:space_edit", args=[world.home.slug, world.foreign_space.pk])
+    assert manager_client.post(url, space_data(name="Taken over")).status_code == 404
+    world.foreign_space.refresh_from_db()
+    assert world.foreign_space.name == "Other lounge"
