@@ -7,7 +7,7 @@ from django.views.decorators.debug import sensitive_variables
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
             "required": "Enter your email address.",
             "invalid": "Enter an email address like name@example.com.",

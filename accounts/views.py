@@ -1,4 +1,5 @@
 from auditlog.context import set_actor
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
@@ -56,7 +57,7 @@ def accept_invitation(request, token):
         return render(
             request,
             "accounts/invitation_problem.html",
-            {"problem": problem, "invitation": invitation},
+            {"problem": problem, "invitation": invitation, "valid_days": settings.INVITATION_VALID_DAYS},
             status=status,
         )
 
