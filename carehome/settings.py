@@ -201,6 +201,11 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "contenttypes",
     "auth.permission",
 )
+# Many-to-many changes are recorded where they are personal data.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "residents.personalplan", "m2m_fields": ["interests"]},
+    {"model": "residents.coproductionsession", "m2m_fields": ["participants"]},
+)
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login", "token_nonce", "sent_nonce", "updated_at")
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 

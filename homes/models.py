@@ -200,3 +200,31 @@ class Invitation(HomeScopedModel):
         if self.is_expired:
             return "expired"
         return "waiting"
+
+
+class Interest(models.Model):
+    """One shared taxonomy of interests and hobbies.
+
+    Residents' plans, volunteers' skills and community partners' offers are all
+    tagged from this list, so "things in common" can be found across them.
+    """
+
+    class Category(models.TextChoices):
+        ARTS = "arts", "Arts, crafts and music"
+        OUTDOORS = "outdoors", "Nature and the outdoors"
+        SPORT = "sport", "Sport and games"
+        HOME = "home", "Home, food and making"
+        LEARNING = "learning", "Learning, history and talk"
+        FAITH = "faith", "Faith and community"
+        ANIMALS = "animals", "Animals"
+        TECHNOLOGY = "technology", "Technology"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=60, unique=True)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

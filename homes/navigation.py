@@ -20,6 +20,9 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("Home", "homes:dashboard", "home.dashboard"),
     NavItem("Residents", "residents:list", "residents.view", "residents/"),
+    NavItem("Who needs connection", "residents:worklist", "connections.log", "residents/worklist/"),
+    NavItem("Log a connection", "residents:connection_add", "connections.log", "residents/connections/"),
+    NavItem("Co-production", "residents:coproduction_list", "coproduction.manage", "residents/coproduction/"),
     NavItem("My relatives", "residents:family", "family.portal", "residents/family/"),
     NavItem("People", "homes:members", "members.view", "people/"),
     NavItem("Spaces", "homes:spaces", "spaces.view", "spaces/"),
@@ -38,8 +41,13 @@ def nav_for(request):
             continue
         url = reverse(item.url_name, kwargs={"home_slug": membership.home.slug})
         if item.match_prefix:
-            current = rest is not None and rest.startswith(item.match_prefix)
+            match = len(item.match_prefix) if rest is not None and rest.startswith(item.match_prefix) else 0
         else:
-            current = request.path == url
-        items.append({"label": item.label, "url": url, "current": current})
+            match = 1 if request.path == url else 0
+        items.append({"label": item.label, "url": url, "match": match})
+    # Only the most specific match is the current page.
+    best = max((i["match"] for i in items), default=0)
+    for i in items:
+        match = i.pop("match")
+        i["current"] = best > 0 and match == best
     return items

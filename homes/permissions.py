@@ -11,13 +11,19 @@ from homes.models import Role
 # Everyone who works in the home.
 _STAFF = {
     "home.dashboard",
-    "residents.view",
-    "residents.change",
+    "residents.view",  # the list, a resident's page, plan, timeline, wellbeing, peers
+    "residents.change",  # edit details, move room, key worker, photo
+    "plans.change",  # write the personal plan, people who matter, reviews
+    "connections.log",  # log connections, read the worklist
+    "wellbeing.record",  # the loneliness measure
+    "peers.manage",  # friendships, buddies, support flags
+    "coproduction.manage",  # sessions and ideas
     "spaces.view",
     "members.view",
 }
 
 _MANAGER = _STAFF | {
+    "residents.admit",  # admit a resident, record that they left
     "members.invite",
     "members.change",
     "spaces.manage",

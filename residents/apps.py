@@ -7,7 +7,7 @@ class ResidentsConfig(AppConfig):
 
     def ready(self):
         from homes.dashboard import Panel, register_panel
-        from residents import selectors
+        from residents.selectors import family as selectors
 
         register_panel(
             Panel(

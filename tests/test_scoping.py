@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from homes.tests.factories import InvitationFactory
-from tests.urls_sweep import OBJECT_KWARGS, home_urls
+from tests.urls_sweep import home_urls, object_kwargs
 
 ROLES = ["manager", "champion", "staff", "volunteer", "family"]
 
@@ -24,13 +24,14 @@ def url_for(name, world, *, own_objects, slug):
     route, extra = home_urls()[name]
     kwargs = {"home_slug": slug}
     if extra:
-        kwargs.update(OBJECT_KWARGS[name](world, own_objects))
+        kwargs.update(object_kwargs()[name](world, own_objects))
     return reverse(name, kwargs=kwargs)
 
 
 def test_every_home_url_with_ids_is_described_for_the_sweep():
-    missing = [name for name, (_, extra) in home_urls().items() if extra and name not in OBJECT_KWARGS]
-    assert missing == [], f"add these to tests.urls_sweep.OBJECT_KWARGS: {missing}"
+    known = object_kwargs()
+    missing = [name for name, (_, extra) in home_urls().items() if extra and name not in known]
+    assert missing == [], f"add these to OBJECT_KWARGS in <app>/tests/sweep*.py: {missing}"
 
 
 def test_sweep_finds_the_pages():
@@ -71,7 +72,7 @@ def test_a_paused_membership_loses_access_at_once(world, client_for):
     assert client.get(reverse("homes:dashboard", args=[world.home.slug])).status_code == 404
 
 
-@pytest.mark.parametrize("name", sorted(OBJECT_KWARGS))
+@pytest.mark.parametrize("name", sorted(object_kwargs()))
 def test_records_of_another_home_are_404_even_for_a_manager(sweep_world, client_for, name):
     w = sweep_world
     url = url_for(name, w, own_objects=False, slug=w.home.slug)

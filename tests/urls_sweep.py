@@ -1,11 +1,25 @@
 """Every URL under /h/<home_slug>/, found from the URLconf, so pages added by
 later apps are swept by the scoping tests with no extra work.
 
-A page whose URL carries an object id must say here how to fill it, both with
-a record of the home under test and with one of another home: a meta-test
-fails until it does.
+A page whose URL carries an object id must say how to fill it, both with a
+record of the home under test and with one of another home: a meta-test fails
+until it does. Each app (or area) declares that in a module
+``<app>/tests/sweep*.py`` holding an ``OBJECT_KWARGS`` dict::
+
+    OBJECT_KWARGS = {
+        "residents:detail": lambda w, own: {"pk": w.resident.pk if own else w.foreign_resident.pk},
+    }
+
+``w`` is the shared ``world`` fixture (tests/fixtures.py); ``own`` says which
+home the record must belong to. Create what you need with factories.
 """
 
+import importlib
+import pkgutil
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
@@ -21,7 +35,7 @@ def _walk(patterns, prefix="", namespace=None):
 
 
 def home_urls():
-    """(url name, route, the other kwargs it takes) for every home page."""
+    """{url name: (route, the other kwargs it takes)} for every home page."""
     found = {}
     for name, route in _walk(get_resolver().url_patterns):
         pattern = RoutePattern(route)
@@ -31,20 +45,23 @@ def home_urls():
     return found
 
 
-# url name -> function(world, home_is_own) -> kwargs for the ids in the URL.
-def _ct(model):
-    from django.contrib.contenttypes.models import ContentType
+def _collect():
+    kwargs = {}
+    for config in apps.get_app_configs():
+        tests_dir = Path(config.path) / "tests"
+        if not (tests_dir / "__init__.py").exists() or Path(settings.BASE_DIR) not in tests_dir.parents:
+            continue
+        for module in pkgutil.iter_modules([str(tests_dir)]):
+            if module.name.startswith("sweep"):
+                mod = importlib.import_module(f"{config.name}.tests.{module.name}")
+                kwargs.update(mod.OBJECT_KWARGS)
+    return kwargs
 
-    return ContentType.objects.get_for_model(model).pk
+
+OBJECT_KWARGS = {}
 
 
-OBJECT_KWARGS = {
-    "homes:membership_edit": lambda w, own: {"pk": (w.staff if own else w.outsider).pk},
-    "homes:invitation_resend": lambda w, own: {"pk": w.invitation(own).pk},
-    "homes:invitation_revoke": lambda w, own: {"pk": w.invitation(own).pk},
-    "homes:space_edit": lambda w, own: {"pk": (w.space if own else w.foreign_space).pk},
-    "homes:history": lambda w, own: {
-        "content_type_id": _ct(w.space),
-        "object_id": (w.space if own else w.foreign_space).pk,
-    },
-}
+def object_kwargs():
+    if not OBJECT_KWARGS:
+        OBJECT_KWARGS.update(_collect())
+    return OBJECT_KWARGS

@@ -3,15 +3,6 @@ from django.db.models import Count, Q
 from residents.models import RelativeLink, Resident
 
 
-def residents_for_member(membership, *, search=""):
-    qs = Resident.objects.for_member(membership).select_related("key_worker")
-    if search:
-        qs = qs.filter(
-            Q(full_name__icontains=search) | Q(preferred_name__icontains=search) | Q(room__iexact=search)
-        )
-    return qs.order_by("full_name")
-
-
 def resident_counts(home):
     return Resident.objects.for_home(home).aggregate(
         current=Count("id", filter=Q(status=Resident.Status.CURRENT)),

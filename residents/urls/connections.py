@@ -1,0 +1,8 @@
+from django.urls import path
+
+from residents.views import stubs
+
+urlpatterns = [
+    path("worklist/", stubs.worklist, name="worklist"),
+    path("connections/add/", stubs.connection_add, name="connection_add"),
+]
