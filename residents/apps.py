@@ -1,3 +1,6 @@
+import importlib
+import pkgutil
+
 from django.apps import AppConfig
 
 
@@ -27,3 +30,7 @@ class ResidentsConfig(AppConfig):
                 order=10,
             )
         )
+        # Each area registers its own dashboard panels in residents/panels_<area>.py.
+        for module in pkgutil.iter_modules([self.path]):
+            if module.name.startswith("panels_"):
+                importlib.import_module(f"residents.{module.name}")

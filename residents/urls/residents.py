@@ -1,7 +1,8 @@
 from django.urls import path
 
-from residents.views import residents
+from residents.views import residents, stubs
 
 urlpatterns = [
     path("", residents.resident_list, name="list"),
+    path("<int:pk>/", stubs.detail, name="detail"),
 ]

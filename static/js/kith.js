@@ -7,6 +7,10 @@ document.addEventListener("DOMContentLoaded", () => {
   if (invalid) {
     invalid.focus();
   }
+  // Print buttons (the personal plan has print styles).
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
   // Buttons that ask before doing something that cannot be undone.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

@@ -1,0 +1,5 @@
+"""How the URL sweep fills the ids in this area's URLs (see tests/urls_sweep.py)."""
+
+OBJECT_KWARGS = {
+    "residents:friends": lambda w, own: {"pk": (w.resident if own else w.foreign_resident).pk},
+}
