@@ -1,6 +1,8 @@
 """The thin override the test suite runs with (see pytest.ini)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "kith-tests-only-not-secret")
 
@@ -21,3 +23,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Uploaded files (residents' photos) go to a scratch folder, never the repo.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "kith-test-media"  # noqa: F405

@@ -5,16 +5,29 @@ can grow the data for the benchmark. Every feature adds its demo rows here
 (or in a ``seed_demo`` hook of its own app) so a newcomer sees it working.
 """
 
+import importlib
+import importlib.util
 import random
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from homes.models import Home, Membership, Organisation, Role, Space
 from residents.models import RelativeLink, Resident
+
+# Feature demo data, in order (plans before connections: calls need people who matter).
+DEMO_AREAS = [
+    "residents.demo.residents",
+    "residents.demo.plans",
+    "residents.demo.peers",
+    "residents.demo.wellbeing",
+    "residents.demo.connections",
+    "residents.demo.coproduction",
+]
 
 DEMO_PASSWORD = "kith-demo-2026"  # noqa: S105 - published demo logins
 DOMAIN = "example.com"
@@ -246,6 +259,7 @@ class Command(BaseCommand):
 
         for home in home_list:
             self._seed_residents(home, residents_per_home, by_email)
+            self._seed_features(home)
 
         if not quiet:
             self._print_logins(home_list)
@@ -258,7 +272,7 @@ class Command(BaseCommand):
             by_email[email(local, home.slug)]
             for local in ["staff", "champion"] + [f"staff{n}" for n in range(2, 8)]
         ]
-        today = date.today()
+        today = timezone.localdate()
         new = []
         for n, (full_name, preferred) in enumerate(names):
             if full_name in existing:
@@ -302,6 +316,29 @@ class Command(BaseCommand):
                 RelativeLink(home=home, membership=lead, resident=residents[9], relationship="family friend")
             )
         RelativeLink.objects.bulk_create(links, ignore_conflicts=True)
+
+    def _seed_features(self, home):
+        """Each feature area adds its demo rows: ``<app>/demo/<area>.py`` has
+        ``seed(*, home, residents, staff, today, rng)``, idempotent and bulk."""
+        residents = list(Resident.objects.for_home(home).order_by("id"))
+        staff = [
+            m.user
+            for m in Membership.objects.for_home(home)
+            .filter(role__in=[Role.STAFF, Role.CHAMPION, Role.MANAGER], is_active=True)
+            .select_related("user")
+            .order_by("id")
+        ]
+        for module_name in DEMO_AREAS:
+            if importlib.util.find_spec(module_name) is None:
+                continue
+            module = importlib.import_module(module_name)
+            module.seed(
+                home=home,
+                residents=residents,
+                staff=staff,
+                today=timezone.localdate(),
+                rng=random.Random(f"{module_name}-{home.slug}"),
+            )
 
     def _print_logins(self, homes):
         w = self.stdout.write
