@@ -8,7 +8,7 @@ can grow the data for the benchmark. Every feature adds its demo rows here
 import importlib
 import importlib.util
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
