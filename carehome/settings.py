@@ -208,6 +208,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login", "token_nonce", "sent_nonce", "updated_at")
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# Store a foreign key's text (e.g. the key worker's name) with the change, so
+# the history reads well and costs no query per entry.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -1,3 +1,5 @@
+from auditlog.models import LogEntry
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, Count, Q, Value, When
 
 from homes.models import Invitation, Membership, Role, Space
@@ -56,3 +58,43 @@ def home_counts(home):
         "spaces": spaces,
         "open_invitations": invitations,
     }
+
+
+HIDDEN_HISTORY_FIELDS = {"id", "home"}
+
+
+def history_for(content_type, record, *, limit=200):
+    """The change history of one record, newest first, as rows a person can
+    read: [{"entry": LogEntry, "rows": [(label, before, after), …]}].
+
+    Foreign keys are stored as their text when the change is made
+    (AUDITLOG_USE_FK_STRING_REPRESENTATION), so reading costs one query."""
+    model = content_type.model_class()
+    entries = (
+        LogEntry.objects.filter(content_type=content_type, object_pk=str(record.pk))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")[:limit]
+    )
+    history = []
+    for entry in entries:
+        display = entry.changes_display_dict
+        rows = []
+        for name, values in entry.changes_dict.items():
+            if name in HIDDEN_HISTORY_FIELDS:
+                continue
+            try:
+                field = model._meta.get_field(name)
+                if field.auto_created and not field.concrete:
+                    continue  # a reverse relation, not a change to this record
+                label = str(getattr(field, "verbose_name", name))
+            except FieldDoesNotExist:
+                label = name.replace("_", " ")
+            if isinstance(values, dict) and values.get("type") == "m2m":
+                names = ", ".join(values.get("objects", []))
+                verb = "Added" if values.get("operation") == "add" else "Removed"
+                rows.append((label, "", f"{verb}: {names}"))
+            else:
+                before, after = display.get(label, values)[:2]
+                rows.append((label, before, after))
+        history.append({"entry": entry, "rows": rows})
+    return history

@@ -1,4 +1,3 @@
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -173,11 +172,7 @@ def history(request, home_slug, content_type_id, object_id):
     except FieldDoesNotExist:
         raise Http404 from None
     record = get_object_or_404(model._default_manager.filter(home=request.home), pk=object_id)
-    entries = (
-        LogEntry.objects.filter(content_type=content_type, object_pk=str(record.pk))
-        .select_related("actor")
-        .order_by("-timestamp")[:200]
-    )
+    entries = selectors.history_for(content_type, record)
     return render(
         request,
         "homes/history.html",

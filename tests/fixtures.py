@@ -5,12 +5,13 @@ and a relative linked to one resident; and an outsider who belongs to another
 home that has its own resident and space.
 """
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 
-from homes.models import Role
+from homes.models import Interest, Role
 from homes.tests.factories import HomeFactory, MembershipFactory, SpaceFactory
 from residents.tests.factories import RelativeLinkFactory, ResidentFactory
 
@@ -40,6 +41,24 @@ class World:
             "family": self.relative,
             "outsider": self.outsider,
         }[role]
+
+
+@pytest.fixture(autouse=True)
+def interest_taxonomy(request):
+    """The shared interest list comes from a data migration; tests that flush
+    the database (browser journeys) would lose it for the tests after them.
+    Put it back for every test that uses the database (one query)."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    taxonomy = importlib.import_module("homes.migrations.0003_interest_taxonomy").INTERESTS
+    Interest.objects.bulk_create(
+        [Interest(name=name, category=category) for category, names in taxonomy.items() for name in names],
+        ignore_conflicts=True,
+    )
 
 
 @pytest.fixture

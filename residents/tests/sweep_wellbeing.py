@@ -2,4 +2,5 @@
 
 OBJECT_KWARGS = {
     "residents:wellbeing": lambda w, own: {"pk": (w.resident if own else w.foreign_resident).pk},
+    "residents:wellbeing_add": lambda w, own: {"pk": (w.resident if own else w.foreign_resident).pk},
 }

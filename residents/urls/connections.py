@@ -1,9 +1,10 @@
 from django.urls import path
 
-from residents.views import stubs
+from residents.views import connections
 
 urlpatterns = [
-    path("worklist/", stubs.worklist, name="worklist"),
-    path("connections/add/", stubs.connection_add, name="connection_add"),
-    path("<int:pk>/timeline/", stubs.timeline, name="timeline"),
+    path("worklist/", connections.worklist, name="worklist"),
+    path("connections/add/", connections.connection_add, name="connection_add"),
+    path("connections/<int:pk>/", connections.connection_detail, name="connection_detail"),
+    path("<int:pk>/timeline/", connections.timeline, name="timeline"),
 ]

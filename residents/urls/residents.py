@@ -1,8 +1,14 @@
 from django.urls import path
 
-from residents.views import residents, stubs
+from residents.views import residents
 
 urlpatterns = [
     path("", residents.resident_list, name="list"),
-    path("<int:pk>/", stubs.detail, name="detail"),
+    path("admit/", residents.resident_admit, name="admit"),
+    path("settings/", residents.connection_settings, name="settings"),
+    path("<int:pk>/", residents.resident_detail, name="detail"),
+    path("<int:pk>/edit/", residents.resident_edit, name="edit"),
+    path("<int:pk>/key-worker/", residents.resident_key_worker, name="key_worker"),
+    path("<int:pk>/leave/", residents.resident_leave, name="leave"),
+    path("<int:pk>/photo/", residents.resident_photo, name="photo"),
 ]

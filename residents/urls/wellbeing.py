@@ -1,7 +1,8 @@
 from django.urls import path
 
-from residents.views import stubs
+from residents.views import wellbeing
 
 urlpatterns = [
-    path("<int:pk>/wellbeing/", stubs.wellbeing, name="wellbeing"),
+    path("<int:pk>/wellbeing/", wellbeing.wellbeing, name="wellbeing"),
+    path("<int:pk>/wellbeing/add/", wellbeing.wellbeing_add, name="wellbeing_add"),
 ]

@@ -1,0 +1,79 @@
+from django import forms
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from residents.models import LonelinessMeasure
+
+ITEM_FIELDS = ["lack_companionship", "left_out", "isolated"]
+_ANSWER_WORDS = "hardly ever or never, some of the time, or often"
+
+
+def _item(field_name):
+    model_field = LonelinessMeasure._meta.get_field(field_name)
+    return forms.TypedChoiceField(
+        label=model_field.verbose_name,
+        choices=LonelinessMeasure.Answer.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose an answer to this question.",
+            "invalid_choice": f"Choose one of the three answers: {_ANSWER_WORDS}.",
+        },
+    )
+
+
+class LonelinessMeasureForm(forms.Form):
+    """The three-item loneliness scale and the direct question, as the person answered."""
+
+    recorded_on = forms.DateField(
+        label="Date of the answers",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the date the answers were given, like 12/11/2026.",
+            "invalid": "Enter a real date, like 12/11/2026.",
+        },
+    )
+    lack_companionship = _item("lack_companionship")
+    left_out = _item("left_out")
+    isolated = _item("isolated")
+    direct = forms.ChoiceField(
+        label=LonelinessMeasure._meta.get_field("direct").verbose_name,
+        choices=LonelinessMeasure.Direct.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose an answer, or “Preferred not to say”.",
+            "invalid_choice": "Choose one of the answers in the list, or “Preferred not to say”.",
+        },
+    )
+    staff_helped = forms.BooleanField(
+        label="Staff helped to answer",
+        required=False,
+        help_text="Tick if someone read the questions out or helped write the answers.",
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Anything that helps the next person understand the answers.",
+        error_messages={"max_length": "Keep the note under 300 characters."},
+    )
+
+    def __init__(self, *args, resident, **kwargs):
+        kwargs.setdefault("initial", {"recorded_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.resident = resident
+
+    def clean_recorded_on(self):
+        day = self.cleaned_data["recorded_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        if day < self.resident.admitted_on:
+            raise forms.ValidationError(
+                f"The date cannot be before {self.resident.short_name} came to live here "
+                f"({date_format(self.resident.admitted_on, 'j M Y')})."
+            )
+        return day
+
+    def clean_note(self):
+        return self.cleaned_data["note"].strip()

@@ -1,0 +1,369 @@
+"""Writes for residents: admit, edit (room, status, photo), change key worker,
+record leaving, and the home's connection settings.
+
+Each runs in one transaction with the acting person recorded, so the change
+history says who did what and when; each raises ``DomainError`` with words a
+person can act on, and leaves nothing half-saved.
+"""
+
+from datetime import timedelta
+from io import BytesIO
+from uuid import uuid4
+
+from auditlog.context import set_actor
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from carehome.errors import DomainError
+from residents.models import HomeConnectionSettings, KeyWorkerAssignment, PersonalPlan, Resident
+from residents.selectors.residents import is_key_worker_here
+from residents.services.peers import peers_flag_friends_of
+
+PHOTO_MAX_SIDE = 800
+MAX_ADMISSION_AHEAD_DAYS = 30
+LEAVING_REASONS = {Resident.Status.LEFT: "has moved out", Resident.Status.DIED: "has died"}
+
+
+# --- Checks shared by the services -------------------------------------------------
+
+
+def _clean_name(value):
+    return " ".join((value or "").split())
+
+
+def _check_details(*, full_name, date_of_birth, today):
+    if not full_name:
+        raise DomainError("Enter the person's full name.", field="full_name")
+    if date_of_birth and date_of_birth > today:
+        raise DomainError("The date of birth cannot be in the future.", field="date_of_birth")
+
+
+def _check_key_worker(home, key_worker):
+    if key_worker is not None and not is_key_worker_here(home, key_worker):
+        raise DomainError("Choose a key worker from the list of staff at this home.", field="key_worker")
+
+
+def _check_consent(*, has_photo, consent, note):
+    if not has_photo:
+        return
+    if not consent:
+        raise DomainError(
+            "A photo can only be kept with consent. Record who gave consent, or leave the photo out.",
+            field="photo",
+        )
+    if not note:
+        raise DomainError("Say who gave consent for the photo, and how.", field="photo_consent_note")
+
+
+# --- Photos --------------------------------------------------------------------------
+
+
+def _prepared_photo(upload):
+    """The upload as a modest JPEG, turned the right way up, with its hidden
+    details (camera, place) left behind. A file name that says nothing about
+    the person."""
+    try:
+        upload.seek(0)
+        with Image.open(upload) as original:
+            picture = ImageOps.exif_transpose(original)
+            if picture.mode in ("RGBA", "LA") or (picture.mode == "P" and "transparency" in picture.info):
+                picture = picture.convert("RGBA")
+                background = Image.new("RGB", picture.size, "white")
+                background.paste(picture, mask=picture.getchannel("A"))
+                picture = background
+            else:
+                picture = picture.convert("RGB")
+            picture.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            out = BytesIO()
+            picture.save(out, format="JPEG", quality=85)
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
+        raise DomainError(
+            "This file is not a picture we can use. Choose a JPEG, PNG or WebP photo.", field="photo"
+        ) from None
+    return ContentFile(out.getvalue(), name=f"{uuid4().hex}.jpg")
+
+
+def _store_photo(resident, upload):
+    """Save the prepared photo to storage and point ``resident.photo`` at it;
+    returns the stored name (to delete if the transaction fails)."""
+    prepared = _prepared_photo(upload)
+    resident.photo.save(prepared.name, prepared, save=False)
+    return resident.photo.name
+
+
+def _delete_file_later(storage, name):
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+class _PhotoGuard:
+    """Deletes a newly stored photo if the database write around it fails."""
+
+    def __init__(self, storage):
+        self.storage = storage
+        self.name = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and self.name:
+            self.storage.delete(self.name)
+        return False
+
+
+# --- Admit ---------------------------------------------------------------------------
+
+
+def resident_admit(
+    *,
+    home,
+    actor,
+    full_name,
+    admitted_on,
+    preferred_name="",
+    date_of_birth=None,
+    room="",
+    unit="",
+    key_worker=None,
+    photo=None,
+    photo_consent=False,
+    photo_consent_note="",
+):
+    """A new resident, their (empty) personal plan and, if one is chosen,
+    their first key worker assignment: all or nothing."""
+    today = timezone.localdate()
+    full_name = _clean_name(full_name)
+    photo_consent_note = _clean_name(photo_consent_note)
+    _check_details(full_name=full_name, date_of_birth=date_of_birth, today=today)
+    if admitted_on > today + timedelta(days=MAX_ADMISSION_AHEAD_DAYS):
+        raise DomainError(
+            f"The admission date can be at most {MAX_ADMISSION_AHEAD_DAYS} days ahead.", field="admitted_on"
+        )
+    if date_of_birth and admitted_on < date_of_birth:
+        raise DomainError("The admission date cannot be before their date of birth.", field="admitted_on")
+    _check_key_worker(home, key_worker)
+    _check_consent(has_photo=bool(photo), consent=photo_consent, note=photo_consent_note)
+
+    resident = Resident(
+        home=home,
+        full_name=full_name,
+        preferred_name=_clean_name(preferred_name),
+        date_of_birth=date_of_birth,
+        room=(room or "").strip(),
+        unit=_clean_name(unit),
+        admitted_on=admitted_on,
+        key_worker=key_worker,
+        status=Resident.Status.CURRENT,
+        photo_consent=bool(photo_consent),
+        photo_consent_note=photo_consent_note if photo_consent else "",
+    )
+    with _PhotoGuard(resident.photo.storage) as guard:
+        if photo:
+            guard.name = _store_photo(resident, photo)
+        with transaction.atomic(), set_actor(actor):
+            resident.save()
+            PersonalPlan.objects.create(home=home, resident=resident, updated_by=actor)
+            if key_worker is not None:
+                KeyWorkerAssignment.objects.create(
+                    home=home,
+                    resident=resident,
+                    key_worker=key_worker,
+                    started_on=admitted_on,
+                    assigned_by=actor,
+                )
+    return resident
+
+
+# --- Edit ----------------------------------------------------------------------------
+
+EDITABLE = ["full_name", "preferred_name", "date_of_birth", "room", "unit", "status"]
+
+
+def resident_update(
+    *,
+    home,
+    actor,
+    resident,
+    full_name,
+    preferred_name="",
+    date_of_birth=None,
+    room="",
+    unit="",
+    status=None,
+    photo=None,
+    remove_photo=False,
+    photo_consent=False,
+    photo_consent_note="",
+):
+    """Change a resident's details: names, date of birth, room and unit, living
+    here or in hospital, and the photo (with consent). Returns
+    ``{field: (before, after)}`` for what changed.
+
+    Leaving has its own service (``resident_leave``) and so does the key
+    worker (``resident_change_key_worker``).
+    """
+    today = timezone.localdate()
+    full_name = _clean_name(full_name)
+    photo_consent_note = _clean_name(photo_consent_note)
+    _check_details(full_name=full_name, date_of_birth=date_of_birth, today=today)
+    if status is not None and status not in (Resident.Status.CURRENT, Resident.Status.HOSPITAL):
+        raise DomainError(
+            "Choose living here or in hospital. To record that someone has left, use “Record leaving”.",
+            field="status",
+        )
+
+    with _PhotoGuard(resident.photo.storage) as guard, transaction.atomic(), set_actor(actor):
+        locked = Resident.objects.for_home(home).select_for_update().get(pk=resident.pk)
+        if date_of_birth and date_of_birth > locked.admitted_on:
+            raise DomainError(
+                "The date of birth cannot be after their admission date.", field="date_of_birth"
+            )
+        wanted = {
+            "full_name": full_name,
+            "preferred_name": _clean_name(preferred_name),
+            "date_of_birth": date_of_birth,
+            "room": (room or "").strip(),
+            "unit": _clean_name(unit),
+        }
+        if status is not None:
+            if locked.has_left:
+                raise DomainError(
+                    f"{locked.short_name} has left the home, so this cannot be changed here.", field="status"
+                )
+            wanted["status"] = status
+        old_photo = locked.photo.name
+        keeps_photo = bool(photo) or (bool(old_photo) and not remove_photo)
+        _check_consent(has_photo=keeps_photo, consent=photo_consent, note=photo_consent_note)
+        wanted["photo_consent"] = bool(photo_consent)
+        wanted["photo_consent_note"] = photo_consent_note if photo_consent else ""
+
+        changes = {}
+        for field, value in wanted.items():
+            before = getattr(locked, field)
+            if before != value:
+                changes[field] = (before, value)
+                setattr(locked, field, value)
+        if photo:
+            guard.name = _store_photo(locked, photo)
+            changes["photo"] = (old_photo, locked.photo.name)
+            _delete_file_later(locked.photo.storage, old_photo)
+        elif remove_photo and old_photo:
+            locked.photo = ""
+            changes["photo"] = (old_photo, "")
+            _delete_file_later(locked.photo.storage, old_photo)
+        if changes:
+            locked.save(update_fields=list(changes))
+    for field in changes:
+        setattr(resident, field, getattr(locked, field))
+    return changes
+
+
+# --- Key worker ---------------------------------------------------------------------
+
+
+def resident_change_key_worker(*, home, actor, resident, key_worker):
+    """End the current key worker assignment today and start the new one
+    (``key_worker`` None: no key worker for now). The resident's row is locked,
+    so two people changing it at once cannot leave two open assignments.
+
+    Returns False if nothing needed changing (the same key worker again).
+    """
+    _check_key_worker(home, key_worker)
+    today = timezone.localdate()
+    new_id = key_worker.pk if key_worker is not None else None
+    try:
+        with transaction.atomic(), set_actor(actor):
+            locked = Resident.objects.for_home(home).select_for_update().get(pk=resident.pk)
+            if locked.has_left:
+                raise DomainError(
+                    f"{locked.short_name} has left the home, so their key worker cannot be changed.",
+                    field="key_worker",
+                )
+            current = list(
+                KeyWorkerAssignment.objects.for_home(home).filter(resident=locked, ended_on__isnull=True)
+            )
+            same_open = new_id is None or any(a.key_worker_id == new_id for a in current)
+            if locked.key_worker_id == new_id and same_open and len(current) == (0 if new_id is None else 1):
+                return False
+            for assignment in current:
+                assignment.ended_on = max(today, assignment.started_on)
+                assignment.save(update_fields=["ended_on"])
+            if key_worker is not None:
+                KeyWorkerAssignment.objects.create(
+                    home=home, resident=locked, key_worker=key_worker, started_on=today, assigned_by=actor
+                )
+            locked.key_worker = key_worker
+            locked.save(update_fields=["key_worker"])
+    except IntegrityError:
+        raise DomainError(
+            "Someone else changed the key worker at the same moment. Check the page and try again.",
+            field="key_worker",
+        ) from None
+    resident.key_worker = key_worker
+    return True
+
+
+# --- Leaving ------------------------------------------------------------------------
+
+
+def resident_leave(*, home, actor, resident, kind, left_on, reason=""):
+    """Record that a resident moved out or died. Their records all stay; the key
+    worker assignment and their friendships end, and their friends are flagged
+    so staff can offer support."""
+    if kind not in LEAVING_REASONS:
+        raise DomainError("Choose whether they moved out or died.", field="kind")
+    reason = (reason or "").strip()
+    if kind == Resident.Status.LEFT and not reason:
+        raise DomainError("Say where they moved to, or why they left.", field="reason")
+    if left_on > timezone.localdate():
+        raise DomainError("The date cannot be in the future.", field="left_on")
+    with transaction.atomic(), set_actor(actor):
+        locked = Resident.objects.for_home(home).select_for_update().get(pk=resident.pk)
+        if locked.has_left:
+            verb = "died" if locked.status == Resident.Status.DIED else "moved out"
+            when = f"{locked.left_on.day} {locked.left_on:%B %Y}"
+            raise DomainError(f"It is already recorded that {locked.short_name} {verb} on {when}.")
+        if left_on < locked.admitted_on:
+            raise DomainError("The date cannot be before they came to live here.", field="left_on")
+        for assignment in KeyWorkerAssignment.objects.for_home(home).filter(
+            resident=locked, ended_on__isnull=True
+        ):
+            assignment.ended_on = max(left_on, assignment.started_on)
+            assignment.save(update_fields=["ended_on"])
+        locked.status = kind
+        locked.left_on = left_on
+        locked.leaving_reason = reason
+        locked.key_worker = None
+        locked.save(update_fields=["status", "left_on", "leaving_reason", "key_worker"])
+        peers_flag_friends_of(resident=locked, actor=actor, when=left_on, reason=LEAVING_REASONS[kind])
+    for field in ("status", "left_on", "leaving_reason", "key_worker"):
+        setattr(resident, field, getattr(locked, field))
+    return resident
+
+
+# --- The home's connection settings ---------------------------------------------------
+
+
+SETTING_RANGES = {
+    "quiet_days": (1, 90, "Days without a meaningful connection must be from 1 to 90."),
+    "no_visitor_days": (7, 365, "Days without a visit must be from 7 to 365."),
+    "lonely_threshold": (3, 9, "The loneliness score must be from 3 to 9."),
+}
+
+
+def connection_settings_update(*, home, actor, **values):
+    for field, value in values.items():
+        low, high, message = SETTING_RANGES[field]
+        if value is None or not low <= value <= high:
+            raise DomainError(message, field=field)
+    with transaction.atomic(), set_actor(actor):
+        settings, _ = HomeConnectionSettings.objects.select_for_update().get_or_create(home=home)
+        changed = [field for field, value in values.items() if getattr(settings, field) != value]
+        for field in changed:
+            setattr(settings, field, values[field])
+        if changed:
+            settings.save(update_fields=changed)
+    return settings
