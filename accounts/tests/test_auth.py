@@ -4,7 +4,6 @@ Everything goes through the real pages (POST to /login/ etc.), because
 django-axes only counts failures it sees on a request.
 """
 
-import html
 import re
 
 import pytest
@@ -14,30 +13,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
+from tests.html import alert_text, field_error, main_text
 
 LOGIN_URL = "/login/"
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(response, field):
-    """The message shown next to ``field`` (crispy's ``id_<field>_error``), or ''."""
-    page = response.content.decode()
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', page, re.S)
-    return _text(found.group(1)) if found else ""
-
-
-def alert_text(response):
-    page = response.content.decode()
-    found = re.search(r'<div class="alert alert-danger"[^>]*>(.*?)</div>', page, re.S)
-    return _text(found.group(1)) if found else ""
-
-
-def main_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
 
 
 def signed_in(client):

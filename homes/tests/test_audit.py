@@ -1,7 +1,6 @@
 """The audit trail: who changed what and when, shown to managers; and what is
 never written to it."""
 
-import html
 import json
 import re
 
@@ -15,28 +14,9 @@ from accounts.models import User
 from accounts.tests.factories import PASSWORD
 from homes import services
 from homes.models import Invitation, Membership, Role, Space
+from tests.html import history_entries, text_of
 
 NEW_PASSWORD = "sparrows-on-the-hedge-42"
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def history_entries(response):
-    """[(heading, {field: (before, after)})] as the history page shows them, newest first."""
-    page = response.content.decode()
-    entries = []
-    for item in re.findall(r'<li class="panel mb-3">(.*?)</li>', page, re.S):
-        heading = _text(re.search(r"<h2[^>]*>(.*?)</h2>", item, re.S).group(1))
-        rows = {
-            _text(field): (_text(before), _text(after))
-            for field, before, after in re.findall(
-                r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>', item, re.S
-            )
-        }
-        entries.append((heading, rows))
-    return entries
 
 
 def history_url(world, record, slug=None):
@@ -65,7 +45,7 @@ def test_the_history_page_shows_who_changed_a_space_and_how(world, manager_clien
 
     response = manager_client.get(history_url(world, space))
     assert response.status_code == 200
-    assert "History: Snug room" in _text(response.content.decode())
+    assert "History: Snug room" in text_of(response.content.decode())
     entries = history_entries(response)
     assert len(entries) == 2
     (updated, changes), (created, first) = entries
@@ -97,7 +77,7 @@ def test_the_history_of_a_membership_shows_the_manager_who_changed_it(world, man
 def test_only_managers_see_history(world, client_for, role):
     response = client_for(world.member(role)).get(history_url(world, world.space))
     assert response.status_code == 403
-    assert "Garden room" not in _text(response.content.decode())
+    assert "Garden room" not in text_of(response.content.decode())
 
 
 def test_the_history_of_another_homes_record_is_not_found(world, manager_client):

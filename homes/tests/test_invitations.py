@@ -4,7 +4,6 @@ Celery runs eagerly in the tests and the send is queued on commit, so the
 tests that expect an email run the on-commit callbacks.
 """
 
-import html
 import re
 import threading
 from datetime import timedelta
@@ -23,23 +22,9 @@ from homes import services
 from homes.models import Invitation, Membership, Role
 from homes.tasks import send_invitation
 from homes.tests.factories import HomeFactory, InvitationFactory
+from tests.html import field_error, main_text
 
 NEW_PASSWORD = "sparrows-on-the-hedge-42"
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(response, field):
-    """The message shown next to ``field`` (crispy's ``id_<field>_error``), or ''."""
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
 
 
 def link_path(message):
@@ -111,9 +96,9 @@ def test_manager_invites_someone_and_one_email_goes_out(
     assert link_path(message) in html_body
 
     page = manager_client.get(response.url)
-    assert "Invitation sent to claire@example.org" in page_text(page)
-    assert "Claire Baxter" in page_text(page)
-    assert "Emailed" in page_text(page)
+    assert "Invitation sent to claire@example.org" in main_text(page)
+    assert "Claire Baxter" in main_text(page)
+    assert "Emailed" in main_text(page)
 
 
 def test_the_invitation_is_not_emailed_until_it_is_saved(
@@ -209,8 +194,8 @@ def test_staff_cannot_resend_or_withdraw(world, client_for, sent):
 def test_staff_do_not_see_the_invitations(world, client_for, sent):
     response = client_for(world.staff).get(reverse("homes:members", args=[world.home.slug]))
     assert response.status_code == 200
-    assert "claire@example.org" not in page_text(response)
-    assert "Invite someone" not in page_text(response)
+    assert "claire@example.org" not in main_text(response)
+    assert "Invite someone" not in main_text(response)
 
 
 # --- Accepting: a new person ----------------------------------------------------------
@@ -226,7 +211,7 @@ def test_the_link_shows_who_invited_them_and_where(client, sent):
     _, path = sent
     response = client.get(path)
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Join Rowan House" in text
     assert "family or friend" in text
     assert "You will sign in with claire@example.org" in text
@@ -250,7 +235,7 @@ def test_a_new_person_sets_up_an_account_and_lands_in_the_home(client, world, se
     assert int(client.session[SESSION_KEY]) == user.pk
     dashboard = client.get(response.url)
     assert dashboard.status_code == 200
-    assert "Welcome to Rowan House." in page_text(dashboard)
+    assert "Welcome to Rowan House." in main_text(dashboard)
 
     # They can sign in again later with the password they chose.
     other = client.__class__()
@@ -302,7 +287,7 @@ def test_a_used_link_says_so(client, sent):
     sign_up(client, path)
     response = client.__class__().get(path)
     assert response.status_code == 410
-    assert "This invitation has already been used" in page_text(response)
+    assert "This invitation has already been used" in main_text(response)
     # Posting to it again changes nothing.
     again = sign_up(client.__class__(), path, full_name="Someone Else")
     assert again.status_code == 410
@@ -315,7 +300,7 @@ def test_an_expired_link_says_whom_to_contact(client, sent):
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     response = client.get(path)
     assert response.status_code == 410
-    text = page_text(response)
+    text = main_text(response)
     assert "This invitation has expired" in text
     assert "contact Rowan House" in text
     assert "01632 960999" in text
@@ -329,7 +314,7 @@ def test_a_tampered_link_does_not_work(client, sent):
     for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "not-a-token", token + "x"):
         response = client.get(f"/invitations/{bad}/")
         assert response.status_code == 404, bad
-        assert "This link does not work" in page_text(response)
+        assert "This link does not work" in main_text(response)
     response = sign_up(client, f"/invitations/{token}x/")
     assert response.status_code == 404
     assert not User.objects.filter(email="claire@example.org").exists()
@@ -344,7 +329,7 @@ def test_resending_replaces_the_link_and_pushes_the_expiry(
         response = manager_client.post(
             reverse("homes:invitation_resend", args=[world.home.slug, invitation.pk]), follow=True
         )
-    assert "A new link is on its way to claire@example.org." in page_text(response)
+    assert "A new link is on its way to claire@example.org." in main_text(response)
     assert len(mail.outbox) == 2
     new_path = link_path(mail.outbox[1])
     assert new_path != old_path
@@ -354,7 +339,7 @@ def test_resending_replaces_the_link_and_pushes_the_expiry(
 
     old = client.get(old_path)
     assert old.status_code == 404
-    assert "This link does not work" in page_text(old)
+    assert "This link does not work" in main_text(old)
     assert client.get(new_path).status_code == 200
     assert sign_up(client, new_path).status_code == 302
     assert Membership.objects.filter(user__email="claire@example.org", home=world.home).exists()
@@ -375,14 +360,14 @@ def test_a_withdrawn_invitation_says_so(world, manager_client, client, sent):
     response = manager_client.post(
         reverse("homes:invitation_revoke", args=[world.home.slug, invitation.pk]), follow=True
     )
-    assert "The invitation for claire@example.org was withdrawn." in page_text(response)
+    assert "The invitation for claire@example.org was withdrawn." in main_text(response)
     assert (
-        "claire@example.org" not in page_text(response).split("Invitations waiting")[1].split("Everyone")[0]
+        "claire@example.org" not in main_text(response).split("Invitations waiting")[1].split("Everyone")[0]
     )
 
     page = client.get(path)
     assert page.status_code == 410
-    assert "This invitation was withdrawn" in page_text(page)
+    assert "This invitation was withdrawn" in main_text(page)
     assert sign_up(client, path).status_code == 410
     assert not User.objects.filter(email="claire@example.org").exists()
 
@@ -393,11 +378,11 @@ def test_an_accepted_invitation_cannot_be_resent_or_withdrawn(world, manager_cli
     response = manager_client.post(
         reverse("homes:invitation_resend", args=[world.home.slug, invitation.pk]), follow=True
     )
-    assert "This invitation has already been accepted." in page_text(response)
+    assert "This invitation has already been accepted." in main_text(response)
     response = manager_client.post(
         reverse("homes:invitation_revoke", args=[world.home.slug, invitation.pk]), follow=True
     )
-    assert "This invitation has already been accepted." in page_text(response)
+    assert "This invitation has already been accepted." in main_text(response)
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
     assert len(mail.outbox) == 1
@@ -423,7 +408,7 @@ def sent_to_outsider(world, django_capture_on_commit_callbacks):
 def test_an_existing_account_accepts_with_its_password(world, client, sent_to_outsider):
     invitation, path = sent_to_outsider
     page = client.get(path)
-    assert "You already have a Kith account" in page_text(page)
+    assert "You already have a Kith account" in main_text(page)
     assert b'name="full_name"' not in page.content
 
     response = client.post(path, {"password": PASSWORD})
@@ -455,7 +440,7 @@ def test_the_invited_person_already_signed_in_just_accepts(world, client_for, se
     client = client_for(world.outsider)
     page = client.get(path)
     assert page.status_code == 200
-    assert f"You are signed in as {world.outsider.user.email}" in page_text(page)
+    assert f"You are signed in as {world.outsider.user.email}" in main_text(page)
     response = client.post(path)
     assert response.status_code == 302
     assert Membership.objects.filter(user=world.outsider.user, home=world.home, role=Role.STAFF).exists()
@@ -466,7 +451,7 @@ def test_someone_else_signed_in_is_told_the_link_is_not_for_them(world, client_f
     client = client_for(world.staff)
     response = client.get(path)
     assert response.status_code == 403
-    assert "This invitation is for someone else" in page_text(response)
+    assert "This invitation is for someone else" in main_text(response)
     assert client.post(path).status_code == 403
     assert not User.objects.filter(email="claire@example.org").exists()
     invitation.refresh_from_db()

@@ -1,28 +1,11 @@
 """The People page (roles, paused access) and the Spaces page (add, change)."""
 
-import html
-import re
-
 import pytest
 from django.urls import reverse
 
 from homes.models import Role, Space
 from homes.tests.factories import MembershipFactory, SpaceFactory
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(response, field):
-    """The message shown next to ``field`` (crispy's ``id_<field>_error``), or ''."""
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
+from tests.html import field_error, main_text
 
 
 @pytest.fixture
@@ -40,7 +23,7 @@ def edit_url(world, membership):
 def test_the_people_page_lists_everyone_in_the_home_only(world, manager_client):
     response = manager_client.get(reverse("homes:members", args=[world.home.slug]))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     for name in ("Ruth Adeyemi", "Aisha Bello", "Linda Baxter"):
         assert name in text
     assert "Iain Outsider" not in text
@@ -58,8 +41,8 @@ def test_manager_changes_a_members_role(world, manager_client):
     assert (staff.role, staff.job_title, staff.is_active) == (Role.CHAMPION, "Activity co-ordinator", True)
 
     page = manager_client.get(response.url)
-    assert "Aisha Bello was updated." in page_text(page)
-    assert "Activity co-ordinator" in page_text(page)
+    assert "Aisha Bello was updated." in main_text(page)
+    assert "Activity co-ordinator" in main_text(page)
 
 
 def test_manager_pauses_a_members_access_and_it_stops_at_once(world, manager_client, client_for):
@@ -71,7 +54,7 @@ def test_manager_pauses_a_members_access_and_it_stops_at_once(world, manager_cli
     assert response.status_code == 302
     world.staff.refresh_from_db()
     assert world.staff.is_active is False
-    assert "Access paused" in page_text(manager_client.get(response.url))
+    assert "Access paused" in main_text(manager_client.get(response.url))
     assert staff_client.get(dashboard).status_code == 404
 
     # And switched back on.
@@ -192,8 +175,8 @@ def test_manager_adds_a_space(world, manager_client):
     space = Space.objects.get(home=world.home, name="Café corner")
     assert (space.kind, space.capacity, space.bookable, space.is_active) == (Space.Kind.CAFE, 6, True, True)
     page = manager_client.get(response.url)
-    assert "“Café corner” was saved." in page_text(page)
-    assert "6 people" in page_text(page)
+    assert "“Café corner” was saved." in main_text(page)
+    assert "6 people" in main_text(page)
 
 
 def test_manager_changes_a_space(world, manager_client):
@@ -289,7 +272,7 @@ def test_only_managers_add_or_change_spaces(world, client_for, role):
 def test_staff_see_the_spaces_but_no_add_button(world, client_for):
     response = client_for(world.staff).get(reverse("homes:spaces", args=[world.home.slug]))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Garden room" in text
     assert "Other lounge" not in text
     assert "Add a space" not in text

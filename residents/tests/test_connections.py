@@ -1,6 +1,5 @@
 """Logging a connection (two short steps), one logged connection, and the service."""
 
-import html
 import re
 from datetime import timedelta
 
@@ -19,21 +18,7 @@ from residents.tests.factories import (
     PersonWhoMattersFactory,
     ResidentFactory,
 )
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(response, field):
-    """The message shown next to ``field`` (``id_<field>_error``), or ''."""
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
+from tests.html import field_error, main_text
 
 
 def add_url(world):
@@ -85,7 +70,7 @@ def test_step_one_lists_the_people_living_here_with_their_rooms(world, staff_cli
     ResidentFactory(home=world.home, full_name="Vera Away", status=Resident.Status.HOSPITAL, room="7")
     response = staff_client.get(add_url(world))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Step 1 of 2" in text
     assert "Who took part?" in text
     assert f"Margaret Baxter (Peggy) Room {world.resident.room}" in text
@@ -99,7 +84,7 @@ def test_choosing_no_one_is_explained(world, staff_client):
     response = staff_client.get(add_url(world), {"step": "details"})
     assert response.status_code == 200
     assert field_error(response, "residents") == "Choose at least one person who took part."
-    assert "Step 1 of 2" in page_text(response)
+    assert "Step 1 of 2" in main_text(response)
 
 
 def test_a_resident_of_another_home_cannot_be_chosen(world, staff_client):
@@ -107,13 +92,13 @@ def test_a_resident_of_another_home_cannot_be_chosen(world, staff_client):
         add_url(world), {"residents": [world.resident.pk, world.foreign_resident.pk], "step": "details"}
     )
     assert field_error(response, "residents") == "One of the people chosen does not live at Rowan House."
-    assert "Doris Foreign" not in page_text(response)
+    assert "Doris Foreign" not in main_text(response)
 
 
 def test_choosing_residents_leads_to_step_two_with_a_row_each(world, staff_client, group):
     response = staff_client.get(add_url(world), {"residents": [r.pk for r in group], "step": "details"})
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Step 2 of 2" in text
     assert "Who took part (3 people)" in text
     for r in group:
@@ -131,7 +116,7 @@ def test_the_timeline_button_preselects_one_resident(world, staff_client):
     person = PersonWhoMattersFactory(resident=world.resident, name="Jane Baxter", relationship="daughter")
     response = staff_client.get(add_url(world), {"resident": world.resident.pk})
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Who took part Margaret Baxter (Peggy)" in text
     assert "Jane Baxter (daughter)" in text
     form = response.context["form"]
@@ -149,7 +134,7 @@ def test_the_timeline_button_preselects_one_resident(world, staff_client):
 def test_change_who_took_part_goes_back_with_them_ticked(world, staff_client, group):
     response = staff_client.get(add_url(world), {"residents": [group[0].pk, group[2].pk], "change": "1"})
     page = response.content.decode()
-    assert "Step 1 of 2" in page_text(response)
+    assert "Step 1 of 2" in main_text(response)
     assert re.search(rf'value="{group[0].pk}" id="resident-{group[0].pk}" checked', page)
     assert re.search(rf'value="{group[2].pk}" id="resident-{group[2].pk}" checked', page)
     assert not re.search(rf'value="{group[1].pk}" id="resident-{group[1].pk}" checked', page)
@@ -183,7 +168,7 @@ def test_staff_log_a_group_activity_with_a_response_each(world, staff_client, gr
     assert all(p.home_id == world.home.pk for p in participants.values())
 
     page = staff_client.get(response.url)
-    text = page_text(page)
+    text = main_text(page)
     assert "Saved: a connection logged for 3 people." in text
     assert "Singing group" in text
     assert "Arthur Hughes Declined Wanted to rest in his room." in text
@@ -198,7 +183,7 @@ def test_one_resident_with_someone_who_matters(world, staff_client):
     assert response.status_code == 302
     logged = Connection.objects.get()
     assert (logged.person, logged.mode, logged.with_name) == (jane, "phone", "")
-    assert "Saved: a connection logged for Peggy." in page_text(staff_client.get(response.url))
+    assert "Saved: a connection logged for Peggy." in main_text(staff_client.get(response.url))
 
 
 def test_a_resident_smuggled_in_from_another_home_saves_nothing(world, staff_client, group):
@@ -209,7 +194,7 @@ def test_a_resident_smuggled_in_from_another_home_saves_nothing(world, staff_cli
     response = staff_client.post(add_url(world), data)
     assert response.status_code == 200
     assert field_error(response, "residents") == "One of the people chosen does not live at Rowan House."
-    assert "Doris Foreign" not in page_text(response)
+    assert "Doris Foreign" not in main_text(response)
     assert Connection.objects.count() == 0
     assert ConnectionParticipant.objects.count() == 0
 
@@ -271,7 +256,7 @@ def test_empty_answers_are_explained_next_to_each_field(world, staff_client):
     assert field_error(response, "mode") == "Choose how it happened."
     assert field_error(response, f"response_{world.resident.pk}") == "Choose how it went for Peggy."
     assert 'aria-invalid="true"' in response.content.decode()
-    assert "Nothing was saved yet" in page_text(response)
+    assert "Nothing was saved yet" in main_text(response)
     assert Connection.objects.count() == 0
 
 
@@ -413,7 +398,7 @@ def test_a_connection_shows_everyone_who_took_part(world, staff_client, group):
     ConnectionParticipantFactory(resident=group[1], connection=first.connection, response=Response.DISENGAGED)
     response = staff_client.get(detail_url(world, first.connection))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Who took part (2)" in text
     assert "Margaret Baxter (Peggy) Joined in passively" in text
     assert "Arthur Hughes Disengaged" in text

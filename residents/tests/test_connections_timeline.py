@@ -15,7 +15,7 @@ from residents.tests.factories import (
     PersonWhoMattersFactory,
     ResidentFactory,
 )
-from residents.tests.test_connections import page_text
+from tests.html import main_text
 
 
 def timeline_url(world, resident=None, page=None):
@@ -63,7 +63,7 @@ def test_the_timeline_shows_connections_newest_first(world, client_for):
 
     response = client_for(world.staff).get(timeline_url(world))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "3 connections recorded." in text
     assert "Garden club" not in text
     assert "Foreign quiz" not in text
@@ -84,33 +84,33 @@ def test_the_log_button_preselects_the_resident(world, client_for):
     response = client_for(world.staff).get(timeline_url(world))
     add = reverse("residents:connection_add", args=[world.home.slug])
     assert f'href="{add}?resident={world.resident.pk}"' in response.content.decode()
-    assert "Log a connection for Peggy" in page_text(response)
-    assert "No connections recorded for Peggy yet." in page_text(response)
+    assert "Log a connection for Peggy" in main_text(response)
+    assert "No connections recorded for Peggy yet." in main_text(response)
 
 
 def test_no_log_button_for_someone_who_has_left(world, client_for):
     gone = ResidentFactory(home=world.home, full_name="Frank Gone", status=Resident.Status.LEFT)
     response = client_for(world.staff).get(timeline_url(world, gone))
     assert response.status_code == 200
-    assert "Log a connection" not in page_text(response)
+    assert "Log a connection" not in main_text(response)
 
 
 def test_the_timeline_is_paged_twenty_at_a_time(world, client_for):
     for n in range(25):
         entry(world.resident, days_ago=n + 1, with_name=f"Activity {n + 1:02d}")
     client = client_for(world.staff)
-    first = page_text(client.get(timeline_url(world)))
+    first = main_text(client.get(timeline_url(world)))
     assert "25 connections recorded; showing 1 to 20." in first
     assert "Activity 01" in first and "Activity 20" in first and "Activity 21" not in first
     assert "Pages of connections" in client.get(timeline_url(world)).content.decode()
     second = client.get(timeline_url(world, page=2))
-    text = page_text(second)
+    text = main_text(second)
     assert "showing 21 to 25" in text
     assert "Activity 21" in text and "Activity 25" in text and "Activity 20" not in text
     assert 'aria-current="page"><span class="visually-hidden">Page </span>2' in second.content.decode()
     # A page number out of range shows the last page, not an error.
-    assert "showing 21 to 25" in page_text(client.get(timeline_url(world, page=99)))
-    assert "showing 1 to 20" in page_text(client.get(timeline_url(world, page="first")))
+    assert "showing 21 to 25" in main_text(client.get(timeline_url(world, page=99)))
+    assert "showing 1 to 20" in main_text(client.get(timeline_url(world, page="first")))
 
 
 @pytest.mark.parametrize(("role", "status"), [("family", 403), ("volunteer", 403), ("outsider", 404)])

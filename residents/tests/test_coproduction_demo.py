@@ -1,6 +1,5 @@
 """The co-production demo data: believable, in every status, and idempotent."""
 
-import importlib
 import random
 from datetime import date, timedelta
 
@@ -8,22 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from homes.models import Interest, Role
+from homes.models import Role
 from homes.tests.factories import HomeFactory, MembershipFactory
 from residents.demo import coproduction
 from residents.models import CoproductionSession, Idea, Resident
 from residents.tests.factories import ResidentFactory
 
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def interest_taxonomy(db):
-    taxonomy = importlib.import_module("homes.migrations.0003_interest_taxonomy").INTERESTS
-    Interest.objects.bulk_create(
-        [Interest(name=name, category=category) for category, names in taxonomy.items() for name in names],
-        ignore_conflicts=True,
-    )
 
 
 def seed(home, residents, staff):

@@ -1,6 +1,5 @@
 """Co-production services: recording sessions and ideas, and moving ideas on."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
@@ -20,17 +19,6 @@ from residents.tests.factories import CoproductionSessionFactory, IdeaFactory, R
 
 M = CoproductionSession.Method
 S = Idea.Status
-
-
-@pytest.fixture(autouse=True)
-def interest_taxonomy(db):
-    """The shared interests come from a data migration, which a browser test's
-    database flush removes; put them back so these tests never depend on order."""
-    taxonomy = importlib.import_module("homes.migrations.0003_interest_taxonomy").INTERESTS
-    Interest.objects.bulk_create(
-        [Interest(name=name, category=category) for category, names in taxonomy.items() for name in names],
-        ignore_conflicts=True,
-    )
 
 
 def record(world, **fields):

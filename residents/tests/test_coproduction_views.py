@@ -1,8 +1,6 @@
 """Co-production pages: the sessions list and ideas board, recording and
 changing a session, adding ideas and moving them on."""
 
-import html
-import importlib
 import re
 from datetime import date, timedelta
 
@@ -15,35 +13,10 @@ from django.utils import timezone
 from homes.models import Interest
 from residents.models import CoproductionSession, Idea, Resident
 from residents.tests.factories import CoproductionSessionFactory, IdeaFactory, ResidentFactory
+from tests.html import field_error, main_text, text_of
 
 M = CoproductionSession.Method
 S = Idea.Status
-
-
-@pytest.fixture(autouse=True)
-def interest_taxonomy(db):
-    """The shared interests come from a data migration, which a browser test's
-    database flush removes; put them back so these tests never depend on order."""
-    taxonomy = importlib.import_module("homes.migrations.0003_interest_taxonomy").INTERESTS
-    Interest.objects.bulk_create(
-        [Interest(name=name, category=category) for category, names in taxonomy.items() for name in names],
-        ignore_conflicts=True,
-    )
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(response, field, prefix="id_"):
-    """The message shown next to ``field`` (crispy's ``<id>_error``), or ''."""
-    found = re.search(rf'<div id="{prefix}{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
 
 
 def url(name, world, *args):
@@ -98,25 +71,25 @@ def test_the_list_explains_co_production_and_shows_sessions_newest_first(world, 
 
     response = staff_client.get(url("coproduction_list", world))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Co-production means planning activities with residents, not for them" in text
     assert text.index("Memories of the seaside") < text.index("Handling session: 1950s kitchen")
     assert make_session_other.title not in text
     rows = re.findall(r"<tr>(.*?)</tr>", response.content.decode(), re.S)
-    seaside = _text(next(r for r in rows if "Memories of the seaside" in r))
+    seaside = text_of(next(r for r in rows if "Memories of the seaside" in r))
     assert seaside == "20 Oct 2026 Memories of the seaside Reminiscence 2 2 new 1 planned"
-    kitchen = _text(next(r for r in rows if "1950s kitchen" in r))
+    kitchen = text_of(next(r for r in rows if "1950s kitchen" in r))
     assert kitchen == "2 Sep 2026 Handling session: 1950s kitchen Group discussion 0 1 not taken forward"
 
 
 def test_sessions_are_paged_twenty_at_a_time(world, staff_client):
     for n in range(23):
         make_session(world, title=f"Session number {n:02d}", held_on=date(2026, 1, 1) + timedelta(days=n))
-    first = page_text(staff_client.get(url("coproduction_list", world)))
+    first = main_text(staff_client.get(url("coproduction_list", world)))
     assert "Session number 22" in first
     assert "Session number 02" not in first
     assert "Page 1 of 2" in first
-    second = page_text(staff_client.get(url("coproduction_list", world) + "?page=2"))
+    second = main_text(staff_client.get(url("coproduction_list", world) + "?page=2"))
     assert "Session number 02" in second
     assert "Session number 22" not in second
 
@@ -124,7 +97,7 @@ def test_sessions_are_paged_twenty_at_a_time(world, staff_client):
 def board_group(response, status):
     page = response.content.decode()
     found = re.search(rf'aria-labelledby="board-{status}">(.*?)</section>', page, re.S)
-    return _text(found.group(1)) if found else None
+    return text_of(found.group(1)) if found else None
 
 
 def test_the_ideas_board_groups_ideas_by_status_with_tags_and_who_raised_them(world, staff_client):
@@ -188,7 +161,7 @@ def test_a_busy_group_shows_the_latest_ideas_and_links_to_the_rest(world, staff_
 
 
 def test_no_sessions_yet_says_what_to_do(world, staff_client):
-    text = page_text(staff_client.get(url("coproduction_list", world)))
+    text = main_text(staff_client.get(url("coproduction_list", world)))
     assert "No sessions recorded yet" in text
 
 
@@ -200,7 +173,7 @@ def test_the_form_offers_the_homes_current_residents_and_explains_each_method(wo
         home=world.home, full_name="Walter Gone", status=Resident.Status.LEFT, left_on=yesterday()
     )
     response = staff_client.get(url("coproduction_add", world))
-    text = page_text(response)
+    text = main_text(response)
     assert "Margaret Baxter (Peggy)" in text
     assert "Arthur Hughes" in text
     assert "Walter Gone" not in text
@@ -218,7 +191,7 @@ def test_staff_record_a_session_and_land_on_its_page(world, staff_client):
     assert set(session.participants.all()) == {world.resident, world.unlinked_resident}
 
     page = staff_client.get(response.url)
-    text = page_text(page)
+    text = main_text(page)
     assert "“Memories of the seaside” was recorded. Now add the ideas that came up." in text
     assert "Reminiscence" in text
     assert "Run by Aisha Bello" in text
@@ -262,7 +235,7 @@ def test_a_resident_of_another_home_posted_by_hand_is_refused(world, staff_clien
     assert response.status_code == 200
     assert field_error(response, "participants") == "Choose people from the list of residents who live here."
     assert not CoproductionSession.objects.exists()
-    assert "Doris Foreign" not in page_text(response)
+    assert "Doris Foreign" not in main_text(response)
 
 
 def test_a_suggestion_box_may_have_nobody_named(world, staff_client):
@@ -271,7 +244,7 @@ def test_a_suggestion_box_may_have_nobody_named(world, staff_client):
     assert response.status_code == 302
     session = CoproductionSession.objects.get(home=world.home)
     assert session.participants.count() == 0
-    assert "Nobody named: ideas from the suggestion box." in page_text(staff_client.get(response.url))
+    assert "Nobody named: ideas from the suggestion box." in main_text(staff_client.get(response.url))
 
 
 # --- Changing a session ---------------------------------------------------------------------
@@ -283,7 +256,7 @@ def test_a_session_is_changed_and_keeps_people_who_have_since_left(world, staff_
     )
     session = make_session(world, participants=[gone, world.resident])
     response = staff_client.get(url("coproduction_edit", world, session.pk))
-    assert "Walter Gone" in page_text(response)
+    assert "Walter Gone" in main_text(response)
     assert 'value="What shall we do this winter?"' in response.content.decode()
 
     response = staff_client.post(
@@ -332,7 +305,7 @@ def test_an_idea_is_added_on_the_session_page_with_interest_tags(world, staff_cl
     assert set(idea.interests.all()) == {baking, cooking}
     assert idea.raised_by == world.resident
 
-    text = page_text(staff_client.get(response.url))
+    text = main_text(staff_client.get(response.url))
     assert "The idea “Bake Welsh cakes” was added." in text
     assert "Ideas raised (1)" in text
     assert "Interests: Baking , Cooking" in text
@@ -361,9 +334,9 @@ def test_a_bad_idea_is_explained_and_nothing_is_saved(world, staff_client, data,
     if field:
         assert field_error(response, field) == message
     else:
-        assert message in page_text(response)
+        assert message in main_text(response)
     assert not Idea.objects.exists()
-    assert "Add an idea" in page_text(response)
+    assert "Add an idea" in main_text(response)
 
 
 def test_an_idea_cannot_name_a_resident_of_another_home(world, staff_client):
@@ -397,7 +370,7 @@ def test_an_idea_is_moved_to_planned_from_the_board_and_back_to_the_board(world,
     assert response.url == f"{board}#idea-{idea.pk}"
     idea.refresh_from_db()
     assert (idea.status, idea.status_note) == (S.PLANNED, "Booked for 14 May")
-    assert "“A brass band visit” is now planned." in page_text(staff_client.get(response.url))
+    assert "“A brass band visit” is now planned." in main_text(staff_client.get(response.url))
 
 
 def test_after_a_change_the_page_goes_back_only_to_this_homes_pages(world, staff_client):
@@ -416,7 +389,7 @@ def test_not_taken_forward_without_a_reason_is_explained_on_the_ideas_page(world
     assert response.status_code == 200
     prefix = f"id_idea{idea.pk}_"
     assert field_error(response, "note", prefix) == "Tell residents why — write a short reason."
-    assert "A cat of our own" in page_text(response)
+    assert "A cat of our own" in main_text(response)
     idea.refresh_from_db()
     assert idea.status == S.NEW
 
@@ -510,10 +483,10 @@ def test_the_dashboard_counts_new_ideas_for_staff_only(world, client_for):
     IdeaFactory(session=session, status=S.PLANNED)
     IdeaFactory(session=CoproductionSessionFactory(home=world.other_home))
     dashboard = reverse("homes:dashboard", args=[world.home.slug])
-    text = page_text(client_for(world.champion).get(dashboard))
+    text = main_text(client_for(world.champion).get(dashboard))
     assert "New ideas from residents" in text
     assert "3 ideas waiting for an answer" in text
-    assert "New ideas from residents" not in page_text(client_for(world.relative).get(dashboard))
+    assert "New ideas from residents" not in main_text(client_for(world.relative).get(dashboard))
 
 
 # --- Constant number of queries -------------------------------------------------------------

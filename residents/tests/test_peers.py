@@ -1,8 +1,6 @@
 """The friends page: friendships, suggestions, a buddy for a new resident and
 support flags; the services behind them; who may see and change what."""
 
-import html
-import re
 from datetime import timedelta
 
 import pytest
@@ -28,20 +26,7 @@ from residents.tests.factories import (
     ResidentFactory,
     SupportFlagFactory,
 )
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
-
-
-def field_error(response, field_id):
-    found = re.search(rf'<div id="{field_id}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
+from tests.html import field_error, main_text
 
 
 def friends_url(world, resident=None):
@@ -90,7 +75,7 @@ def test_the_friends_page_shows_friends_and_suggestions_with_reasons(world, staf
 
     response = staff_client.get(friends_url(world))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Peggy's friends" in text
     assert "Jean Park" in text and "10 Jan 2026" in text and "Sit together at lunch." in text
     suggestions = text[text.index("Might enjoy each other's company") :]
@@ -101,7 +86,7 @@ def test_the_friends_page_shows_friends_and_suggestions_with_reasons(world, staf
 
 
 def test_a_resident_with_no_plans_around_gets_a_plain_explanation(world, staff_client):
-    text = page_text(staff_client.get(friends_url(world)))
+    text = main_text(staff_client.get(friends_url(world)))
     assert "No friendships recorded yet." in text
     assert "No suggestions yet." in text
 
@@ -137,7 +122,7 @@ def test_the_friends_page_costs_the_same_for_5_or_50_residents(world, staff_clie
     grow(45)
     large, response = count()
     assert small == large
-    assert page_text(response).count("Record as friends") == 5  # the top five only
+    assert main_text(response).count("Record as friends") == 5  # the top five only
 
 
 # --- Recording a friendship ------------------------------------------------------------------
@@ -153,7 +138,7 @@ def test_staff_record_a_friendship_from_a_suggestion(world, staff_client):
     assert friendship.kind == Friendship.Kind.FRIEND
     assert friendship.started_on == timezone.localdate()
     assert friendship.recorded_by == world.staff.user
-    text = page_text(staff_client.get(response.url))
+    text = main_text(staff_client.get(response.url))
     assert "Peggy and Arthur are now recorded as friends." in text
     entry = LogEntry.objects.get_for_object(friendship).get()
     assert entry.actor == world.staff.user
@@ -162,7 +147,7 @@ def test_staff_record_a_friendship_from_a_suggestion(world, staff_client):
 def test_the_friendship_form_page(world, staff_client):
     response = staff_client.get(add_url(world))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Record a friendship" in text and "Arthur Hughes" in text
     assert "Doris Foreign" not in text
 
@@ -171,7 +156,7 @@ def test_a_duplicate_friendship_is_explained_and_not_saved(world, staff_client):
     FriendshipFactory(resident_a=world.resident, resident_b=world.unlinked_resident)
     response = staff_client.post(add_url(world), {"other": world.unlinked_resident.pk})
     assert response.status_code == 200
-    assert field_error(response, "id_other") == "They are already recorded as friends."
+    assert field_error(response, "other") == "They are already recorded as friends."
     assert open_friendships(world.home).count() == 1
 
 
@@ -196,13 +181,13 @@ def test_bad_choices_are_refused_next_to_the_field(world, staff_client, who, mes
     }[who]
     response = staff_client.post(add_url(world), {"other": other, "notes": "Hello"})
     assert response.status_code == 200
-    assert field_error(response, "id_other") == message
+    assert field_error(response, "other") == message
     assert not Friendship.objects.exists()
 
 
 def test_notes_that_are_too_long_are_refused(world, staff_client):
     response = staff_client.post(add_url(world), {"other": world.unlinked_resident.pk, "notes": "x" * 301})
-    assert field_error(response, "id_notes") == "Keep the notes under 300 characters."
+    assert field_error(response, "notes") == "Keep the notes under 300 characters."
     assert not Friendship.objects.exists()
 
 
@@ -215,13 +200,13 @@ def test_ending_a_friendship_keeps_it_in_the_record(world, staff_client):
     assert response.status_code == 302
     friendship.refresh_from_db()
     assert friendship.ended_on == timezone.localdate()
-    text = page_text(staff_client.get(friends_url(world)))
+    text = main_text(staff_client.get(friends_url(world)))
     assert "is recorded as ended" in text
     assert "No friendships recorded yet." in text
     assert "Earlier" in text and "Friends with Arthur Hughes, 10 Jan 2026 to" in text
 
     again = staff_client.post(end_url(world, world.resident, friendship))
-    assert "That friendship was already ended." in page_text(staff_client.get(again.url))
+    assert "That friendship was already ended." in main_text(staff_client.get(again.url))
 
 
 def test_ending_needs_a_post_and_a_friendship_of_this_resident(world, staff_client):
@@ -253,7 +238,7 @@ def newcomer(world):
 def test_a_new_resident_without_a_buddy_gets_a_prompt_with_suggestions_first(world, staff_client, newcomer):
     with_plan(world.unlinked_resident, "Gardening")
     response = staff_client.get(friends_url(world, newcomer))
-    text = page_text(response)
+    text = main_text(response)
     assert "Choose a buddy to help Nora settle in" in text
     page = response.content.decode()
     select = page[
@@ -270,24 +255,24 @@ def test_staff_choose_a_buddy_and_the_prompt_goes(world, staff_client, newcomer)
     assert response.status_code == 302
     buddy = open_friendships(world.home).get()
     assert buddy.kind == Friendship.Kind.BUDDY
-    text = page_text(staff_client.get(response.url))
+    text = main_text(staff_client.get(response.url))
     assert "Arthur is now Nora's buddy, to help them settle in." in text
     assert "Choose a buddy" not in text
     assert "Buddy" in text
 
     again = staff_client.post(buddy_url(world, newcomer), {"other": world.resident.pk})
-    assert field_error(again, "id_other") == "Nora already has a buddy: Arthur."
+    assert field_error(again, "other") == "Nora already has a buddy: Arthur."
     assert open_friendships(world.home).count() == 1
 
 
 def test_no_buddy_prompt_for_someone_who_has_lived_here_a_while(world, staff_client):
-    assert "Choose a buddy" not in page_text(staff_client.get(friends_url(world)))
+    assert "Choose a buddy" not in main_text(staff_client.get(friends_url(world)))
 
 
 def test_the_buddy_form_refuses_an_empty_choice(world, staff_client, newcomer):
     response = staff_client.post(buddy_url(world, newcomer), {"other": ""})
     assert response.status_code == 200
-    assert field_error(response, "id_other") == "Choose a buddy from the list."
+    assert field_error(response, "other") == "Choose a buddy from the list."
     assert "Might get on well" not in response.content.decode()  # nobody shares anything yet
     assert not Friendship.objects.exists()
 
@@ -299,12 +284,12 @@ def test_a_support_flag_is_shown_and_marked_as_supported(world, staff_client):
     flag = SupportFlagFactory(
         resident=world.resident, about=world.unlinked_resident, reason="Their friend Arthur has moved out."
     )
-    text = page_text(staff_client.get(friends_url(world)))
+    text = main_text(staff_client.get(friends_url(world)))
     assert "May need extra support" in text and "Their friend Arthur has moved out." in text
 
     response = staff_client.post(resolve_url(world, flag), {"note": "  "})
     assert response.status_code == 200
-    assert field_error(response, "id_note") == "Write a short note about the support given."
+    assert field_error(response, "note") == "Write a short note about the support given."
     flag.refresh_from_db()
     assert flag.resolved_on is None
 
@@ -316,12 +301,12 @@ def test_a_support_flag_is_shown_and_marked_as_supported(world, staff_client):
     assert flag.resolved_on == timezone.localdate()
     assert flag.resolved_by == world.staff.user
     assert flag.resolution_note == "Sat with her at lunch; talked about Arthur."
-    text = page_text(staff_client.get(friends_url(world)))
+    text = main_text(staff_client.get(friends_url(world)))
     assert "Thank you. Peggy is marked as supported." in text
     assert "May need extra support" not in text
 
     done = staff_client.get(resolve_url(world, flag))
-    assert "Marked as supported on" in page_text(done) and "Aisha Bello" in page_text(done)
+    assert "Marked as supported on" in main_text(done) and "Aisha Bello" in main_text(done)
 
 
 def test_a_flag_of_another_resident_is_404(world, staff_client):
@@ -337,7 +322,7 @@ def test_a_flag_of_another_resident_is_404(world, staff_client):
 def test_staff_roles_see_the_page_and_may_change_it(world, client_for, role):
     response = client_for(world.member(role)).get(friends_url(world))
     assert response.status_code == 200
-    assert "Record a friendship" in page_text(response)
+    assert "Record a friendship" in main_text(response)
 
 
 @pytest.mark.parametrize("role", ["family", "volunteer"])
@@ -509,7 +494,7 @@ def test_a_flag_raised_on_leaving_shows_on_the_friends_page(world, staff_client)
         when=timezone.localdate(),
         reason="has moved out",
     )
-    text = page_text(staff_client.get(friends_url(world)))
+    text = main_text(staff_client.get(friends_url(world)))
     assert "Their friend Arthur has moved out." in text
     assert "Mark as supported" in text
 
@@ -525,9 +510,9 @@ def test_the_page_of_someone_who_has_died_keeps_the_record_but_suggests_nobody(w
     world.unlinked_resident.status = Resident.Status.DIED
     world.unlinked_resident.left_on = timezone.localdate()
     world.unlinked_resident.save()
-    text = page_text(staff_client.get(friends_url(world, world.unlinked_resident)))
+    text = main_text(staff_client.get(friends_url(world, world.unlinked_resident)))
     assert "Arthur no longer lives here, so there are no suggestions." in text
     assert "Record a friendship" not in text
     assert "Friends with Margaret Baxter (Peggy)" in text
     form = staff_client.get(add_url(world, world.unlinked_resident))
-    assert "no new friendships can be recorded" in page_text(form)
+    assert "no new friendships can be recorded" in main_text(form)

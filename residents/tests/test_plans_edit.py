@@ -2,7 +2,6 @@
 input is explained next to the field and saves nothing, and every change
 shows in the plan's history with who made it and when."""
 
-import html
 import re
 
 import pytest
@@ -14,43 +13,19 @@ from homes.models import Interest
 from residents.models import PersonalPlan
 from residents.services.plans import plan_update
 from residents.tests.factories import PersonalPlanFactory
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
-
-
-def field_error(response, field):
-    """The message shown next to ``field`` (``id_<field>_error``), or ''."""
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
+from tests.html import field_error, history_entries, main_text, text_of
 
 
 def edit_url(world, section, resident=None):
     return reverse("residents:plan_edit", args=[world.home.slug, (resident or world.resident).pk, section])
 
 
-def history_entries(client, world, plan):
+def plan_history(client, world, plan):
     """[(heading, {field: (before, after)})] from the plan's history page, newest first."""
     content_type = ContentType.objects.get_for_model(PersonalPlan)
     response = client.get(reverse("homes:history", args=[world.home.slug, content_type.pk, plan.pk]))
     assert response.status_code == 200
-    entries = []
-    for item in re.findall(r'<li class="panel mb-3">(.*?)</li>', response.content.decode(), re.S):
-        heading = _text(re.search(r"<h2[^>]*>(.*?)</h2>", item, re.S).group(1))
-        rows = {
-            _text(field): (_text(before), _text(after))
-            for field, before, after in re.findall(
-                r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>', item, re.S
-            )
-        }
-        entries.append((heading, rows))
-    return entries
+    return history_entries(response)
 
 
 @pytest.fixture
@@ -61,7 +36,7 @@ def staff_client(world, client_for):
 def test_the_first_edit_creates_the_plan_and_returns_to_that_section(world, staff_client):
     response = staff_client.get(edit_url(world, "matters"))
     assert response.status_code == 200
-    assert "What makes a good day for Peggy" in page_text(response)
+    assert "What makes a good day for Peggy" in main_text(response)
 
     response = staff_client.post(edit_url(world, "matters"), {"what_matters": "  Tea in the garden.  "})
     assert response.status_code == 302
@@ -73,8 +48,8 @@ def test_the_first_edit_creates_the_plan_and_returns_to_that_section(world, staf
     assert plan.home == world.home
     assert plan.updated_by == world.staff.user
     page = staff_client.get(response.url)
-    assert "“What matters to me” was saved." in page_text(page)
-    assert "Tea in the garden." in page_text(page)
+    assert "“What matters to me” was saved." in main_text(page)
+    assert "Tea in the garden." in main_text(page)
 
 
 def test_each_section_writes_only_its_own_fields(world, staff_client):
@@ -116,7 +91,7 @@ def test_the_edit_form_starts_from_what_the_plan_says(world, staff_client):
 
 def test_interests_are_grouped_by_category_in_fieldsets(world, staff_client):
     page = staff_client.get(edit_url(world, "interests")).content.decode()
-    legends = [_text(x) for x in re.findall(r"<legend[^>]*>(.*?)</legend>", page, re.S)]
+    legends = [text_of(x) for x in re.findall(r"<legend[^>]*>(.*?)</legend>", page, re.S)]
     assert legends[0] == "Interests"
     assert "Nature and the outdoors" in legends and "Animals" in legends
     outdoors = re.search(r"<legend>Nature and the outdoors</legend>(.*?)</fieldset>", page, re.S).group(1)
@@ -133,7 +108,7 @@ def test_interests_are_saved_and_shown_as_tags(world, staff_client):
     plan = PersonalPlan.objects.get(resident=world.resident)
     assert sorted(i.name for i in plan.interests.all()) == ["Baking", "Gardening"]
     assert plan.former_occupation == "Baker"
-    text = page_text(staff_client.get(response.url))
+    text = main_text(staff_client.get(response.url))
     assert "Interests Baking Gardening" in text
 
 
@@ -142,7 +117,7 @@ def test_saving_without_changes_says_so(world, staff_client):
     response = staff_client.post(
         edit_url(world, "goals"), {"goals": "Bowls", "anxious_going_out": ""}, follow=True
     )
-    assert "Nothing in “Goals for connection” had changed." in page_text(response)
+    assert "Nothing in “Goals for connection” had changed." in main_text(response)
 
 
 @pytest.mark.parametrize(
@@ -214,7 +189,7 @@ def test_every_change_to_the_plan_is_in_its_history_with_who_and_when(world, cli
         edit_url(world, "technology"), {"video_calls": "with_support", "phone_calls": "welcome"}
     )
     plan = PersonalPlan.objects.get(resident=world.resident)
-    entries = history_entries(client_for(world.manager), world, plan)
+    entries = plan_history(client_for(world.manager), world, plan)
     headings = [heading for heading, _ in entries]
     changes = {}
     for heading, rows in entries:
@@ -244,7 +219,7 @@ def test_the_history_names_the_interests_added_and_removed(world, client_for):
     plan = PersonalPlan.objects.get(resident=world.resident)
     shown = " ".join(
         " ".join(values)
-        for _, rows in history_entries(client_for(world.manager), world, plan)
+        for _, rows in plan_history(client_for(world.manager), world, plan)
         for values in rows.values()
     )
     assert "Added: Gardening" in shown and "Added: Baking" in shown and "Removed: Gardening" in shown

@@ -1,7 +1,6 @@
 """The personal plan page: the whole plan on one screen, the review box, what
 changed since the last review, printing, and who may see it."""
 
-import html
 import re
 from datetime import date, timedelta
 
@@ -22,15 +21,7 @@ from residents.tests.factories import (
     PlanReviewFactory,
     ResidentFactory,
 )
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
+from tests.html import main_text, text_of
 
 
 def section_text(response, slug):
@@ -38,7 +29,7 @@ def section_text(response, slug):
     page = response.content.decode()
     found = re.search(rf'<section[^>]*aria-labelledby="plan-{slug}"[^>]*>(.*?)</section>', page, re.S)
     assert found, f"no section plan-{slug}"
-    return _text(found.group(1))
+    return text_of(found.group(1))
 
 
 def plan_url(world, resident=None):
@@ -81,7 +72,7 @@ def full_plan(world):
 def test_staff_read_the_whole_plan_on_one_page(world, client_for, full_plan):
     response = client_for(world.staff).get(plan_url(world))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Margaret Baxter (Peggy)" in text
     assert "My garden, my cat Smudge" in section_text(response, "matters")
     assert "I was a bus conductor in Leeds" in section_text(response, "story")
@@ -175,7 +166,7 @@ def test_managers_see_the_change_history_link_and_staff_do_not(world, client_for
     content_type = ContentType.objects.get_for_model(PersonalPlan)
     history = reverse("homes:history", args=[world.home.slug, content_type.pk, full_plan.pk])
     assert f'href="{history}"' in client_for(world.manager).get(plan_url(world)).content.decode()
-    assert "Change history" not in page_text(client_for(world.staff).get(plan_url(world)))
+    assert "Change history" not in main_text(client_for(world.staff).get(plan_url(world)))
 
 
 def test_a_relative_cannot_open_the_plan_and_an_outsider_gets_404(world, client_for, full_plan):
@@ -223,11 +214,11 @@ def test_the_dashboard_lists_plan_reviews_due(world, client_for):
     )
     PersonalPlanFactory(resident=world.foreign_resident, review_due_on=today - timedelta(days=3))
     response = client_for(world.staff).get(reverse("homes:dashboard", args=[world.home.slug]))
-    text = page_text(response)
+    text = main_text(response)
     assert "Plan reviews due 1 overdue · 1 due in the next two weeks" in text
     assert "Margaret Baxter (Peggy) — was due" in text
     assert "Arthur Hughes — due" in text
     assert "Later Person" not in text and "Doris" not in text
     # Relatives don't see it.
     family = client_for(world.relative).get(reverse("homes:dashboard", args=[world.home.slug]))
-    assert "Plan reviews due" not in page_text(family)
+    assert "Plan reviews due" not in main_text(family)

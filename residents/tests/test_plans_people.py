@@ -1,7 +1,6 @@
 """People who matter: add, change, mark as no longer in touch (never
 deleted), with every rule explained next to its field."""
 
-import html
 import re
 
 import pytest
@@ -12,20 +11,7 @@ from carehome.errors import DomainError
 from residents.models import PersonWhoMatters
 from residents.services.plans import person_add, person_update
 from residents.tests.factories import PersonWhoMattersFactory, ResidentFactory
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
-
-
-def field_error(response, field):
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
+from tests.html import field_error, main_text
 
 
 def add_url(world, resident=None):
@@ -62,7 +48,7 @@ def staff_client(world, client_for):
 def test_staff_add_someone_who_matters(world, staff_client):
     response = staff_client.get(add_url(world))
     assert response.status_code == 200
-    assert "Add someone who matters to Peggy" in page_text(response)
+    assert "Add someone who matters to Peggy" in main_text(response)
 
     response = staff_client.post(add_url(world), person_data())
     assert response.status_code == 302
@@ -72,7 +58,7 @@ def test_staff_add_someone_who_matters(world, staff_client):
     assert (person.by_visit, person.by_phone, person.by_video, person.by_letter) == (True, True, False, False)
     assert person.contact_every_days == 7
     assert person.essential_care_supporter and person.is_active
-    page = page_text(staff_client.get(response.url))
+    page = main_text(staff_client.get(response.url))
     assert "Susan Baxter was added to the people who matter to Peggy." in page
     assert "Susan Baxter Daughter Essential care supporter" in page
 
@@ -98,8 +84,8 @@ def test_staff_change_details_and_mark_someone_no_longer_in_touch(world, staff_c
     person.refresh_from_db()
     assert person.is_active is False
     page = staff_client.get(response.url)
-    assert "Jim Oldfield is now listed as no longer in touch." in page_text(page)
-    assert "No longer in touch Jim Oldfield (former neighbour)" in page_text(page)
+    assert "Jim Oldfield is now listed as no longer in touch." in main_text(page)
+    assert "No longer in touch Jim Oldfield (former neighbour)" in main_text(page)
     assert PersonWhoMatters.objects.filter(pk=person.pk).exists()
 
 
@@ -171,7 +157,7 @@ def test_changes_to_a_person_are_in_their_history(world, client_for):
     client_for(world.staff).post(edit_url(world, person), person_data(name="Jim", relationship="old friend"))
     content_type = ContentType.objects.get_for_model(PersonWhoMatters)
     url = reverse("homes:history", args=[world.home.slug, content_type.pk, person.pk])
-    text = page_text(client_for(world.manager).get(url))
+    text = main_text(client_for(world.manager).get(url))
     assert "Updated by Aisha Bello on" in text
     assert "Relationship friend old friend" in text
     assert "Still in touch Yes No" in text

@@ -1,8 +1,6 @@
 """Recording a review of the plan: who took part, what was agreed, the next
 review date, and a snapshot that shows what changes afterwards."""
 
-import html
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,20 +12,7 @@ from homes.models import Interest
 from residents.models import PersonalPlan, PlanReview
 from residents.services.plans import plan_review_record
 from residents.tests.factories import PersonalPlanFactory, PersonWhoMattersFactory
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
-
-
-def field_error(response, field):
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
+from tests.html import field_error, main_text
 
 
 def review_url(world, resident=None):
@@ -93,7 +78,7 @@ def test_staff_record_a_review_with_who_took_part(world, client_for, people, tod
     plan.refresh_from_db()
     assert plan.review_due_on == today + timedelta(days=180)
 
-    text = page_text(client.get(response.url))
+    text = main_text(client.get(response.url))
     assert "The review on" in text and "was recorded" in text
     assert "Who took part: Peggy Key worker Susan Baxter, Cousin Jean Advocate" in text
     assert "Nothing has changed since the review" in text
@@ -109,7 +94,7 @@ def test_what_changed_shows_edits_made_after_the_review(world, client_for, peopl
     )
     people["tom"].is_active = False
     people["tom"].save()
-    text = page_text(client.get(reverse("residents:plan", args=[world.home.slug, world.resident.pk])))
+    text = main_text(client.get(reverse("residents:plan", args=[world.home.slug, world.resident.pk])))
     assert "How I like to communicate Language Before English Now English and Welsh" in text
     assert "People who matter Removed Tom Baxter (grandson)" in text
 

@@ -1,7 +1,6 @@
 """The resident list and a resident's overview: what staff see, what each
 role may open, and that the pages cost the same whatever the home's size."""
 
-import html
 import re
 from datetime import date, timedelta
 
@@ -15,21 +14,13 @@ from homes.models import Interest, Role
 from homes.tests.factories import MembershipFactory
 from residents.models import KeyWorkerAssignment, Resident
 from residents.tests.factories import PersonalPlanFactory, ResidentFactory
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
+from tests.html import main_text, text_of
 
 
 def row_names(response):
     """The resident names in the list's table, in order."""
     page = response.content.decode()
-    return [_text(n) for n in re.findall(r'<a class="resident-link"[^>]*>(.*?)</a>', page, re.S)]
+    return [text_of(n) for n in re.findall(r'<a class="resident-link"[^>]*>(.*?)</a>', page, re.S)]
 
 
 def interest_named(name):
@@ -74,14 +65,14 @@ def test_the_list_shows_the_people_living_here_with_links(world, staff_client):
     response = staff_client.get(list_url(world))
     assert response.status_code == 200
     assert row_names(response) == ["Arthur Hughes", "Harold Hospital", "Margaret Baxter (Peggy)"]
-    text = page_text(response)
+    text = main_text(response)
     assert "3 residents living here" in text
     assert "Doris Foreign" not in text
     assert "Edna Left" not in text
     assert f'href="{detail_url(world, world.resident)}"' in response.content.decode()
     row = re.search(r"<tr>\s*<th[^>]*>\s*<a[^>]*>Margaret Baxter.*?</tr>", response.content.decode(), re.S)
-    assert "Aisha Bello" in _text(row.group(0))
-    assert "Garden wing" in _text(row.group(0))
+    assert "Aisha Bello" in text_of(row.group(0))
+    assert "Garden wing" in text_of(row.group(0))
 
 
 def test_people_who_left_are_kept_under_their_own_filter(world, staff_client):
@@ -93,8 +84,8 @@ def test_people_who_left_are_kept_under_their_own_filter(world, staff_client):
     )
     response = staff_client.get(list_url(world, status="left"))
     assert row_names(response) == ["Edna Left", "Frank Died"]
-    assert "2 residents who moved out or died" in page_text(response)
-    assert "Moved out 5 Jan 2026" in page_text(response)
+    assert "2 residents who moved out or died" in main_text(response)
+    assert "Moved out 5 Jan 2026" in main_text(response)
     everyone = staff_client.get(list_url(world, status="all"))
     assert len(row_names(everyone)) == 4
 
@@ -107,7 +98,7 @@ def test_search_by_name_preferred_name_or_room(world, staff_client, search, expe
     ResidentFactory(home=world.home, full_name="Bertie Room", room="7b")
     response = staff_client.get(list_url(world, q=search))
     assert row_names(response) == expected
-    assert f"matching “{search}”" in page_text(response)
+    assert f"matching “{search}”" in main_text(response)
 
 
 def test_filter_by_unit_key_worker_and_interest(world, staff_client):
@@ -135,9 +126,9 @@ def test_filter_by_unit_key_worker_and_interest(world, staff_client):
     ]
     by_interest = staff_client.get(list_url(world, interest=gardening.pk))
     assert row_names(by_interest) == ["Margaret Baxter (Peggy)"]
-    assert "who enjoy gardening" in page_text(by_interest)
+    assert "who enjoy gardening" in main_text(by_interest)
     assert row_names(staff_client.get(list_url(world, unit="Ground floor", interest=gardening.pk))) == []
-    assert "Nobody matches these filters" in page_text(
+    assert "Nobody matches these filters" in main_text(
         staff_client.get(list_url(world, unit="Ground floor", interest=gardening.pk))
     )
 
@@ -175,7 +166,7 @@ def test_the_list_is_paged_fifty_at_a_time_and_keeps_the_filters(world, staff_cl
     ResidentFactory.create_batch(53, home=world.home, unit="Ground floor")
     first = staff_client.get(list_url(world, unit="Ground floor"))
     assert len(row_names(first)) == 50
-    text = page_text(first)
+    text = main_text(first)
     assert "53 residents living here on Ground floor — page 1 of 2" in text
     page = first.content.decode()
     assert 'aria-label="Pages of residents"' in page
@@ -262,7 +253,7 @@ def test_the_overview_shows_the_details_and_key_worker_history(world, staff_clie
 
     response = staff_client.get(detail_url(world, r))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "Margaret Baxter (Peggy)" in text
     assert f"1 January {today.year - 88} (age 88)" in text
     assert "Came to live here 2 May 2023" in text
@@ -271,7 +262,7 @@ def test_the_overview_shows_the_details_and_key_worker_history(world, staff_clie
     history = re.search(
         r'<section aria-labelledby="key-workers-title".*?</section>', response.content.decode(), re.S
     )
-    rows = [_text(row) for row in re.findall(r"<tr>(.*?)</tr>", history.group(0), re.S)[1:]]
+    rows = [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", history.group(0), re.S)[1:]]
     assert rows[0].startswith("Aisha Bello 9 Jan 2025 Now Ruth Adeyemi")
     assert rows[1].startswith(f"{world.champion.user.full_name} 2 May 2023 9 Jan 2025")
     # The overview tab is the current one.
@@ -298,7 +289,7 @@ def test_the_overview_of_someone_who_left_keeps_their_story(world, manager_clien
     r.status, r.left_on, r.leaving_reason = Resident.Status.DIED, date(2026, 3, 4), "Peacefully, with family."
     r.save()
     response = manager_client.get(detail_url(world, r))
-    text = page_text(response)
+    text = main_text(response)
     assert "Peggy died on 4 March 2026. Their records are kept here." in text
     assert "Date they died 4 March 2026" in text
     assert "Peacefully, with family." in text
@@ -357,10 +348,10 @@ def test_the_dashboard_shows_staff_who_they_are_key_worker_for(world, staff_clie
         ResidentFactory(home=world.home, full_name=f"Key Resident {n}", key_worker=world.staff.user)
     ResidentFactory(home=world.home, full_name="Gone Resident", key_worker=world.staff.user, status="left")
     dashboard = reverse("homes:dashboard", args=[world.home.slug])
-    text = page_text(staff_client.get(dashboard))
+    text = main_text(staff_client.get(dashboard))
     assert "You are key worker for" in text
     assert "Key Resident 0" in text and "Key Resident 5" in text and "Key Resident 6" not in text
     assert "Gone Resident" not in text
     assert "See all 8" in text
-    assert "Nobody at the moment" in page_text(client_for(world.manager).get(dashboard))
-    assert "You are key worker for" not in page_text(client_for(world.relative).get(dashboard))
+    assert "Nobody at the moment" in main_text(client_for(world.manager).get(dashboard))
+    assert "You are key worker for" not in main_text(client_for(world.relative).get(dashboard))

@@ -1,7 +1,6 @@
 """Admitting a resident, and their photo: kept only with consent, served only
 to staff of the home."""
 
-import html
 import re
 from datetime import date, timedelta
 from io import BytesIO
@@ -16,20 +15,7 @@ from homes.models import Role
 from homes.tests.factories import MembershipFactory
 from residents.models import KeyWorkerAssignment, PersonalPlan, Resident
 from residents.tests.factories import ResidentFactory
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(response, field):
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
+from tests.html import field_error, main_text, text_of
 
 
 def picture(size=(40, 30), fmt="PNG", name="photo.png", exif=False):
@@ -90,14 +76,14 @@ def test_manager_admits_a_resident_with_a_key_worker(world, manager_client):
     assert assignment.assigned_by == world.manager.user
 
     page = manager_client.get(response.url)
-    assert "Winifred Clarke has been admitted." in page_text(page)
-    assert "Aisha Bello" in page_text(page)
+    assert "Winifred Clarke has been admitted." in main_text(page)
+    assert "Aisha Bello" in main_text(page)
 
 
 def test_the_admit_form_offers_only_this_homes_staff(world, manager_client):
     page = manager_client.get(admit_url(world)).content.decode()
     options = re.search(r'<select name="key_worker".*?</select>', page, re.S).group(0)
-    names = [_text(o) for o in re.findall(r"<option[^>]*>(.*?)</option>", options)]
+    names = [text_of(o) for o in re.findall(r"<option[^>]*>(.*?)</option>", options)]
     assert names[0] == "No key worker yet"
     assert "Aisha Bello" in names and "Ruth Adeyemi" in names and world.champion.user.full_name in names
     assert "Linda Baxter" not in names  # a relative

@@ -1,7 +1,6 @@
 """Editing details and moving room, changing key worker, recording leaving,
 and the home's connection settings: through the pages, as staff use them."""
 
-import html
 import re
 from datetime import date, timedelta
 from io import BytesIO
@@ -24,35 +23,7 @@ from residents.models import (
 )
 from residents.services.residents import resident_admit
 from residents.tests.factories import FriendshipFactory
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(response, field):
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
-
-
-def history_entries(response):
-    page = response.content.decode()
-    entries = []
-    for item in re.findall(r'<li class="panel mb-3">(.*?)</li>', page, re.S):
-        heading = _text(re.search(r"<h2[^>]*>(.*?)</h2>", item, re.S).group(1))
-        rows = {
-            _text(field): (_text(before), _text(after))
-            for field, before, after in re.findall(
-                r'<tr><th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td></tr>', item, re.S
-            )
-        }
-        entries.append((heading, rows))
-    return entries
+from tests.html import field_error, history_entries, main_text
 
 
 def png():
@@ -110,7 +81,7 @@ def test_staff_move_a_resident_to_another_room_and_the_history_shows_it(world, s
     assert response.url == url(world, "detail", r)
     r.refresh_from_db()
     assert (r.room, r.unit) == ("14", "First floor")
-    assert "Peggy is now in room 14 (was 12). The changes were saved." in page_text(
+    assert "Peggy is now in room 14 (was 12). The changes were saved." in main_text(
         staff_client.get(response.url)
     )
 
@@ -141,9 +112,9 @@ def test_in_hospital_and_back(world, staff_client):
     r.refresh_from_db()
     assert r.status == Resident.Status.HOSPITAL
     # Still living here: on the main list.
-    assert "Margaret Baxter" in page_text(staff_client.get(url(world, "list")))
+    assert "Margaret Baxter" in main_text(staff_client.get(url(world, "list")))
     response = staff_client.post(url(world, "edit", r), edit_data(r, status="current"))
-    assert "Peggy is back living here." in page_text(staff_client.get(response.url))
+    assert "Peggy is back living here." in main_text(staff_client.get(response.url))
 
 
 @pytest.mark.parametrize("status", ["left", "died", "somewhere"])
@@ -206,7 +177,7 @@ def test_a_photo_is_added_replaced_and_removed_with_consent(world, staff_client,
     r.refresh_from_db()
     assert not r.photo
     assert r.photo_consent is False
-    assert "The photo was removed." in page_text(staff_client.get(removed.url))
+    assert "The photo was removed." in main_text(staff_client.get(removed.url))
 
 
 def test_old_photo_files_are_deleted_once_saved(
@@ -262,7 +233,7 @@ def test_changing_the_key_worker_keeps_the_history(world, staff_client, with_key
     today = timezone.localdate()
     page = staff_client.get(url(world, "key_worker", r))
     assert page.status_code == 200
-    assert "Aisha Bello's time as key worker ends today" in page_text(page)
+    assert "Aisha Bello's time as key worker ends today" in main_text(page)
 
     response = staff_client.post(url(world, "key_worker", r), {"key_worker": world.champion.user.pk})
     assert response.status_code == 302
@@ -272,7 +243,7 @@ def test_changing_the_key_worker_keeps_the_history(world, staff_client, with_key
     assert (old.key_worker, old.started_on, old.ended_on) == (world.staff.user, date(2025, 6, 1), today)
     assert (new.key_worker, new.started_on, new.ended_on) == (world.champion.user, today, None)
     assert new.assigned_by == world.staff.user
-    text = page_text(staff_client.get(response.url))
+    text = main_text(staff_client.get(response.url))
     assert f"{world.champion.user.full_name} is now Wally's key worker." in text
     assert f"Key worker {world.champion.user.full_name} since {today.day} {today:%B %Y}" in text
 
@@ -281,7 +252,7 @@ def test_choosing_the_same_key_worker_changes_nothing(world, staff_client, with_
     r = with_key_worker
     response = staff_client.post(url(world, "key_worker", r), {"key_worker": world.staff.user.pk})
     assert response.status_code == 302
-    assert "Aisha Bello is already Wally's key worker. Nothing was changed." in page_text(
+    assert "Aisha Bello is already Wally's key worker. Nothing was changed." in main_text(
         staff_client.get(response.url)
     )
     assert KeyWorkerAssignment.objects.filter(resident=r).count() == 1
@@ -293,7 +264,7 @@ def test_no_key_worker_for_now(world, staff_client, with_key_worker):
     r.refresh_from_db()
     assert r.key_worker is None
     assert not KeyWorkerAssignment.objects.filter(resident=r, ended_on__isnull=True).exists()
-    assert "Wally has no key worker for now." in page_text(staff_client.get(response.url))
+    assert "Wally has no key worker for now." in main_text(staff_client.get(response.url))
 
 
 @pytest.mark.parametrize("who", ["outsider", "relative", "volunteer"])
@@ -324,7 +295,7 @@ def test_recording_that_someone_moved_out(world, manager_client, with_key_worker
     friend = world.resident
     FriendshipFactory(resident_a=r, resident_b=friend)
     page = manager_client.get(url(world, "leave", r))
-    assert "Wally has moved out" in page_text(page) and "Wally has died" in page_text(page)
+    assert "Wally has moved out" in main_text(page) and "Wally has died" in main_text(page)
 
     yesterday = timezone.localdate() - timedelta(days=1)
     response = manager_client.post(
@@ -340,14 +311,14 @@ def test_recording_that_someone_moved_out(world, manager_client, with_key_worker
     assert Friendship.objects.get().ended_on == yesterday
     flag = SupportFlag.objects.get(resident=friend)
     assert flag.reason == "Their friend Wally has moved out."
-    text = page_text(manager_client.get(response.url))
+    text = main_text(manager_client.get(response.url))
     assert "It is recorded that Wally has moved out." in text
     assert "Moved nearer his son in Leeds." in text
 
     # Everything is kept, and they are under "moved out or died".
     assert PersonalPlan.objects.filter(resident=r).exists()
-    assert "Walter Reid" not in page_text(manager_client.get(url(world, "list")))
-    assert "Walter Reid" in page_text(manager_client.get(url(world, "list") + "?status=left"))
+    assert "Walter Reid" not in main_text(manager_client.get(url(world, "list")))
+    assert "Walter Reid" in main_text(manager_client.get(url(world, "list") + "?status=left"))
 
 
 def test_recording_a_death_needs_no_reason(world, manager_client):
@@ -357,7 +328,7 @@ def test_recording_a_death_needs_no_reason(world, manager_client):
     assert response.status_code == 302
     r.refresh_from_db()
     assert (r.status, r.left_on, r.leaving_reason) == ("died", today, "")
-    assert "It is recorded that Peggy has died." in page_text(manager_client.get(response.url))
+    assert "It is recorded that Peggy has died." in main_text(manager_client.get(response.url))
 
 
 @pytest.mark.parametrize(
@@ -397,7 +368,7 @@ def test_someone_who_left_cannot_leave_again(world, manager_client):
             url(world, "leave", r), {"kind": "died", "left_on": "2026-01-06"} if method == "post" else None
         )
         assert response.status_code == 302
-        assert "It is already recorded that Peggy moved out on 5 January 2026." in page_text(
+        assert "It is already recorded that Peggy moved out on 5 January 2026." in main_text(
             manager_client.get(response.url)
         )
     r.refresh_from_db()
@@ -424,7 +395,7 @@ def test_only_managers_record_leaving(world, client_for, role, status):
 def test_manager_changes_the_connection_settings(world, manager_client):
     page = manager_client.get(url(world, "settings"))
     assert page.status_code == 200
-    text = page_text(page)
+    text = main_text(page)
     assert "How many days without a meaningful connection before someone appears on" in text
     assert 'value="7"' in page.content.decode() and 'value="28"' in page.content.decode()
 
@@ -434,7 +405,7 @@ def test_manager_changes_the_connection_settings(world, manager_client):
     assert response.status_code == 302
     saved = HomeConnectionSettings.objects.get(home=world.home)
     assert (saved.quiet_days, saved.no_visitor_days, saved.lonely_threshold) == (10, 21, 6)
-    assert "The settings were saved." in page_text(manager_client.get(response.url))
+    assert "The settings were saved." in main_text(manager_client.get(response.url))
     entry = LogEntry.objects.get_for_object(saved).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor == world.manager.user
     assert entry.changes_dict["quiet_days"] == ["7", "10"]

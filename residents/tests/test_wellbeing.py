@@ -1,7 +1,6 @@
 """The wellbeing page (the loneliness answers over time, the chart, the
 banner) and recording a new set of answers."""
 
-import html
 import re
 from datetime import date, timedelta
 
@@ -17,20 +16,7 @@ from residents.models import LonelinessMeasure, Resident
 from residents.selectors.settings import connection_settings_for
 from residents.services.wellbeing import loneliness_measure_record
 from residents.tests.factories import LonelinessMeasureFactory, ResidentFactory
-
-
-def _text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def page_text(response):
-    page = response.content.decode()
-    return _text(page[page.index("<main") : page.index("</main>")])
-
-
-def field_error(response, field):
-    found = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
-    return _text(found.group(1)) if found else ""
+from tests.html import field_error, main_text, text_of
 
 
 def svg(response):
@@ -90,7 +76,7 @@ def test_every_set_of_answers_is_listed_newest_first_in_words(world, staff_clien
     )
     response = staff_client.get(page_url(world))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     table = text[text.index("Every set of answers") :]
     newest, oldest = table.index("3 Aug 2026"), table.index("1 May 2026")
     assert newest < oldest
@@ -110,7 +96,7 @@ def test_the_chart_is_an_svg_image_with_a_summary_and_the_threshold_line(world, 
     chart = svg(staff_client.get(page_url(world)))
     assert 'role="img"' in chart and 'aria-labelledby="trend-title"' in chart
     assert '<title id="trend-title">Loneliness scores for Peggy over time</title>' in chart
-    desc = _text(re.search(r'<desc id="trend-desc">(.*?)</desc>', chart, re.S).group(1))
+    desc = text_of(re.search(r'<desc id="trend-desc">(.*?)</desc>', chart, re.S).group(1))
     assert desc.startswith("3 sets of answers from 1 May 2026 to 1 Jul 2026.")
     assert "The latest score, on 1 Jul 2026, is 8 out of 9, up from 6 last time." in desc
     assert "The dashed line marks 7" in desc
@@ -121,7 +107,7 @@ def test_the_chart_is_an_svg_image_with_a_summary_and_the_threshold_line(world, 
 
 def test_no_answers_yet(world, staff_client):
     response = staff_client.get(page_url(world))
-    text = page_text(response)
+    text = main_text(response)
     assert "No answers recorded yet." in text
     assert "<svg" not in response.content.decode().split("<main")[1]
     assert "often feels lonely" not in text
@@ -131,7 +117,7 @@ def test_a_banner_when_the_latest_answers_are_at_or_above_the_threshold(world, s
     measure(world, date(2026, 5, 1), (1, 1, 2))
     measure(world, date(2026, 6, 1), (3, 2, 2))
     response = staff_client.get(page_url(world))
-    text = page_text(response)
+    text = main_text(response)
     assert "The last answers suggest Peggy often feels lonely" in text
     page = response.content.decode()
     banner = page[page.index("wellbeing-banner") : page.index("</section>", page.index("wellbeing-banner"))]
@@ -142,7 +128,7 @@ def test_a_banner_when_the_latest_answers_are_at_or_above_the_threshold(world, s
 def test_no_banner_when_the_latest_answers_are_lower_even_if_earlier_ones_were_high(world, staff_client):
     measure(world, date(2026, 5, 1), (3, 3, 3))
     measure(world, date(2026, 6, 1), (2, 2, 2))
-    text = page_text(staff_client.get(page_url(world)))
+    text = main_text(staff_client.get(page_url(world)))
     assert "often feels lonely" not in text
     assert "down from 9 last time" in text
 
@@ -150,17 +136,17 @@ def test_no_banner_when_the_latest_answers_are_lower_even_if_earlier_ones_were_h
 def test_the_threshold_comes_from_the_homes_settings(world, staff_client):
     measure(world, date(2026, 6, 1), (2, 2, 1))  # 5
     response = staff_client.get(page_url(world))
-    assert "often feels lonely" not in page_text(response)
+    assert "often feels lonely" not in main_text(response)
     assert "Often lonely (7+)" in svg(response)
 
     settings = connection_settings_for(world.home)
     settings.lonely_threshold = 5
     settings.save()
     response = staff_client.get(page_url(world))
-    assert "The last answers suggest Peggy often feels lonely" in page_text(response)
+    assert "The last answers suggest Peggy often feels lonely" in main_text(response)
     assert "Often lonely (5+)" in svg(response)
     assert "Often lonely (7+)" not in svg(response)
-    assert "a score of 5 or more shows as “often lonely”" in page_text(response)
+    assert "a score of 5 or more shows as “often lonely”" in main_text(response)
     # Another home's settings change nothing here.
     other = connection_settings_for(world.other_home)
     other.lonely_threshold = 9
@@ -222,7 +208,7 @@ def test_staff_record_answers(world, staff_client, good):
     assert saved.note == "Asked in the garden room."
     assert saved.recorded_by == world.staff.user and saved.home == world.home
     assert LogEntry.objects.get_for_object(saved).get().actor == world.staff.user
-    text = page_text(staff_client.get(response.url))
+    text = main_text(staff_client.get(response.url))
     assert "Peggy's answers were saved." in text
     assert "The last answers suggest Peggy often feels lonely" in text
 
@@ -276,10 +262,10 @@ def test_the_date_cannot_be_in_the_future_or_before_admission(world, staff_clien
 
 def test_a_resident_who_has_left_cannot_get_new_answers(world, staff_client, good):
     gone = ResidentFactory(home=world.home, status=Resident.Status.LEFT, left_on=timezone.localdate())
-    assert "Record answers" not in page_text(staff_client.get(page_url(world, gone)))
+    assert "Record answers" not in main_text(staff_client.get(page_url(world, gone)))
     response = staff_client.post(add_url(world, gone), good)
     assert response.status_code == 200
-    assert "no longer lives here" in page_text(response)
+    assert "no longer lives here" in main_text(response)
     assert not LonelinessMeasure.objects.exists()
 
 
@@ -289,7 +275,7 @@ def test_a_resident_who_has_left_cannot_get_new_answers(world, staff_client, goo
 @pytest.mark.parametrize("role", ["manager", "champion", "staff"])
 def test_staff_roles_see_and_record(world, client_for, role):
     client = client_for(world.member(role))
-    assert "Record answers" in page_text(client.get(page_url(world)))
+    assert "Record answers" in main_text(client.get(page_url(world)))
     assert client.get(add_url(world)).status_code == 200
 
 
@@ -378,11 +364,11 @@ def test_the_dashboard_lists_residents_whose_latest_answers_are_high(world, staf
     LonelinessMeasureFactory(resident=world.unlinked_resident, recorded_on=date(2026, 6, 1))  # 5 now
     LonelinessMeasureFactory(resident=world.foreign_resident, left_out=3, isolated=3, lack_companionship=3)
     dashboard = reverse("homes:dashboard", args=[world.home.slug])
-    text = page_text(staff_client.get(dashboard))
+    text = main_text(staff_client.get(dashboard))
     panel = text[text.index("May often feel lonely") :]
     assert "Margaret Baxter (Peggy) · 8 out of 9 on 1 Jun" in panel
     assert "Arthur Hughes" not in panel and "Doris Foreign" not in panel
-    assert "May often feel lonely" not in page_text(client_for(world.relative).get(dashboard))
+    assert "May often feel lonely" not in main_text(client_for(world.relative).get(dashboard))
 
 
 def test_the_dashboard_panel_costs_the_same_for_5_or_50_residents(world, staff_client):
@@ -401,7 +387,7 @@ def test_the_dashboard_panel_costs_the_same_for_5_or_50_residents(world, staff_c
         with CaptureQueriesContext(connection) as ctx:
             response = staff_client.get(dashboard)
         assert response.status_code == 200
-        return len(ctx.captured_queries), page_text(response)
+        return len(ctx.captured_queries), main_text(response)
 
     grow(5)
     small, _ = count()

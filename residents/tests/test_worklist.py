@@ -19,7 +19,7 @@ from residents.tests.factories import (
     ResidentFactory,
     SupportFlagFactory,
 )
-from residents.tests.test_connections import page_text
+from tests.html import main_text
 
 
 def log(resident, *, days_ago, response=Response.ACTIVE, **connection):
@@ -270,7 +270,7 @@ def test_the_worklist_page(world, client_for):
 
     response = client_for(world.staff).get(worklist_url(world))
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     page = response.content.decode()
     assert "Who needs connection now" in text
     quiet = text[text.index("No meaningful connection in the last 7 days") : text.index("Contact overdue")]
@@ -291,7 +291,7 @@ def test_the_worklist_page(world, client_for):
 def test_an_empty_worklist_says_so(world, client_for):
     for r in (world.resident, world.unlinked_resident):
         visit(PersonWhoMattersFactory(resident=r, contact_every_days=None), days_ago=1)
-    text = page_text(client_for(world.staff).get(worklist_url(world)))
+    text = main_text(client_for(world.staff).get(worklist_url(world)))
     assert "Everyone living here has had a meaningful connection in the last 7 days." in text
     assert "No one’s contact is overdue." in text
     assert "No one is flagged for extra support." in text
@@ -352,12 +352,12 @@ def test_the_dashboard_panel_counts_who_needs_connection(world, client_for):
         "no_visitor_days": 28,
     }
     dashboard = reverse("homes:dashboard", args=[world.home.slug])
-    text = page_text(client_for(world.staff).get(dashboard))
+    text = main_text(client_for(world.staff).get(dashboard))
     assert "Who needs connection today" in text
     assert "1 no meaningful connection in the last 7 days" in text
     assert "1 person who matters overdue for contact" in text
     assert "See who needs connection now" in text
-    relative_view = page_text(client_for(world.relative).get(dashboard))
+    relative_view = main_text(client_for(world.relative).get(dashboard))
     assert "Who needs connection today" not in relative_view
 
 
