@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "homes",
     "residents",
+    "visits",
     "volunteers",
     "community",
 ]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("h/<slug:home_slug>/", include("homes.urls")),
     path("h/<slug:home_slug>/residents/", include("residents.urls")),
+    path("h/<slug:home_slug>/visits/", include("visits.urls")),
+    path("", include("visits.urls.public", namespace="visiting")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,8 +1,10 @@
 """The tenancy core: organisations, homes, their spaces and who belongs."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,6 +77,8 @@ class Space(HomeScopedModel):
         DINING = "dining", "Dining room"
         GARDEN = "garden", "Garden"
         ACTIVITY_ROOM = "activity_room", "Activity room"
+        TABLET = "tablet", "Tablet for video calls"
+        PHONE = "phone", "Phone for calls"
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=100)
@@ -85,6 +89,12 @@ class Space(HomeScopedModel):
     )
     description = models.TextField(blank=True)
     is_active = models.BooleanField("in use", default=True)
+    photo = models.ImageField(upload_to="spaces/", blank=True)
+    opens_at = models.TimeField("bookable from", default=datetime.time(9, 0))
+    closes_at = models.TimeField("bookable until", default=datetime.time(20, 0))
+    buffer_minutes = models.PositiveSmallIntegerField(
+        "minutes to keep free between bookings", default=15, help_text="Time to tidy up and get ready."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -96,6 +106,8 @@ class Space(HomeScopedModel):
                 condition=Q(capacity__gte=1) & Q(capacity__lte=500),
                 name="homes_space_capacity_range",
             ),
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="homes_space_hours_order"),
+            models.CheckConstraint(condition=Q(buffer_minutes__lte=240), name="homes_space_buffer_range"),
         ]
 
     def __str__(self):

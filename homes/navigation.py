@@ -23,7 +23,10 @@ NAV_ITEMS = [
     NavItem("Who needs connection", "residents:worklist", "connections.log", "residents/worklist/"),
     NavItem("Log a connection", "residents:connection_add", "connections.log", "residents/connections/"),
     NavItem("Co-production", "residents:coproduction_list", "coproduction.manage", "residents/coproduction/"),
+    NavItem("Visits", "visits:day", "visits.view", "visits/"),
     NavItem("My relatives", "residents:family", "family.portal", "residents/family/"),
+    NavItem("Book a visit", "visits:book", "visits.book_own", "visits/book/"),
+    NavItem("My visits", "visits:my_visits", "visits.book_own", "visits/mine/"),
     NavItem("People", "homes:members", "members.view", "people/"),
     NavItem("Spaces", "homes:spaces", "spaces.view", "spaces/"),
 ]

@@ -20,10 +20,20 @@ _STAFF = {
     "coproduction.manage",  # sessions and ideas
     "spaces.view",
     "members.view",
+    "visits.view",  # the day's visits and calls, any resident's bookings
+    "visits.book",  # book, move or cancel a visit or call for a family
+    "family.invite",  # invite a person who matters to a family account
+    "events.manage",  # invite families to meals and activities, see replies
+    "updates.share",  # share news about a resident with their family
+    "contributions.review",  # approve or decline families' additions to a plan
 }
 
 _MANAGER = _STAFF | {
     "residents.admit",  # admit a resident, record that they left
+    "family.manage_links",  # pause or end a relative's link, approve regular visitors
+    "doorcodes.manage",  # see, change and rotate the door code; the log of views
+    "restrictions.manage",  # record and review visiting restrictions
+    "visiting_info.manage",  # the public visiting information page
     "members.invite",
     "members.change",
     "spaces.manage",
@@ -36,7 +46,14 @@ ROLE_PERMISSIONS = {
     Role.CHAMPION: frozenset(_STAFF | {"connections.champion"}),
     Role.MANAGER: frozenset(_MANAGER),
     Role.ORG_ADMIN: frozenset(_MANAGER | {"organisation.view"}),
-    Role.FAMILY: frozenset({"home.dashboard", "family.portal"}),
+    Role.FAMILY: frozenset(
+        {
+            "home.dashboard",
+            "family.portal",  # their own residents, visits, invitations, door code (if approved)
+            "visits.book_own",  # book, move or cancel their own visits and calls
+            "contributions.suggest",  # suggest additions to their resident's "about me"
+        }
+    ),
     Role.VOLUNTEER: frozenset({"home.dashboard", "volunteer.portal"}),
 }
 

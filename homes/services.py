@@ -17,6 +17,17 @@ from homes.models import Invitation, Membership, Role, Space
 
 INVITATION_SALT = "kith.invitation"
 
+# Feature apps that need to act when an invitation is accepted (e.g. linking a
+# relative's new account to a resident) register a callable here from their
+# AppConfig.ready(): hook(invitation=..., membership=...). They run inside the
+# accepting transaction, so a failure leaves nothing half-done.
+ACCEPTANCE_HOOKS = []
+
+
+def register_acceptance_hook(hook):
+    if hook not in ACCEPTANCE_HOOKS:
+        ACCEPTANCE_HOOKS.append(hook)
+
 
 def _new_nonce():
     return secrets.token_hex(16)
@@ -155,6 +166,8 @@ def invitation_accept(*, invitation, user=None, full_name="", password=""):
             locked.accepted_at = timezone.now()
             locked.accepted_by = user
             locked.save(update_fields=["accepted_at", "accepted_by"])
+            for hook in ACCEPTANCE_HOOKS:
+                hook(invitation=locked, membership=membership)
     return membership
 
 

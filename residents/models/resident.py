@@ -129,6 +129,23 @@ class RelativeLink(HomeScopedModel):
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="relative_links")
     relationship = models.CharField(max_length=60, help_text="e.g. daughter, friend, neighbour")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField("reason for pausing or ending", max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        "residents.PersonWhoMatters",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account_links",
+        help_text="The person in the resident's plan this account belongs to.",
+    )
+    regular_visitor_approved_at = models.DateTimeField(null=True, blank=True)
+    regular_visitor_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -138,6 +155,10 @@ class RelativeLink(HomeScopedModel):
 
     def __str__(self):
         return f"{self.membership.user} ({self.relationship}) → {self.resident}"
+
+    @property
+    def is_regular_visitor(self):
+        return self.status == self.Status.ACTIVE and self.regular_visitor_approved_at is not None
 
 
 class HomeConnectionSettings(models.Model):

@@ -1,0 +1,5 @@
+"""Pages anyone may open without signing in (namespace ``visiting``)."""
+
+app_name = "visiting"
+
+urlpatterns = []
