@@ -27,6 +27,11 @@ DEMO_AREAS = [
     "residents.demo.wellbeing",
     "residents.demo.connections",
     "residents.demo.coproduction",
+    "visits.demo.info",
+    "visits.demo.family",
+    "visits.demo.access",
+    "visits.demo.booking",
+    "visits.demo.events",
 ]
 
 DEMO_PASSWORD = "kith-demo-2026"  # noqa: S105 - published demo logins
