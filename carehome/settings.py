@@ -153,7 +153,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Door codes older than their home's interval get a new code (visits area "access").
+    "rotate-due-door-codes": {"task": "visits.tasks_access.rotate_due_door_codes", "schedule": 60 * 60},
+}
 
 # --- Auth --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -46,15 +46,56 @@ class MembershipForm(forms.Form):
 class SpaceForm(forms.ModelForm):
     class Meta:
         model = Space
-        fields = ["name", "kind", "capacity", "bookable", "description", "is_active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        labels = {"capacity": "Capacity (people)"}
+        fields = [
+            "name",
+            "kind",
+            "capacity",
+            "bookable",
+            "description",
+            "opens_at",
+            "closes_at",
+            "buffer_minutes",
+            "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        labels = {
+            "capacity": "Capacity (people)",
+            "kind": "Kind",
+            "opens_at": "Can be booked from",
+            "closes_at": "Can be booked until",
+            "buffer_minutes": "Minutes to keep free between bookings",
+        }
+        help_texts = {
+            "kind": "A tablet or phone is booked for calls; it is not shown on the public visiting page.",
+            "description": "Shown on the public visiting page, for example “Looks over the garden; "
+            "a piano and comfy chairs.”",
+            "opens_at": "For example 10:00. Visiting itself is not limited to these hours.",
+            "closes_at": "For example 19:00.",
+            "buffer_minutes": "Time to tidy up and get ready, from 0 to 240 minutes.",
+        }
         error_messages = {
             "name": {"required": "Give the space a name, for example “Garden room”."},
             "capacity": {
                 "required": "Enter how many people it holds, for example 6.",
                 "min_value": "A space holds at least 1 person.",
                 "invalid": "Enter the number of people, for example 6.",
+            },
+            "opens_at": {
+                "required": "Enter the time it can be booked from, like 10:00.",
+                "invalid": "Enter a time like 10:00.",
+            },
+            "closes_at": {
+                "required": "Enter the time it can be booked until, like 19:00.",
+                "invalid": "Enter a time like 19:00.",
+            },
+            "buffer_minutes": {
+                "required": "Enter the minutes to keep free between bookings, for example 15 (or 0).",
+                "invalid": "Enter a number of minutes, for example 15.",
+                "min_value": "Enter a number of minutes from 0 to 240.",
             },
         }
 
@@ -69,3 +110,32 @@ class SpaceForm(forms.ModelForm):
         if capacity is not None and not 1 <= capacity <= 500:
             raise forms.ValidationError("Enter a capacity between 1 and 500 people.")
         return capacity
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the hours and the gap stay as they are (a new space gets the usual ones).
+        for name in ("opens_at", "closes_at", "buffer_minutes"):
+            self.fields[name].required = False
+
+    def _kept(self, name):
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
+
+    def clean_opens_at(self):
+        return self._kept("opens_at")
+
+    def clean_closes_at(self):
+        return self._kept("closes_at")
+
+    def clean_buffer_minutes(self):
+        minutes = self._kept("buffer_minutes")
+        if minutes is not None and not 0 <= minutes <= 240:
+            raise forms.ValidationError("Enter a number of minutes from 0 to 240 (four hours).")
+        return minutes
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", "The closing time must be after the opening time.")
+        return data

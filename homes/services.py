@@ -194,8 +194,18 @@ def membership_update(*, membership, actor, role, job_title="", is_active=True):
 
 
 def space_save(*, home, actor, space=None, **fields):
-    """Create a space (``space`` None) or update one; names are unique per home."""
+    """Create a space (``space`` None) or update one; names are unique per home;
+    it closes after it opens, and keeps 0 to 240 minutes free between bookings."""
     name = fields.get("name", "").strip()
+    opens_at = fields.get("opens_at", space.opens_at if space else Space._meta.get_field("opens_at").default)
+    closes_at = fields.get(
+        "closes_at", space.closes_at if space else Space._meta.get_field("closes_at").default
+    )
+    if opens_at is None or closes_at is None or closes_at <= opens_at:
+        raise DomainError("The closing time must be after the opening time.", field="closes_at")
+    buffer_minutes = fields.get("buffer_minutes", 0)
+    if buffer_minutes is None or not 0 <= buffer_minutes <= 240:
+        raise DomainError("Enter a number of minutes from 0 to 240 (four hours).", field="buffer_minutes")
     duplicate = Space.objects.for_home(home).filter(name__iexact=name)
     if space is not None:
         duplicate = duplicate.exclude(pk=space.pk)

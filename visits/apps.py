@@ -9,6 +9,11 @@ class VisitsConfig(AppConfig):
     verbose_name = "Visits and family access"
 
     def ready(self):
+        from homes.services import register_acceptance_hook
+        from visits.services.family import family_invitation_accepted
+
+        # Accepting a family invitation links the new account to its residents.
+        register_acceptance_hook(family_invitation_accepted)
         # Each area registers its dashboard panels in visits/panels_<area>.py.
         for module in pkgutil.iter_modules([self.path]):
             if module.name.startswith("panels_"):

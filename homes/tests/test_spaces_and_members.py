@@ -161,6 +161,9 @@ def space_data(**fields):
         "capacity": "6",
         "bookable": "on",
         "is_active": "on",
+        "opens_at": "09:00",
+        "closes_at": "20:00",
+        "buffer_minutes": "15",
     }
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
@@ -283,3 +286,95 @@ def test_another_homes_space_cannot_be_changed_from_this_one(world, manager_clie
     assert manager_client.post(url, space_data(name="Taken over")).status_code == 404
     world.foreign_space.refresh_from_db()
     assert world.foreign_space.name == "Other lounge"
+
+
+# --- Opening hours, buffer and devices ---------------------------------------------------
+
+
+def test_manager_sets_the_hours_and_buffer_of_a_space(world, manager_client):
+    url = reverse("homes:space_edit", args=[world.home.slug, world.space.pk])
+    page = manager_client.get(url)
+    assert "Can be booked from" in main_text(page)
+    assert 'type="time"' in page.content.decode()
+    response = manager_client.post(
+        url, space_data(name="Garden room", opens_at="10:00", closes_at="19:00", buffer_minutes="30")
+    )
+    assert response.status_code == 302
+    world.space.refresh_from_db()
+    assert (str(world.space.opens_at), str(world.space.closes_at), world.space.buffer_minutes) == (
+        "10:00:00",
+        "19:00:00",
+        30,
+    )
+    assert "10:00 to 19:00" in main_text(manager_client.get(response.url))
+
+
+def test_a_tablet_can_be_added_for_calls(world, manager_client):
+    response = manager_client.post(
+        add_url(world), space_data(name="Video call tablet", kind=Space.Kind.TABLET, capacity="1")
+    )
+    assert response.status_code == 302
+    assert Space.objects.get(home=world.home, name="Video call tablet").kind == Space.Kind.TABLET
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"opens_at": "19:00", "closes_at": "10:00"},
+            "closes_at",
+            "The closing time must be after the opening time.",
+        ),
+        (
+            {"opens_at": "10:00", "closes_at": "10:00"},
+            "closes_at",
+            "The closing time must be after the opening time.",
+        ),
+        ({"opens_at": "ten"}, "opens_at", "Enter a time like 10:00."),
+        ({"buffer_minutes": "500"}, "buffer_minutes", "Enter a number of minutes from 0 to 240"),
+        ({"buffer_minutes": "-5"}, "buffer_minutes", "Enter a number of minutes from 0 to 240."),
+        ({"buffer_minutes": "a while"}, "buffer_minutes", "Enter a number of minutes, for example 15."),
+    ],
+)
+def test_bad_hours_or_buffer_save_nothing_and_say_why(world, manager_client, fields, field, message):
+    before = list(Space.objects.values())
+    response = manager_client.post(add_url(world), space_data(**fields))
+    assert response.status_code == 200
+    assert field_error(response, field).startswith(message)
+    assert list(Space.objects.values()) == before
+
+
+def test_buffer_may_be_none_or_four_hours(world, manager_client):
+    assert manager_client.post(add_url(world), space_data(name="Snug", buffer_minutes="0")).status_code == 302
+    assert (
+        manager_client.post(add_url(world), space_data(name="Hall", buffer_minutes="240")).status_code == 302
+    )
+
+
+def test_the_service_checks_hours_and_buffer_too(world):
+    import datetime
+
+    from carehome.errors import DomainError
+    from homes.services import space_save
+
+    base = {"name": "Snug", "kind": Space.Kind.LOUNGE, "capacity": 4}
+    with pytest.raises(DomainError, match="closing time must be after"):
+        space_save(
+            home=world.home,
+            actor=world.manager.user,
+            opens_at=datetime.time(12),
+            closes_at=datetime.time(11),
+            **base,
+        )
+    with pytest.raises(DomainError, match="from 0 to 240"):
+        space_save(home=world.home, actor=world.manager.user, buffer_minutes=241, **base)
+    assert not Space.objects.filter(name="Snug").exists()
+
+
+def test_empty_hours_keep_the_usual_ones(world, manager_client):
+    response = manager_client.post(
+        add_url(world), space_data(name="Snug", opens_at="", closes_at="", buffer_minutes="")
+    )
+    assert response.status_code == 302
+    snug = Space.objects.get(home=world.home, name="Snug")
+    assert (str(snug.opens_at), str(snug.closes_at), snug.buffer_minutes) == ("09:00:00", "20:00:00", 15)

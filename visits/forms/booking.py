@@ -1,0 +1,193 @@
+"""The booking form: who, when, where, a meal, how many, and what helps."""
+
+from django import forms
+from django.utils import timezone
+
+from homes.models import Space
+from residents.models import PersonalPlan
+from visits.models import Visit
+from visits.selectors import booking as selectors
+from visits.services.booking import MAX_VISITORS
+
+WHEN = {
+    "date": "Enter the date, like 14/11/2026.",
+    "start_time": "Enter the time you will arrive, like 14:30.",
+    "end_time": "Enter the time you will leave, like 15:30.",
+}
+
+
+class ResidentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class SpaceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if obj.kind in selectors.DEVICE_KINDS:
+            return f"{obj.name} (for calls)"
+        return f"{obj.name} — up to {obj.capacity} people, {obj.opens_at:%H:%M} to {obj.closes_at:%H:%M}"
+
+
+class BookingForm(forms.Form):
+    resident = ResidentField(queryset=None, label="Who are you visiting?", empty_label=None)
+    kind = forms.ChoiceField(
+        label="Visit or call?",
+        choices=Visit.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Visit.Kind.VISIT,
+        error_messages={
+            "required": "Choose a visit or a call.",
+            "invalid_choice": "Choose one of the options.",
+        },
+    )
+    date = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": WHEN["date"], "invalid": WHEN["date"]},
+    )
+    start_time = forms.TimeField(
+        label="From",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": WHEN["start_time"], "invalid": WHEN["start_time"]},
+    )
+    end_time = forms.TimeField(
+        label="Until",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": WHEN["end_time"], "invalid": WHEN["end_time"]},
+    )
+    space = SpaceField(
+        queryset=None,
+        required=False,
+        label="Where would you like to be? (optional)",
+        empty_label="Anywhere — no room needed",
+        help_text="Calls use the home's tablet or phone: leave this as it is.",
+    )
+    meal = forms.ChoiceField(
+        label="Would you like to share a meal?",
+        choices=Visit.Meal.choices,
+        widget=forms.RadioSelect,
+        initial=Visit.Meal.NONE,
+        error_messages={
+            "required": "Choose a meal, or no meal.",
+            "invalid_choice": "Choose one of the meals.",
+        },
+    )
+    visitors = forms.IntegerField(
+        label="How many people are coming?",
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how many people are coming, like 2.",
+            "invalid": "Enter how many people are coming as a number, like 2.",
+        },
+    )
+    visitor_name = forms.CharField(
+        label="Your name", max_length=150, required=False, help_text="So staff know who to expect."
+    )
+    accessibility_needs = forms.CharField(
+        label="Anything that would help (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example a wheelchair space, a hearing loop, somewhere quiet.",
+        error_messages={"max_length": "Keep this to 300 characters or fewer."},
+    )
+    note = forms.CharField(
+        label="A note for the home (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, home, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.home = home
+        residents = selectors.residents_to_book_for(home, membership)
+        self.fields["resident"].queryset = residents
+        self.fields["resident"].error_messages.update(
+            {
+                "required": "Choose who you are visiting.",
+                "invalid_choice": "Choose one of the people listed.",
+            }
+        )
+        self.fields["space"].queryset = selectors.bookable_spaces(home)
+        not_here = f"That space is not one of {home.name}'s spaces to book. Choose one from the list."
+        self.fields["space"].error_messages.update({"invalid_choice": not_here, "invalid_pk_value": not_here})
+        self.fields["kind"].choices = self._kinds(home, list(residents[:2]))
+        if len(self.fields["kind"].choices) == 1:
+            self.fields["kind"].widget = forms.HiddenInput()
+            self.fields["space"].help_text = ""
+
+    @staticmethod
+    def _kinds(home, residents):
+        """Calls only if the home has the device; and, when there is one
+        person to choose, only the calls their plan welcomes."""
+        devices = selectors.device_kinds_available(home)
+        choices = [(Visit.Kind.VISIT, "A visit")]
+        for kind, device, label in (
+            (Visit.Kind.VIDEO_CALL, Space.Kind.TABLET, "A video call on the home's tablet"),
+            (Visit.Kind.PHONE_CALL, Space.Kind.PHONE, "A phone call"),
+        ):
+            if device not in devices:
+                continue
+            if (
+                len(residents) == 1
+                and selectors.call_wish(residents[0], kind) == PersonalPlan.VideoCalls.NOT_FOR_ME
+            ):
+                continue
+            choices.append((kind, label))
+        return choices
+
+    def clean_visitors(self):
+        value = self.cleaned_data["visitors"]
+        if value < 1:
+            raise forms.ValidationError("Enter how many people are coming: at least 1.")
+        if value > MAX_VISITORS:
+            raise forms.ValidationError(
+                f"Up to {MAX_VISITORS} people can be booked at once. For a bigger gathering, ring the home."
+            )
+        return value
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError("That date has passed. Choose today or a later date.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The end time must be after the start time.")
+        return data
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "resident": data["resident"],
+            "kind": data["kind"],
+            "day": data["date"],
+            "start_time": data["start_time"],
+            "end_time": data["end_time"],
+            "space": data["space"],
+            "meal": data["meal"],
+            "visitors": data["visitors"],
+            "visitor_name": data["visitor_name"],
+            "accessibility_needs": data["accessibility_needs"],
+            "note": data["note"],
+        }
+
+
+def initial_from(visit):
+    start = timezone.localtime(visit.starts_at)
+    return {
+        "resident": visit.resident_id,
+        "kind": visit.kind,
+        "date": start.date(),
+        "start_time": start.time().replace(second=0, microsecond=0),
+        "end_time": timezone.localtime(visit.ends_at).time().replace(second=0, microsecond=0),
+        "space": visit.space_id if visit.space and visit.space.kind not in selectors.DEVICE_KINDS else None,
+        "meal": visit.meal,
+        "visitors": visit.visitors,
+        "visitor_name": visit.visitor_name,
+        "accessibility_needs": visit.accessibility_needs,
+        "note": visit.note,
+    }

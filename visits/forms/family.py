@@ -1,0 +1,141 @@
+from django import forms
+
+from residents.forms.peers import resident_label
+from residents.models import PersonWhoMatters, RelativeLink, Resident
+from visits.services.family import STATUS_CHANGES, UPDATE_MAX_LENGTH
+
+
+class FamilyInviteForm(forms.Form):
+    """Invite one person to a family account linked to this resident (and,
+    optionally, one more resident, e.g. both parents)."""
+
+    person = forms.ModelChoiceField(
+        queryset=PersonWhoMatters.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    full_name = forms.CharField(
+        label="Their name",
+        max_length=150,
+        error_messages={"required": "Write their name.", "max_length": "Keep the name under 150 characters."},
+    )
+    relationship = forms.CharField(
+        label="How they are related",
+        max_length=60,
+        help_text="For example daughter, son, friend or neighbour.",
+        error_messages={
+            "required": "Write how they are related, like daughter or friend.",
+            "max_length": "Keep this under 60 characters.",
+        },
+    )
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="We send them a link to set up their account. It works once and expires after two weeks.",
+        error_messages={
+            "required": "Enter their email address, like name@example.com.",
+            "invalid": "Enter their email address, like name@example.com.",
+        },
+    )
+    also_resident = forms.ModelChoiceField(
+        label="Also link them to (optional)",
+        queryset=Resident.objects.none(),
+        required=False,
+        empty_label="No one else",
+        help_text="For example, if both their parents live here.",
+    )
+    also_relationship = forms.CharField(
+        label="How they are related to that person",
+        max_length=60,
+        required=False,
+        error_messages={"max_length": "Keep this under 60 characters."},
+    )
+    message = forms.CharField(
+        label="A personal note in the email (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the note under 500 characters."},
+    )
+
+    def __init__(self, *args, home, resident, residents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resident = resident
+        self.fields["person"].queryset = PersonWhoMatters.objects.for_home(home).filter(resident=resident)
+        self.fields["person"].error_messages["invalid_choice"] = (
+            "That person is not in this resident's plan. Start again from the family page."
+        )
+        also = self.fields["also_resident"]
+        also.queryset = Resident.objects.for_home(home).current().exclude(pk=resident.pk)
+        also.label_from_instance = resident_label
+        also.error_messages["invalid_choice"] = "Choose someone from the list of people who live here now."
+        if residents is not None:
+            # Already loaded by the view: no extra query to draw the list.
+            also.choices = [("", "No one else"), *[(r.pk, resident_label(r)) for r in residents]]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("also_resident") and not data.get("also_relationship", "").strip():
+            self.add_error(
+                "also_relationship",
+                f"Write how they are related to {data['also_resident'].short_name}, like son or friend.",
+            )
+        return data
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        links = [(self.resident, data["relationship"], data.get("person"))]
+        if data.get("also_resident"):
+            links.append((data["also_resident"], data["also_relationship"], None))
+        return {
+            "email": data["email"],
+            "full_name": data["full_name"],
+            "links": links,
+            "message": data.get("message", ""),
+        }
+
+
+ACTION_LABELS = {
+    "pause": "Pause — they cannot see anything until a manager restores the link",
+    "end": "End — they lose access for good (a manager can restore it later if needed)",
+    "restore": "Restore — give them access again",
+}
+
+
+class LinkStatusForm(forms.Form):
+    action = forms.ChoiceField(
+        label="What would you like to do?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what to do with this link.",
+            "invalid_choice": "Choose one of the options shown.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=RelativeLink._meta.get_field("status_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the home's records. Write it so a colleague understands.",
+        error_messages={
+            "required": "Write the reason, so the team knows why.",
+            "max_length": "Keep the reason under 300 characters.",
+        },
+    )
+
+    def __init__(self, *args, link, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            (action, ACTION_LABELS[action])
+            for action, (_, allowed_from) in STATUS_CHANGES.items()
+            if link.status in allowed_from
+        ]
+
+
+class SharedUpdateForm(forms.Form):
+    text = forms.CharField(
+        label="The news to share",
+        max_length=UPDATE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Only their linked family and friends see this. Write it as you would say it to them.",
+        error_messages={
+            "required": "Write the news you would like to share.",
+            "max_length": f"Keep the update under {UPDATE_MAX_LENGTH} characters.",
+        },
+    )

@@ -1,0 +1,202 @@
+"""Reads for booking visits and calls: the spaces and residents to choose
+from, free times in a space, the day's visits for staff, a relative's own
+visits, and calendar feeds. Times are the home's time, Europe/London."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from homes.models import Role, Space
+from residents.models import PersonalPlan, Resident
+from visits.models import CalendarFeed, Visit
+
+LONDON = ZoneInfo("Europe/London")
+CALL_SPACE_KINDS = {Visit.Kind.VIDEO_CALL: Space.Kind.TABLET, Visit.Kind.PHONE_CALL: Space.Kind.PHONE}
+DEVICE_KINDS = (Space.Kind.TABLET, Space.Kind.PHONE)
+# How far back "recent" visits reach in My visits and the calendar feed.
+RECENT_DAYS = 60
+SLOT_STEP = timedelta(minutes=30)
+_SELECTED = ("resident", "space", "booked_by__user")
+
+
+def day_bounds(day):
+    """The first and last instant of a local day, as aware datetimes (a day
+    with a clock change is 23 or 25 hours long)."""
+    start = datetime.combine(day, time.min, tzinfo=LONDON)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=LONDON)
+    return start, end
+
+
+def bookable_spaces(home):
+    """The spaces of this home a visit or call can hold."""
+    return Space.objects.for_home(home).filter(bookable=True, is_active=True).order_by("name")
+
+
+def device_for(home, kind):
+    """The home's tablet (video calls) or phone (phone calls), or None."""
+    space_kind = CALL_SPACE_KINDS.get(kind)
+    if space_kind is None:
+        return None
+    return bookable_spaces(home).filter(kind=space_kind).first()
+
+
+def device_kinds_available(home):
+    return set(bookable_spaces(home).filter(kind__in=DEVICE_KINDS).values_list("kind", flat=True))
+
+
+def residents_to_book_for(home, membership):
+    """Staff choose any current resident; a relative their own linked residents."""
+    return Resident.objects.for_member(membership).filter(home=home).current().order_by("full_name")
+
+
+def plan_of(resident):
+    """The resident's personal plan, or None if none is written yet."""
+    try:
+        return resident.plan
+    except PersonalPlan.DoesNotExist:
+        return None
+
+
+def call_wish(resident, kind):
+    """What the plan says about this kind of call: "unknown", "welcome",
+    "with_support" or "not_for_me" ("welcome" for a visit)."""
+    plan = plan_of(resident)
+    if kind == Visit.Kind.VIDEO_CALL:
+        return plan.video_calls if plan else PersonalPlan.VideoCalls.UNKNOWN
+    if kind == Visit.Kind.PHONE_CALL:
+        return plan.phone_calls if plan else PersonalPlan.PhoneCalls.UNKNOWN
+    return "welcome"
+
+
+def held_ranges(space, start, end, *, exclude_pk=None):
+    """(blocked_from, blocked_until) of the booked visits holding ``space``
+    between two instants."""
+    qs = Visit.objects.filter(
+        space=space, status=Visit.Status.BOOKED, blocked_until__gt=start, blocked_from__lt=end
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.values_list("blocked_from", "blocked_until"))
+
+
+def overlaps(space, blocked_from, blocked_until, *, exclude_pk=None):
+    return bool(held_ranges(space, blocked_from, blocked_until, exclude_pk=exclude_pk))
+
+
+def free_slots(space, day, length, *, count=3, exclude_pk=None, now=None, near=None):
+    """Up to ``count`` free times of ``length`` in ``space`` on a local day,
+    on the half hour, within its opening hours and not already passed, each
+    with the space's buffer kept free either side; the ones closest to
+    ``near`` (an aware datetime) if given. [(start, end)] aware, in order."""
+    now = now or timezone.now()
+    buffer = timedelta(minutes=space.buffer_minutes)
+    start_of_day, end_of_day = day_bounds(day)
+    held = held_ranges(space, start_of_day - buffer, end_of_day + buffer, exclude_pk=exclude_pk)
+    opens = _local(day, space.opens_at)
+    closes = _local(day, space.closes_at)
+    found = []
+    start = opens
+    while start + length <= closes:
+        end = start + length
+        free = all(not (start - buffer < until and held_from < end + buffer) for held_from, until in held)
+        if free and start > now:
+            found.append((start, end))
+        start = (start.astimezone(UTC) + SLOT_STEP).astimezone(LONDON)
+    if near is not None:
+        found = sorted(found, key=lambda slot: abs(slot[0] - near))
+    return sorted(found[:count])
+
+
+def _local(day, at):
+    return datetime.combine(day, at, tzinfo=LONDON)
+
+
+def visits_on_day(home, day):
+    """The day's visits and calls for staff, in time order, cancelled ones too."""
+    start, end = day_bounds(day)
+    return list(
+        Visit.objects.for_home(home)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .select_related(*_SELECTED, "resident__plan", "supporter")
+        .order_by("starts_at", "pk")
+    )
+
+
+def today_summary(home):
+    """For the staff dashboard: today's booked visits (one query)."""
+    start, end = day_bounds(timezone.localdate())
+    return list(
+        Visit.objects.for_home(home)
+        .filter(starts_at__gte=start, starts_at__lt=end, status=Visit.Status.BOOKED)
+        .select_related("resident", "space")
+        .order_by("starts_at")[:6]
+    )
+
+
+def visible_visits(home, membership):
+    """The visits this membership may open: every visit of the home for
+    staff; for a relative, the ones they booked for residents they are still
+    actively linked to (an ended or paused link hides them at once)."""
+    qs = Visit.objects.for_home(home)
+    if membership.has_perm("visits.view"):
+        return qs
+    if membership.role == Role.FAMILY:
+        return qs.filter(
+            booked_by=membership, resident__in=Resident.objects.for_member(membership).values("pk")
+        )
+    return qs.none()
+
+
+def visit_for(home, membership, pk):
+    return visible_visits(home, membership).select_related(*_SELECTED, "home").filter(pk=pk).first()
+
+
+def my_visits(home, membership, *, now=None):
+    """A relative's (or a booker's) own visits: (upcoming, past)."""
+    now = now or timezone.now()
+    mine = (
+        visible_visits(home, membership)
+        .filter(booked_by=membership, ends_at__gte=now - timedelta(days=RECENT_DAYS))
+        .select_related(*_SELECTED)
+    )
+    upcoming = list(mine.filter(ends_at__gte=now).order_by("starts_at", "pk"))
+    past = list(mine.filter(ends_at__lt=now).order_by("-starts_at", "-pk"))
+    return upcoming, past
+
+
+def upcoming_for_panel(home, membership, *, limit=5):
+    now = timezone.now()
+    return list(
+        visible_visits(home, membership)
+        .filter(booked_by=membership, ends_at__gte=now, status=Visit.Status.BOOKED)
+        .select_related("resident", "space")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def live_feed(membership):
+    return CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).first()
+
+
+def feed_visits(token):
+    """(feed, visits) for a live calendar feed token, or (None, []) when the
+    token is unknown, revoked, or its account no longer has access."""
+    feed = (
+        CalendarFeed.objects.select_related("membership__user", "home")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None:
+        return None, []
+    membership = feed.membership
+    if not (membership.is_active and membership.user.is_active):
+        return None, []
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    visits = list(
+        visible_visits(feed.home, membership)
+        .filter(booked_by=membership, ends_at__gte=since)
+        .select_related("resident", "space", "home")
+        .order_by("starts_at")
+    )
+    return feed, visits

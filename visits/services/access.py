@@ -1,0 +1,273 @@
+"""Writes for door codes, regular visitors and visiting restrictions.
+
+Each runs in one transaction with the acting person recorded, so the change
+history says who did what; each raises ``DomainError`` in plain words and
+leaves nothing half-saved. A door code is never put in an email: approved
+visitors are told it changed and read it in their account, where every
+showing is logged.
+"""
+
+import secrets
+from datetime import timedelta
+
+from auditlog.context import set_actor
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from carehome.errors import DomainError
+from homes.models import Role
+from residents.models import RelativeLink
+from visits.models import DoorCode, DoorCodeView, RestrictionReview, VisitingInfo, VisitRestriction
+from visits.selectors.access import current_codes_with_rotation
+
+CODE_MIN, CODE_MAX = 4, 8
+MAX_START_AHEAD_DAYS = 60
+
+# --- Door codes ----------------------------------------------------------------------
+
+
+def _random_code(avoid):
+    while True:
+        length = secrets.choice((4, 5, 6))
+        code = "".join(secrets.choice("0123456789") for _ in range(length))
+        if code != avoid and len(set(code)) > 1:
+            return code
+
+
+def _check_code(code, current):
+    if not code.isdigit() or not CODE_MIN <= len(code) <= CODE_MAX:
+        raise DomainError(
+            f"Enter a door code of {CODE_MIN} to {CODE_MAX} digits, like 4721, or leave it empty for a "
+            "random one.",
+            field="code",
+        )
+    if current is not None and code == current.code:
+        raise DomainError("That is the code already in use. Enter a different one.", field="code")
+
+
+def door_code_rotate(*, home, actor, code="", only_if_older_than=None, now=None):
+    """Replace the home's current door code with ``code`` (digits) or a random one.
+
+    The current code's row is locked first, so two managers pressing "Change
+    it now" at once queue up instead of making two current codes; the
+    database's "one current code per home" constraint backs that up.
+    ``only_if_older_than`` (a timedelta) makes it a scheduled rotation that
+    does nothing unless the current code is at least that old. Returns the new
+    code, or None when nothing was due.
+    """
+    now = now or timezone.now()
+    code = (code or "").strip()
+    try:
+        with transaction.atomic(), set_actor(actor):
+            current = DoorCode.objects.select_for_update().filter(home=home, replaced_at__isnull=True).first()
+            if only_if_older_than is not None and (
+                current is None or current.valid_from > now - only_if_older_than
+            ):
+                return None
+            if code:
+                _check_code(code, current)
+            else:
+                code = _random_code(current.code if current else None)
+            if current is not None:
+                current.replaced_at = now
+                current.save(update_fields=["replaced_at"])
+            new = DoorCode.objects.create(home=home, code=code, valid_from=now, created_by=actor)
+    except IntegrityError as error:
+        raise DomainError(
+            "Someone else changed the door code at the same moment. Look at the code now shown, and "
+            "change it again if you need to."
+        ) from error
+    from visits.tasks_access import send_door_code_changed  # noqa: PLC0415
+
+    send_door_code_changed.enqueue_on_commit(new.pk)
+    return new
+
+
+def door_code_rotate_days_set(*, home, actor, days):
+    if days is None or not 1 <= days <= 365:
+        raise DomainError("Choose a number of days from 1 to 365.", field="days")
+    with transaction.atomic(), set_actor(actor):
+        info, _ = VisitingInfo.objects.select_for_update().get_or_create(home=home)
+        info.door_code_rotate_days = days
+        info.save(update_fields=["door_code_rotate_days", "updated_at"])
+    return info
+
+
+def door_codes_rotate_due(*, now=None):
+    """Rotate every home's code that is older than its interval. Safe to run
+    twice: each rotation re-checks the age under the row lock."""
+    now = now or timezone.now()
+    rotated = 0
+    for code, days in current_codes_with_rotation():
+        if code.valid_from > now - timedelta(days=days):
+            continue
+        try:
+            new = door_code_rotate(
+                home=code.home, actor=None, only_if_older_than=timedelta(days=days), now=now
+            )
+        except DomainError:  # a manager changed it at that very moment: nothing is due any more
+            continue
+        rotated += new is not None
+    return rotated
+
+
+def door_code_view_record(*, membership, door_code):
+    return DoorCodeView.objects.create(home_id=membership.home_id, door_code=door_code, membership=membership)
+
+
+# --- Regular visitors ----------------------------------------------------------------
+
+
+def regular_visitor_set(*, home, actor, link_id, approved):
+    """Approve (or withdraw) a relative as a regular visitor, who may see the door code."""
+    with transaction.atomic(), set_actor(actor):
+        link = (
+            RelativeLink.objects.for_home(home)
+            .select_for_update()
+            .select_related("membership__user", "resident")
+            .filter(pk=link_id, membership__role=Role.FAMILY)
+            .first()
+        )
+        if link is None:
+            raise DomainError("That family link is not at this home any more.")
+        if approved:
+            if link.status != RelativeLink.Status.ACTIVE:
+                raise DomainError("Only someone whose link is active can be a regular visitor.")
+            if link.regular_visitor_approved_at is None:
+                link.regular_visitor_approved_at = timezone.now()
+                link.regular_visitor_approved_by = actor
+                link.save(update_fields=["regular_visitor_approved_at", "regular_visitor_approved_by"])
+        elif link.regular_visitor_approved_at is not None:
+            link.regular_visitor_approved_at = None
+            link.regular_visitor_approved_by = None
+            link.save(update_fields=["regular_visitor_approved_at", "regular_visitor_approved_by"])
+    return link
+
+
+# --- Restrictions --------------------------------------------------------------------
+
+
+def _check_dates(*, starts_on, expected_end_on, next_review_on, today):
+    if starts_on > today + timedelta(days=MAX_START_AHEAD_DAYS):
+        raise DomainError(
+            f"A restriction can be recorded up to {MAX_START_AHEAD_DAYS} days ahead.", field="starts_on"
+        )
+    if expected_end_on <= starts_on:
+        raise DomainError(
+            "The expected end date must be after the start date. A restriction is always time-limited.",
+            field="expected_end_on",
+        )
+    if not starts_on <= next_review_on <= expected_end_on:
+        raise DomainError(
+            "The next review must be between the start date and the expected end date.",
+            field="next_review_on",
+        )
+
+
+def restriction_add(
+    *,
+    home,
+    actor,
+    resident,
+    reason,
+    alternatives_considered,
+    people_involved,
+    starts_on,
+    expected_end_on,
+    next_review_on,
+    exempt_links=(),
+    other_exempt_visitors="",
+):
+    today = timezone.localdate()
+    if resident.home_id != home.pk:
+        raise DomainError("Choose a resident of this home.")
+    for value, field, words in [
+        (reason, "reason", "Say why visiting must be restricted for this person."),
+        (
+            alternatives_considered,
+            "alternatives_considered",
+            "Say which less restrictive options you considered.",
+        ),
+        (people_involved, "people_involved", "Say who was involved in the decision."),
+    ]:
+        if not (value or "").strip():
+            raise DomainError(words, field=field)
+    _check_dates(
+        starts_on=starts_on, expected_end_on=expected_end_on, next_review_on=next_review_on, today=today
+    )
+    links = list(exempt_links)
+    if any(link.home_id != home.pk or link.resident_id != resident.pk for link in links):
+        raise DomainError(
+            "Choose exempt visitors from this person's family and friends.", field="exempt_links"
+        )
+    with transaction.atomic(), set_actor(actor):
+        if VisitRestriction.objects.for_home(home).filter(resident=resident, ended_on__isnull=True).exists():
+            raise DomainError(
+                "This person already has a restriction in force. Review or end it instead of adding another."
+            )
+        restriction = VisitRestriction.objects.create(
+            home=home,
+            resident=resident,
+            reason=reason.strip(),
+            alternatives_considered=alternatives_considered.strip(),
+            people_involved=people_involved.strip(),
+            starts_on=starts_on,
+            expected_end_on=expected_end_on,
+            next_review_on=next_review_on,
+            other_exempt_visitors=(other_exempt_visitors or "").strip(),
+            created_by=actor,
+        )
+        restriction.exempt_links.set(links)
+    return restriction
+
+
+def restriction_review_add(
+    *, home, actor, restriction, reviewed_on, outcome, next_review_on, expected_end_on=None
+):
+    today = timezone.localdate()
+    if restriction.ended_on is not None:
+        raise DomainError("This restriction has ended; there is nothing to review.")
+    if not (outcome or "").strip():
+        raise DomainError("Say what the review decided.", field="outcome")
+    if reviewed_on > today:
+        raise DomainError("The review date cannot be in the future.", field="reviewed_on")
+    if reviewed_on < restriction.starts_on:
+        raise DomainError("The review date cannot be before the restriction started.", field="reviewed_on")
+    end = expected_end_on or restriction.expected_end_on
+    if end <= reviewed_on and expected_end_on is not None:
+        raise DomainError("The new expected end date must be after the review.", field="expected_end_on")
+    if not reviewed_on < next_review_on:
+        raise DomainError("The next review must be after this review.", field="next_review_on")
+    if next_review_on > end:
+        raise DomainError(
+            "The next review must be on or before the expected end date. If the restriction must go on "
+            "longer, give a new expected end date.",
+            field="next_review_on",
+        )
+    with transaction.atomic(), set_actor(actor):
+        locked = VisitRestriction.objects.select_for_update().get(pk=restriction.pk, home=home)
+        review = RestrictionReview.objects.create(
+            home=home, restriction=locked, reviewed_on=reviewed_on, outcome=outcome.strip(), reviewed_by=actor
+        )
+        locked.next_review_on = next_review_on
+        locked.expected_end_on = end
+        locked.save(update_fields=["next_review_on", "expected_end_on"])
+    return review
+
+
+def restriction_end(*, home, actor, restriction, ended_on, end_note=""):
+    today = timezone.localdate()
+    if restriction.ended_on is not None:
+        raise DomainError("This restriction has already ended.")
+    if ended_on > today:
+        raise DomainError("The end date cannot be in the future.", field="ended_on")
+    if ended_on < restriction.starts_on:
+        raise DomainError("The end date cannot be before the restriction started.", field="ended_on")
+    with transaction.atomic(), set_actor(actor):
+        locked = VisitRestriction.objects.for_home(home).select_for_update().get(pk=restriction.pk)
+        if locked.ended_on is not None:
+            raise DomainError("This restriction has already ended.")
+        locked.ended_on = ended_on
+        locked.end_note = (end_note or "").strip()
+        locked.save(update_fields=["ended_on", "end_note"])
+    return locked

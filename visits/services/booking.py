@@ -1,0 +1,409 @@
+"""Writes for booking visits and calls: book, reschedule, cancel, and the
+relative's calendar feed.
+
+Booking never gates visiting: it reserves a space, a meal, the home's tablet
+or a member of staff's time. There is no limit on how many visits anyone
+books, per day or per week, anywhere.
+
+A space can never be double-booked. The service locks the space's row
+(``SELECT … FOR UPDATE``) so bookings of one space queue up, then checks the
+held times; PostgreSQL's exclusion constraint (migration visits 0002) refuses
+an overlap even if something bypasses this code. Every conflict — the check,
+the constraint (``IntegrityError``), or a deadlock or serialization failure
+(retried up to three times) — becomes the same friendly "taken" message with
+free times, never a server error.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from auditlog.context import set_actor
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from carehome.errors import DomainError
+from homes.models import Role, Space
+from residents.models import PersonalPlan
+from visits.models import CalendarFeed, Visit
+from visits.selectors import booking as selectors
+from visits.selectors.restrictions import active_restriction, is_exempt
+
+LONDON = ZoneInfo("Europe/London")
+MAX_VISITORS = 20
+ATTEMPTS = 3
+# PostgreSQL error codes we turn into "taken": exclusion violation, deadlock, serialization failure.
+EXCLUSION_VIOLATION = "23P01"
+RETRYABLE = {"40P01", "40001"}
+
+NOT_FOR_ME = {
+    Visit.Kind.VIDEO_CALL: "{name}'s plan says video calls are not for them, so the home does not book them.",
+    Visit.Kind.PHONE_CALL: "{name}'s plan says phone calls are not for them, so the home does not book them.",
+}
+
+
+class SpaceTaken(Exception):
+    pass
+
+
+def local_datetime(day, at, *, field="start_time"):
+    """An aware Europe/London datetime from a local date and time.
+
+    A time that does not exist (the hour the clocks go forward in March) is
+    refused; an ambiguous one (the hour repeated in October) is the first.
+    """
+    value = datetime.combine(day, at, tzinfo=LONDON)  # fold=0: the first of two
+    round_trip = value.astimezone(ZoneInfo("UTC")).astimezone(LONDON)
+    if round_trip.replace(tzinfo=None) != value.replace(tzinfo=None):
+        raise DomainError(
+            f"{at:%H:%M} does not exist on {day:%-d %B %Y}: the clocks go forward an hour that night. "
+            "Choose another time.",
+            field=field,
+        )
+    return value
+
+
+def _sqlstate(error):
+    cause = error.__cause__
+    return getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+
+
+def _format_slots(slots):
+    return ", ".join(f"{a.astimezone(LONDON):%H:%M}–{b.astimezone(LONDON):%H:%M}" for a, b in slots)
+
+
+def taken_error(space, starts_at, ends_at, *, exclude_pk=None):
+    """The friendly "taken" message, offering up to three free times that day."""
+    day = starts_at.astimezone(LONDON).date()
+    slots = selectors.free_slots(space, day, ends_at - starts_at, exclude_pk=exclude_pk, near=starts_at)
+    if slots:
+        message = f"That space is taken at that time — it is free {_format_slots(slots)}."
+    else:
+        message = (
+            "That space is taken at that time, and it has no other free time that long that day. "
+            "Try another day or another space."
+        )
+    return DomainError(message, field="space")
+
+
+# --- Checks ------------------------------------------------------------------------
+
+
+def _check_resident(home, membership, resident):
+    allowed = selectors.residents_to_book_for(home, membership).filter(pk=resident.pk).exists()
+    if resident.home_id != home.pk or not allowed:
+        raise DomainError("Choose one of the people listed.", field="resident")
+
+
+def _check_times(starts_at, ends_at, now):
+    if ends_at <= starts_at:
+        raise DomainError("The end time must be after the start time.", field="end_time")
+    if starts_at <= now:
+        raise DomainError("That time has already passed. Choose a time later than now.", field="date")
+    if ends_at - starts_at > timedelta(hours=12):
+        raise DomainError("A booking can be up to 12 hours long.", field="end_time")
+
+
+def _check_visitors(visitors, space, kind):
+    if visitors is None or visitors < 1:
+        raise DomainError("Enter how many people are coming: at least 1.", field="visitors")
+    if visitors > MAX_VISITORS:
+        raise DomainError(
+            f"Up to {MAX_VISITORS} people can be booked at once. For a bigger gathering, ring the home.",
+            field="visitors",
+        )
+    if space is not None and kind == Visit.Kind.VISIT and visitors > space.capacity:
+        raise DomainError(
+            f"The {space.name.lower()} has room for {space.capacity}. "
+            "Choose a bigger space, or fewer visitors.",
+            field="visitors",
+        )
+
+
+def _check_space(home, space, kind, starts_at, ends_at):
+    if space.home_id != home.pk:
+        raise DomainError(
+            f"That space is not at {home.name}. Choose one of the spaces listed.", field="space"
+        )
+    if not (space.bookable and space.is_active):
+        raise DomainError(f"The {space.name.lower()} cannot be booked at the moment.", field="space")
+    wanted = selectors.CALL_SPACE_KINDS.get(kind)
+    if wanted and space.kind != wanted:
+        device = "the tablet" if wanted == Space.Kind.TABLET else "the phone"
+        raise DomainError(f"A call is booked on {device}, not a room. Leave the space empty.", field="space")
+    if not wanted and space.kind in selectors.DEVICE_KINDS:
+        raise DomainError("For a visit, choose a room, or no particular space.", field="space")
+    start_local, end_local = starts_at.astimezone(LONDON), ends_at.astimezone(LONDON)
+    if (
+        start_local.date() != end_local.date()
+        or start_local.time() < space.opens_at
+        or end_local.time() > space.closes_at
+    ):
+        raise DomainError(
+            f"The {space.name.lower()} can be booked between {space.opens_at:%H:%M} and "
+            f"{space.closes_at:%H:%M}. Choose a time within those hours.",
+            field="start_time",
+        )
+
+
+def _check_call(resident, kind):
+    """A call only if the resident's plan welcomes it. Returns support_needed."""
+    wish = selectors.call_wish(resident, kind)
+    if wish == PersonalPlan.VideoCalls.NOT_FOR_ME:
+        raise DomainError(NOT_FOR_ME[kind].format(name=resident.short_name), field="kind")
+    return wish == PersonalPlan.VideoCalls.WITH_SUPPORT
+
+
+def _check_restriction(resident, membership, day):
+    if membership.role != Role.FAMILY:
+        return  # staff may still book, and the booking page tells them so
+    restriction = active_restriction(resident, on=day)
+    if restriction is not None and not is_exempt(restriction, membership):
+        raise DomainError(
+            f"Visits to {resident.short_name} are restricted for a while, for their safety; the home expects "
+            f"this to end on {restriction.expected_end_on:%-d %B %Y}. An essential care supporter can still "
+            "book. Please ring the home to talk about it.",
+            field="date",
+        )
+
+
+def _prepare(*, home, membership, resident, kind, space, day, start_time, end_time, visitors, now):
+    """Validate everything but the overlap; return the values to store."""
+    if kind not in Visit.Kind.values:
+        raise DomainError("Choose a visit, a video call or a phone call.", field="kind")
+    _check_resident(home, membership, resident)
+    starts_at = local_datetime(day, start_time, field="start_time")
+    ends_at = local_datetime(day, end_time, field="end_time")
+    _check_times(starts_at, ends_at, now)
+    support_needed = False
+    if kind != Visit.Kind.VISIT:
+        support_needed = _check_call(resident, kind)
+        if space is None:
+            space = selectors.device_for(home, kind)
+            if space is None:
+                what = "a tablet for video calls" if kind == Visit.Kind.VIDEO_CALL else "a phone for calls"
+                raise DomainError(
+                    f"{home.name} has no {what} to book yet. Please ring the home to arrange a call.",
+                    field="kind",
+                )
+    if space is not None:
+        _check_space(home, space, kind, starts_at, ends_at)
+    _check_visitors(visitors, space, kind)
+    _check_restriction(resident, membership, day)
+    return starts_at, ends_at, space, support_needed
+
+
+def _held(space, starts_at, ends_at):
+    buffer = timedelta(minutes=space.buffer_minutes if space else 0)
+    return starts_at - buffer, ends_at + buffer
+
+
+def _with_retries(work, *, space, starts_at, ends_at, exclude_pk=None):
+    """Run ``work`` in a transaction; turn every space conflict into "taken"."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return work()
+        except SpaceTaken:
+            break
+        except IntegrityError as error:
+            if space is not None and _sqlstate(error) == EXCLUSION_VIOLATION:
+                break
+            raise
+        except OperationalError as error:
+            if _sqlstate(error) not in RETRYABLE:
+                raise
+            if attempt == ATTEMPTS - 1 or transaction.get_connection().in_atomic_block:
+                break
+    raise taken_error(space, starts_at, ends_at, exclude_pk=exclude_pk)
+
+
+def _lock_and_check(space, blocked_from, blocked_until, *, exclude_pk=None):
+    if space is None:
+        return
+    # Bookings of one space queue up here, one transaction at a time.
+    Space.objects.select_for_update().get(pk=space.pk)
+    if selectors.overlaps(space, blocked_from, blocked_until, exclude_pk=exclude_pk):
+        raise SpaceTaken
+
+
+# --- Services ------------------------------------------------------------------------
+
+
+def visit_book(
+    *,
+    home,
+    actor,
+    membership,
+    resident,
+    day,
+    start_time,
+    end_time,
+    kind=Visit.Kind.VISIT,
+    space=None,
+    meal=Visit.Meal.NONE,
+    visitors=1,
+    visitor_name="",
+    accessibility_needs="",
+    note="",
+):
+    """Book a visit or call. Staff (visits.book) for any current resident; a
+    relative for their own. Sends the confirmation email after commit."""
+    from visits.tasks import send_visit_email  # noqa: PLC0415
+
+    now = timezone.now()
+    starts_at, ends_at, space, support_needed = _prepare(
+        home=home,
+        membership=membership,
+        resident=resident,
+        kind=kind,
+        space=space,
+        day=day,
+        start_time=start_time,
+        end_time=end_time,
+        visitors=visitors,
+        now=now,
+    )
+    if meal not in Visit.Meal.values:
+        raise DomainError("Choose a meal from the list, or no meal.", field="meal")
+    visitor_name = " ".join((visitor_name or "").split()) or membership.user.full_name
+    blocked_from, blocked_until = _held(space, starts_at, ends_at)
+
+    def work():
+        with set_actor(actor):
+            _lock_and_check(space, blocked_from, blocked_until)
+            visit = Visit.objects.create(
+                home=home,
+                resident=resident,
+                booked_by=membership,
+                visitor_name=visitor_name[:150],
+                kind=kind,
+                space=space,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                blocked_from=blocked_from,
+                blocked_until=blocked_until,
+                visitors=visitors,
+                meal=meal,
+                accessibility_needs=(accessibility_needs or "").strip()[:300],
+                note=(note or "").strip(),
+                support_needed=support_needed,
+            )
+            send_visit_email.enqueue_on_commit(visit.pk, visit.sequence)
+            return visit
+
+    return _with_retries(work, space=space, starts_at=starts_at, ends_at=ends_at)
+
+
+def visit_reschedule(
+    *,
+    home,
+    actor,
+    membership,
+    visit,
+    day,
+    start_time,
+    end_time,
+    kind=None,
+    space=None,
+    meal=Visit.Meal.NONE,
+    visitors=1,
+    visitor_name="",
+    accessibility_needs="",
+    note="",
+    resident=None,
+):
+    """Change a booked visit: the same checks as booking; the calendar
+    sequence goes up and an updated invitation is emailed."""
+    from visits.tasks import send_visit_email  # noqa: PLC0415
+
+    if visit.home_id != home.pk:
+        raise DomainError("That visit is not at this home.")
+    if visit.status != Visit.Status.BOOKED:
+        raise DomainError("This visit was cancelled. Book a new one instead.")
+    kind = kind or visit.kind
+    resident = resident or visit.resident
+    now = timezone.now()
+    starts_at, ends_at, space, support_needed = _prepare(
+        home=home,
+        membership=membership,
+        resident=resident,
+        kind=kind,
+        space=space,
+        day=day,
+        start_time=start_time,
+        end_time=end_time,
+        visitors=visitors,
+        now=now,
+    )
+    if meal not in Visit.Meal.values:
+        raise DomainError("Choose a meal from the list, or no meal.", field="meal")
+    blocked_from, blocked_until = _held(space, starts_at, ends_at)
+    visitor_name = " ".join((visitor_name or "").split()) or visit.visitor_name
+
+    def work():
+        with set_actor(actor):
+            _lock_and_check(space, blocked_from, blocked_until, exclude_pk=visit.pk)
+            locked = Visit.objects.select_for_update().get(pk=visit.pk)
+            if locked.status != Visit.Status.BOOKED:
+                raise DomainError("This visit was cancelled. Book a new one instead.")
+            locked.resident = resident
+            locked.kind = kind
+            locked.space = space
+            locked.starts_at, locked.ends_at = starts_at, ends_at
+            locked.blocked_from, locked.blocked_until = blocked_from, blocked_until
+            locked.visitors = visitors
+            locked.meal = meal
+            locked.visitor_name = visitor_name[:150]
+            locked.accessibility_needs = (accessibility_needs or "").strip()[:300]
+            locked.note = (note or "").strip()
+            locked.support_needed = support_needed
+            locked.sequence = locked.sequence + 1
+            # A new revision: its email has not been sent yet (see visits.tasks).
+            locked.confirmation_sent_at = None
+            locked.save()
+            send_visit_email.enqueue_on_commit(locked.pk, locked.sequence)
+            return locked
+
+    return _with_retries(work, space=space, starts_at=starts_at, ends_at=ends_at, exclude_pk=visit.pk)
+
+
+def visit_cancel(*, home, actor, visit):
+    """Cancel a booking (the space is free again at once) and email the
+    calendar cancellation. Cancelling twice changes nothing."""
+    from visits.tasks import send_visit_email  # noqa: PLC0415
+
+    if visit.home_id != home.pk:
+        raise DomainError("That visit is not at this home.")
+    with transaction.atomic(), set_actor(actor):
+        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        if locked.status == Visit.Status.CANCELLED:
+            return locked
+        locked.status = Visit.Status.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.sequence = F("sequence") + 1
+        locked.confirmation_sent_at = None
+        locked.save(
+            update_fields=["status", "cancelled_at", "sequence", "confirmation_sent_at", "updated_at"]
+        )
+        locked.refresh_from_db()
+        send_visit_email.enqueue_on_commit(locked.pk, locked.sequence)
+        return locked
+
+
+# --- Calendar feed -------------------------------------------------------------------
+
+
+def feed_create(*, home, actor, membership):
+    """A new secret feed address for this relative; any old one stops working."""
+    with transaction.atomic(), set_actor(actor):
+        feed_revoke(home=home, actor=actor, membership=membership)
+        return CalendarFeed.objects.create(home=home, membership=membership, token=secrets.token_urlsafe(32))
+
+
+def feed_revoke(*, home, actor, membership):
+    with transaction.atomic(), set_actor(actor):
+        return CalendarFeed.objects.filter(home=home, membership=membership, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )

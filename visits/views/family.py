@@ -1,0 +1,145 @@
+"""A resident's family page: linked accounts, invitations waiting, people who
+matter to invite, and news shared with the family; inviting someone; pausing,
+ending or restoring a link; sharing an update."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from carehome.errors import DomainError
+from homes.decorators import home_permission
+from residents.models import Resident
+from visits.forms.family import FamilyInviteForm, LinkStatusForm, SharedUpdateForm
+from visits.selectors import family as selectors
+from visits.services.family import family_invite, relative_link_set_status, shared_update_add
+
+
+def _resident(request, pk):
+    return get_object_or_404(Resident.objects.for_home(request.home).select_related("key_worker"), pk=pk)
+
+
+def _back(request, resident):
+    return redirect("visits:family_links", home_slug=request.home.slug, pk=resident.pk)
+
+
+def _names(residents):
+    names = [r.short_name for r in residents]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@home_permission("residents.view")
+def family_links(request, home_slug, pk):
+    resident = _resident(request, pk)
+    membership = request.membership
+    return render(
+        request,
+        "visits/family/links.html",
+        {
+            "resident": resident,
+            "page": selectors.family_links_page(request.home, resident),
+            "can_invite": membership.has_perm("family.invite"),
+            "can_manage": membership.has_perm("family.manage_links"),
+            "can_share": membership.has_perm("updates.share"),
+        },
+    )
+
+
+def _invite_message(outcome, full_name):
+    if outcome.member is not None:
+        text = f"{full_name} already has a family account, so no email was sent."
+        if outcome.linked:
+            text += f" They are now linked to {_names(outcome.linked)}."
+        if outcome.kept:
+            text += (
+                f" Their link to {_names(outcome.kept)} was paused or ended and stays that way"
+                " until a manager restores it."
+            )
+        return text
+    if outcome.added_to_waiting:
+        return (
+            f"An invitation was already waiting for {outcome.invitation.email}: it now also links them to"
+            f" {_names(outcome.linked)}. Re-send it from the People page if they cannot find the email."
+        )
+    return f"Invitation sent to {outcome.invitation.email}. They will be linked to {_names(outcome.linked)}."
+
+
+@home_permission("family.invite")
+def family_invite_view(request, home_slug, pk):
+    home = request.home
+    resident = _resident(request, pk)
+    residents = list(selectors.other_residents(home, resident))
+    if request.method == "POST":
+        form = FamilyInviteForm(request.POST, home=home, resident=resident, residents=residents)
+        if form.is_valid():
+            try:
+                outcome = family_invite(home=home, actor=request.user, **form.service_kwargs())
+            except DomainError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, _invite_message(outcome, form.cleaned_data["full_name"]))
+                return _back(request, resident)
+        person = form.cleaned_data.get("person") if hasattr(form, "cleaned_data") else None
+    else:
+        person = selectors.person_for(home, resident, request.GET.get("person"))
+        initial = {}
+        if person is not None:
+            initial = {
+                "person": person.pk,
+                "full_name": person.name,
+                "relationship": person.relationship,
+                "email": person.email,
+            }
+        form = FamilyInviteForm(initial=initial, home=home, resident=resident, residents=residents)
+    return render(
+        request, "visits/family/invite.html", {"resident": resident, "form": form, "person": person}
+    )
+
+
+@home_permission("family.manage_links")
+def family_link_status(request, home_slug, pk):
+    link = selectors.link_for_status(request.home, pk)
+    if link is None:
+        raise Http404
+    initial = {"action": request.GET.get("action")} if request.method == "GET" else None
+    form = LinkStatusForm(request.POST or None, initial=initial, link=link)
+    if request.method == "POST" and form.is_valid():
+        try:
+            relative_link_set_status(
+                home=request.home,
+                actor=request.user,
+                link=link,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            done = {"pause": "paused", "end": "ended", "restore": "restored"}[form.cleaned_data["action"]]
+            who = link.membership.user.full_name
+            text = f"{who}'s link to {link.resident.short_name} has been {done}."
+            if done != "restored":
+                text += f" They can no longer see {link.resident.short_name}."
+            messages.success(request, text)
+            return _back(request, link.resident)
+    return render(
+        request,
+        "visits/family/link_status.html",
+        {"resident": link.resident, "link": link, "form": form},
+    )
+
+
+@home_permission("updates.share")
+def update_add(request, home_slug, pk):
+    resident = _resident(request, pk)
+    form = SharedUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shared_update_add(
+                home=request.home, actor=request.user, resident=resident, text=form.cleaned_data["text"]
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, f"Shared with {resident.short_name}'s family.")
+            return _back(request, resident)
+    return render(request, "visits/family/update_form.html", {"resident": resident, "form": form})
