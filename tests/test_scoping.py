@@ -47,7 +47,7 @@ def test_another_homes_user_gets_404_on_every_page(sweep_world, client_for, meth
         url = url_for(name, w, own_objects=True, slug=w.home.slug)
         response = getattr(client, method)(url)
         assert response.status_code == 404, f"{method.upper()} {url} gave {response.status_code}"
-        assert b"Margaret" not in response.content
+        assert b"Margaret Baxter" not in response.content
 
 
 def test_a_home_that_does_not_exist_is_404(world, client_for):

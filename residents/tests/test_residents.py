@@ -302,7 +302,7 @@ def test_the_overview_of_someone_who_left_keeps_their_story(world, manager_clien
 def test_the_overview_is_for_staff_only(world, client_for, role, status):
     response = client_for(world.member(role)).get(detail_url(world, world.resident))
     assert response.status_code == status
-    assert b"Margaret" not in response.content
+    assert b"Margaret Baxter" not in response.content
 
 
 def test_another_homes_resident_is_not_found(world, manager_client):

@@ -301,7 +301,7 @@ def test_an_empty_worklist_says_so(world, client_for):
 def test_only_staff_see_the_worklist(world, client_for, role, status):
     response = client_for(world.member(role)).get(worklist_url(world))
     assert response.status_code == status
-    assert b"Margaret" not in response.content
+    assert b"Margaret Baxter" not in response.content
 
 
 def _populate(home, staff_user, n):
