@@ -78,7 +78,8 @@ def test_manager_adds_a_photo_then_replaces_and_removes_it(
 
 def test_big_photos_are_made_smaller_and_lose_their_hidden_details(world, manager_client, scratch_media):
     manager_client.post(
-        url(world.space), {"photo": picture(size=(2400, 1600), fmt="JPEG", name="garden-room-camera.jpg", exif=camera_exif())}
+        url(world.space),
+        {"photo": picture(size=(2400, 1600), fmt="JPEG", name="garden-room-camera.jpg", exif=camera_exif())},
     )
     world.space.refresh_from_db()
     with Image.open(scratch_media / world.space.photo.name) as stored:
