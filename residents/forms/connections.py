@@ -1,11 +1,13 @@
 """Forms for logging a connection, in two short steps: who took part, then
 what happened and how it went for each of them."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
 
+from carehome.errors import DomainError
+from carehome.timeutils import local_datetime
 from residents.models import Connection, Response
 from residents.selectors.connections import people_who_matter_to, residents_to_choose, staff_to_choose
 from residents.services.connections import FUTURE_ALLOWANCE, NAMED_KINDS, OLDEST_DAYS
@@ -180,7 +182,11 @@ class ConnectionForm(forms.Form):
         if day is None or time is None:
             return
         now = timezone.now()
-        occurred_at = timezone.make_aware(datetime.combine(day, time))
+        try:
+            occurred_at = local_datetime(day, time, field="time")
+        except DomainError as error:
+            self.add_error("time", error.message)
+            return
         if occurred_at > now + FUTURE_ALLOWANCE:
             if day > timezone.localdate(now):
                 self.add_error("date", "That date is in the future. Enter when it happened.")

@@ -15,7 +15,7 @@ free times, never a server error.
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from auditlog.context import set_actor
@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from carehome.errors import DomainError
+from carehome.timeutils import local_datetime as _local_datetime
 from homes.models import Role, Space
 from residents.models import PersonalPlan
 from visits.models import CalendarFeed, Visit
@@ -48,20 +49,7 @@ class SpaceTaken(Exception):
 
 
 def local_datetime(day, at, *, field="start_time"):
-    """An aware Europe/London datetime from a local date and time.
-
-    A time that does not exist (the hour the clocks go forward in March) is
-    refused; an ambiguous one (the hour repeated in October) is the first.
-    """
-    value = datetime.combine(day, at, tzinfo=LONDON)  # fold=0: the first of two
-    round_trip = value.astimezone(ZoneInfo("UTC")).astimezone(LONDON)
-    if round_trip.replace(tzinfo=None) != value.replace(tzinfo=None):
-        raise DomainError(
-            f"{at:%H:%M} does not exist on {day:%-d %B %Y}: the clocks go forward an hour that night. "
-            "Choose another time.",
-            field=field,
-        )
-    return value
+    return _local_datetime(day, at, field=field)
 
 
 def _sqlstate(error):

@@ -14,7 +14,6 @@ guarded twice, because the models carry no "sent at" field for these emails:
 """
 
 import logging
-from datetime import datetime
 
 from auditlog.context import set_actor
 from celery import shared_task
@@ -27,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carehome.errors import DomainError
+from carehome.timeutils import local_datetime
 from residents.models import RelativeLink, Resident
 from visits.models import EventInvitation, EventReply
 from visits.selectors.events import invitees_for
@@ -40,9 +40,7 @@ CLAIM_SECONDS = 60 * 60 * 24 * 30
 
 def when_from(day, start, end):
     """Aware datetimes in the home's time (Europe/London) from a date and two times."""
-    starts_at = timezone.make_aware(datetime.combine(day, start))
-    ends_at = timezone.make_aware(datetime.combine(day, end))
-    return starts_at, ends_at
+    return local_datetime(day, start, field="starts"), local_datetime(day, end, field="ends")
 
 
 def _clean_event(*, kind, title, starts_at, ends_at, place, message):
