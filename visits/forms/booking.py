@@ -97,9 +97,22 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, home, membership, **kwargs):
+    def __init__(self, *args, home, membership, changing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.home = home
+        if membership.has_perm("visits.book") and not changing:
+            # Staff booking for a family: the visit becomes the relative's own.
+            self.fields["for_relative"] = forms.ModelChoiceField(
+                queryset=selectors.relatives_to_book_for(home),
+                required=False,
+                label="Booking for a relative? (optional)",
+                empty_label="No — I am booking for the home",
+                help_text="The visit then shows on their home page and they get the email.",
+                error_messages={"invalid_choice": "Choose one of the relatives listed, or nobody."},
+            )
+            self.fields["for_relative"].label_from_instance = lambda link: (
+                f"{link.membership.user.full_name} — {link.relationship} of {link.resident}"
+            )
         residents = selectors.residents_to_book_for(home, membership)
         self.fields["resident"].queryset = residents
         self.fields["resident"].error_messages.update(
@@ -157,6 +170,13 @@ class BookingForm(forms.Form):
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", "The end time must be after the start time.")
+        link, resident = data.get("for_relative"), data.get("resident")
+        if link is not None and resident is not None and link.resident_id != resident.pk:
+            self.add_error(
+                "for_relative",
+                f"{link.membership.user.full_name} is not linked to {resident.short_name}. "
+                "Choose one of their relatives, or nobody.",
+            )
         return data
 
     def service_kwargs(self):
@@ -173,6 +193,7 @@ class BookingForm(forms.Form):
             "visitor_name": data["visitor_name"],
             "accessibility_needs": data["accessibility_needs"],
             "note": data["note"],
+            **({"on_behalf_of": data["for_relative"]} if data.get("for_relative") else {}),
         }
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from homes.models import Role, Space
-from residents.models import PersonalPlan, Resident
+from residents.models import PersonalPlan, RelativeLink, Resident
 from visits.models import CalendarFeed, Visit
 
 LONDON = ZoneInfo("Europe/London")
@@ -200,3 +200,14 @@ def feed_visits(token):
         .order_by("starts_at")
     )
     return feed, visits
+
+
+def relatives_to_book_for(home):
+    """Every active relative link of the home's current residents, for staff
+    booking on a family's behalf."""
+    return (
+        RelativeLink.objects.for_home(home)
+        .filter(status=RelativeLink.Status.ACTIVE, resident__status__in=["current", "hospital"])
+        .select_related("membership__user", "resident")
+        .order_by("resident__full_name", "membership__user__full_name")
+    )

@@ -26,7 +26,7 @@ from django.utils import timezone
 from carehome.errors import DomainError
 from carehome.timeutils import local_datetime as _local_datetime
 from homes.models import Role, Space
-from residents.models import PersonalPlan
+from residents.models import PersonalPlan, RelativeLink
 from visits.models import CalendarFeed, Visit
 from visits.selectors import booking as selectors
 from visits.selectors.restrictions import active_restriction, is_exempt
@@ -235,9 +235,14 @@ def visit_book(
     visitor_name="",
     accessibility_needs="",
     note="",
+    on_behalf_of=None,
 ):
     """Book a visit or call. Staff (visits.book) for any current resident; a
-    relative for their own. Sends the confirmation email after commit."""
+    relative for their own. Staff booking for a family pass ``on_behalf_of``
+    (the relative's active link to this resident): the visit is then the
+    relative's — on their home page, in their calendar, emailed to them — and
+    the history records the staff member who made it. Sends the confirmation
+    email after commit."""
     from visits.tasks import send_visit_email  # noqa: PLC0415
 
     now = timezone.now()
@@ -255,7 +260,20 @@ def visit_book(
     )
     if meal not in Visit.Meal.values:
         raise DomainError("Choose a meal from the list, or no meal.", field="meal")
-    visitor_name = " ".join((visitor_name or "").split()) or membership.user.full_name
+    booked_by = membership
+    if on_behalf_of is not None:
+        if membership.role == Role.FAMILY or not membership.has_perm("visits.book"):
+            raise DomainError("Only staff can book for someone else.", field="for_relative")
+        if (
+            on_behalf_of.home_id != home.pk
+            or on_behalf_of.resident_id != resident.pk
+            or on_behalf_of.status != RelativeLink.Status.ACTIVE
+        ):
+            raise DomainError(
+                f"Choose one of {resident.short_name}'s relatives, or nobody.", field="for_relative"
+            )
+        booked_by = on_behalf_of.membership
+    visitor_name = " ".join((visitor_name or "").split()) or booked_by.user.full_name
     blocked_from, blocked_until = _held(space, starts_at, ends_at)
 
     def work():
@@ -264,7 +282,7 @@ def visit_book(
             visit = Visit.objects.create(
                 home=home,
                 resident=resident,
-                booked_by=membership,
+                booked_by=booked_by,
                 visitor_name=visitor_name[:150],
                 kind=kind,
                 space=space,

@@ -437,3 +437,57 @@ def test_staff_see_todays_visits_on_the_dashboard(world, client_for):
     response = client_for(world.staff).get(reverse("homes:dashboard", args=[world.home.slug]))
     assert "Today's visits" in response.content.decode()
     assert alert_text(response) == ""
+
+
+# --- Staff booking on a family's behalf -------------------------------------------------------
+
+
+def test_staff_can_book_for_a_relative_who_then_sees_it_and_gets_the_email(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from visits.selectors.booking import my_visits  # noqa: PLC0415
+
+    link = RelativeLink.objects.get(membership=world.relative, resident=world.resident)
+    day = timezone.localdate() + timedelta(days=3)
+    mail.outbox.clear()
+    staff = client_for(world.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            reverse("visits:book", args=[world.home.slug]),
+            {
+                "resident": world.resident.pk,
+                "for_relative": link.pk,
+                "kind": "visit",
+                "date": day.isoformat(),
+                "start_time": "14:00",
+                "end_time": "15:00",
+                "meal": "none",
+                "visitors": "2",
+            },
+        )
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert visit.booked_by == world.relative and visit.visitor_name == world.relative.user.full_name
+    upcoming, _ = my_visits(world.home, world.relative)
+    assert [v.pk for v in upcoming] == [visit.pk]
+    assert [m.to for m in mail.outbox] == [[world.relative.user.email]]
+
+
+def test_staff_cannot_book_for_a_relative_of_someone_else(world, client_for):
+    link = RelativeLink.objects.get(membership=world.relative, resident=world.resident)
+    day = timezone.localdate() + timedelta(days=3)
+    response = client_for(world.staff).post(
+        reverse("visits:book", args=[world.home.slug]),
+        {
+            "resident": world.unlinked_resident.pk,
+            "for_relative": link.pk,
+            "kind": "visit",
+            "date": day.isoformat(),
+            "start_time": "14:00",
+            "end_time": "15:00",
+            "meal": "none",
+            "visitors": "1",
+        },
+    )
+    assert "is not linked to Arthur" in field_error(response, "for_relative")
+    assert not Visit.objects.exists()

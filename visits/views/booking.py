@@ -176,7 +176,7 @@ def visit_edit(request, home_slug, pk):
         messages.info(request, "This booking was cancelled, so it cannot be changed. You can book again.")
         return redirect("visits:visit_detail", home_slug=home.slug, pk=visit.pk)
     if request.method == "POST":
-        form = BookingForm(request.POST, home=home, membership=membership)
+        form = BookingForm(request.POST, home=home, membership=membership, changing=True)
         if form.is_valid():
             try:
                 visit = visit_reschedule(
@@ -188,7 +188,7 @@ def visit_edit(request, home_slug, pk):
                 messages.success(request, "Saved: the booking is changed. We have emailed the new details.")
                 return redirect("visits:visit_detail", home_slug=home.slug, pk=visit.pk)
     else:
-        form = BookingForm(initial=initial_from(visit), home=home, membership=membership)
+        form = BookingForm(initial=initial_from(visit), home=home, membership=membership, changing=True)
     return render(
         request,
         "visits/booking/book.html",
