@@ -133,6 +133,17 @@ def seed(*, home, residents, staff, today, rng):
             )
             break
 
+    # Today's visits, so the staff day list shows something on any day.
+    today_starts = [time(11, 0), time(14, 30), time(16, 0)]
+    for index, (link, start) in enumerate(zip(links[2:5], today_starts, strict=False)):
+        place(
+            link,
+            today,
+            start,
+            space=room_list[index % len(room_list)] if room_list else None,
+            meal=Visit.Meal.TEA if start == time(14, 30) else Visit.Meal.NONE,
+        )
+
     # Two recent visits, already happened (no space held: they are history).
     for link in links[:2]:
         place(link, today - timedelta(days=rng.randrange(3, 12)), time(14, 0), space=None)
