@@ -44,7 +44,7 @@ def seed(*, home, residents, staff, today, rng):
 
 def _tie_links_to_people(home, links):
     """Fill RelativeLink.person where the plan has someone with the same first
-    name or the same relationship."""
+    name (a relationship alone is not enough: two daughters are two people)."""
     todo = [link for link in links if link.person_id is None]
     if not todo:
         return
@@ -57,9 +57,7 @@ def _tie_links_to_people(home, links):
     for link in todo:
         first = link.membership.user.full_name.split(" ")[0].lower()
         candidates = people.get(link.resident_id, [])
-        match = next((p for p in candidates if p.name.split(" ")[0].lower() == first), None) or next(
-            (p for p in candidates if p.relationship.lower() == link.relationship.lower()), None
-        )
+        match = next((p for p in candidates if p.name.split(" ")[0].lower() == first), None)
         if match is not None:
             link.person = match
             changed.append(link)
