@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from carehome.errors import DomainError
+from carehome.forms import date_field, time_field
 from carehome.timeutils import local_datetime
 from residents.models import Connection, Response
 from residents.selectors.connections import people_who_matter_to, residents_to_choose, staff_to_choose
@@ -61,22 +62,8 @@ class StaffChoiceField(forms.ModelChoiceField):
 class ConnectionForm(forms.Form):
     """Step 2: when, with whom, how, and how it went for each person chosen."""
 
-    date = forms.DateField(
-        label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the date it happened, like 12/11/2026.",
-            "invalid": "Enter the date it happened, like 12/11/2026.",
-        },
-    )
-    time = forms.TimeField(
-        label="Time",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "required": "Enter the time it happened, like 14:30.",
-            "invalid": "Enter the time it happened, like 14:30.",
-        },
-    )
+    date = date_field("Date", "Enter the date it happened, like 12/11/2026.")
+    time = time_field("Time", "Enter the time it happened, like 14:30.")
     with_whom = forms.ChoiceField(
         label="Who was it with?",
         choices=Connection.WithWhom.choices,

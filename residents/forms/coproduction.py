@@ -41,7 +41,7 @@ class ResidentChoices(forms.ModelMultipleChoiceField):
 class SessionForm(forms.Form):
     held_on = forms.DateField(
         label="Date of the session",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The day it took place. Sessions are recorded afterwards.",
         error_messages={
             "required": "Enter the date it happened, like 12/11/2026.",

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 
+from carehome.forms import date_field
 from homes.models import Interest
 from residents.models import PersonalPlan, PersonWhoMatters, PlanReview
 from residents.selectors.plans import LABELS
@@ -18,7 +19,6 @@ from residents.services.plans import (
 )
 
 TOO_LONG = "This is too long: keep it to %(limit_value)d characters (it has %(show_value)d)."
-DATE_FORMAT = "%Y-%m-%d"
 
 
 def _text(model, name, *, label=None, rows=0, help_text="", required=False, messages=None):
@@ -39,15 +39,12 @@ def _plan_text(name, **kwargs):
 
 
 def _date(label, *, help_text="", required=True, example="12/11/2026"):
-    return forms.DateField(
-        label=label,
+    return date_field(
+        label,
+        f"Enter the date, like {example}.",
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
-        error_messages={
-            "required": f"Enter the date, like {example}.",
-            "invalid": f"Enter a real date, like {example}.",
-        },
+        error_messages={"invalid": f"Enter a real date, like {example}."},
     )
 
 

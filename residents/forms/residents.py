@@ -6,6 +6,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from carehome.forms import date_field as picker_date_field
 from homes.models import Interest
 from residents.models import HomeConnectionSettings, Resident
 from residents.selectors.residents import StatusFilter, interests_in_use, key_worker_choices
@@ -28,13 +29,13 @@ def _example(day):
 
 
 def date_field(label, *, required=True, missing="Enter the date, like 12/11/2026.", help_text=""):
-    return forms.DateField(
-        label=label,
+    return picker_date_field(
+        label,
+        missing,
         required=required,
         input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=help_text,
-        error_messages={"required": missing, "invalid": "Enter a real date, like 12/11/2026."},
+        error_messages={"invalid": "Enter a real date, like 12/11/2026."},
     )
 
 

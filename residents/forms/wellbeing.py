@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from carehome.forms import date_field
 from residents.models import LonelinessMeasure
 
 ITEM_FIELDS = ["lack_companionship", "left_out", "isolated"]
@@ -25,13 +26,10 @@ def _item(field_name):
 class LonelinessMeasureForm(forms.Form):
     """The three-item loneliness scale and the direct question, as the person answered."""
 
-    recorded_on = forms.DateField(
-        label="Date of the answers",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the date the answers were given, like 12/11/2026.",
-            "invalid": "Enter a real date, like 12/11/2026.",
-        },
+    recorded_on = date_field(
+        "Date of the answers",
+        "Enter the date the answers were given, like 12/11/2026.",
+        error_messages={"invalid": "Enter a real date, like 12/11/2026."},
     )
     lack_companionship = _item("lack_companionship")
     left_out = _item("left_out")

@@ -7,21 +7,19 @@ person can act on, and leaves nothing half-saved.
 """
 
 from datetime import timedelta
-from io import BytesIO
-from uuid import uuid4
 
 from auditlog.context import set_actor
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from carehome.errors import DomainError
+from carehome.photos import PhotoGuard, delete_file_later, prepared_photo
 from residents.models import HomeConnectionSettings, KeyWorkerAssignment, PersonalPlan, Resident
 from residents.selectors.residents import is_key_worker_here
 from residents.services.peers import peers_flag_friends_of
 
 PHOTO_MAX_SIDE = 800
+NOT_A_PICTURE = "This file is not a picture we can use. Choose a JPEG, PNG or WebP photo."
 MAX_ADMISSION_AHEAD_DAYS = 30
 LEAVING_REASONS = {Resident.Status.LEFT: "has moved out", Resident.Status.DIED: "has died"}
 
@@ -60,58 +58,12 @@ def _check_consent(*, has_photo, consent, note):
 # --- Photos --------------------------------------------------------------------------
 
 
-def _prepared_photo(upload):
-    """The upload as a modest JPEG, turned the right way up, with its hidden
-    details (camera, place) left behind. A file name that says nothing about
-    the person."""
-    try:
-        upload.seek(0)
-        with Image.open(upload) as original:
-            picture = ImageOps.exif_transpose(original)
-            if picture.mode in ("RGBA", "LA") or (picture.mode == "P" and "transparency" in picture.info):
-                picture = picture.convert("RGBA")
-                background = Image.new("RGB", picture.size, "white")
-                background.paste(picture, mask=picture.getchannel("A"))
-                picture = background
-            else:
-                picture = picture.convert("RGB")
-            picture.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = BytesIO()
-            picture.save(out, format="JPEG", quality=85)
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
-        raise DomainError(
-            "This file is not a picture we can use. Choose a JPEG, PNG or WebP photo.", field="photo"
-        ) from None
-    return ContentFile(out.getvalue(), name=f"{uuid4().hex}.jpg")
-
-
 def _store_photo(resident, upload):
     """Save the prepared photo to storage and point ``resident.photo`` at it;
     returns the stored name (to delete if the transaction fails)."""
-    prepared = _prepared_photo(upload)
+    prepared = prepared_photo(upload, max_side=PHOTO_MAX_SIDE, message=NOT_A_PICTURE)
     resident.photo.save(prepared.name, prepared, save=False)
     return resident.photo.name
-
-
-def _delete_file_later(storage, name):
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
-
-
-class _PhotoGuard:
-    """Deletes a newly stored photo if the database write around it fails."""
-
-    def __init__(self, storage):
-        self.storage = storage
-        self.name = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and self.name:
-            self.storage.delete(self.name)
-        return False
 
 
 # --- Admit ---------------------------------------------------------------------------
@@ -160,7 +112,7 @@ def resident_admit(
         photo_consent=bool(photo_consent),
         photo_consent_note=photo_consent_note if photo_consent else "",
     )
-    with _PhotoGuard(resident.photo.storage) as guard:
+    with PhotoGuard(resident.photo.storage) as guard:
         if photo:
             guard.name = _store_photo(resident, photo)
         with transaction.atomic(), set_actor(actor):
@@ -215,7 +167,7 @@ def resident_update(
             field="status",
         )
 
-    with _PhotoGuard(resident.photo.storage) as guard, transaction.atomic(), set_actor(actor):
+    with PhotoGuard(resident.photo.storage) as guard, transaction.atomic(), set_actor(actor):
         locked = Resident.objects.for_home(home).select_for_update().get(pk=resident.pk)
         if date_of_birth and date_of_birth > locked.admitted_on:
             raise DomainError(
@@ -249,11 +201,11 @@ def resident_update(
         if photo:
             guard.name = _store_photo(locked, photo)
             changes["photo"] = (old_photo, locked.photo.name)
-            _delete_file_later(locked.photo.storage, old_photo)
+            delete_file_later(locked.photo.storage, old_photo)
         elif remove_photo and old_photo:
             locked.photo = ""
             changes["photo"] = (old_photo, "")
-            _delete_file_later(locked.photo.storage, old_photo)
+            delete_file_later(locked.photo.storage, old_photo)
         if changes:
             locked.save(update_fields=list(changes))
     for field in changes:

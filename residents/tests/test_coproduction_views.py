@@ -540,3 +540,10 @@ def test_pages_cost_the_same_queries_for_5_or_50_sessions_and_ideas(world, staff
     many = page_queries(world, staff_client, 50)
     assert few == many
     assert max(many.values()) <= 15, many
+
+
+def test_editing_a_session_shows_its_date_in_the_date_picker(world, client_for):
+    session = CoproductionSessionFactory(home=world.home, held_on=date(2026, 11, 12))
+    page = client_for(world.champion).get(url("coproduction_edit", world, session.pk)).content.decode()
+    # A date input only shows an ISO date; "12/11/2026" would leave the picker empty.
+    assert 'value="2026-11-12"' in page

@@ -2,21 +2,17 @@
 
 from django import forms
 
+from carehome.forms import date_field
 from visits.selectors.access import essential_care_supporters, family_links_for_resident
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _date_field(label, what, help_text="", required=True):
-    return forms.DateField(
-        label=label,
+    return date_field(
+        label,
+        f"Enter {what}, like 12/11/2026.",
         required=required,
-        widget=DATE_WIDGET,
         help_text=help_text,
-        error_messages={
-            "required": f"Enter {what}, like 12/11/2026.",
-            "invalid": f"Enter {what} as a real date, like 12/11/2026.",
-        },
+        error_messages={"invalid": f"Enter {what} as a real date, like 12/11/2026."},
     )
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from carehome.forms import date_field, time_field
 from homes.models import Space
 from residents.models import PersonalPlan
 from visits.models import Visit
@@ -40,21 +41,9 @@ class BookingForm(forms.Form):
             "invalid_choice": "Choose one of the options.",
         },
     )
-    date = forms.DateField(
-        label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": WHEN["date"], "invalid": WHEN["date"]},
-    )
-    start_time = forms.TimeField(
-        label="From",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"required": WHEN["start_time"], "invalid": WHEN["start_time"]},
-    )
-    end_time = forms.TimeField(
-        label="Until",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"required": WHEN["end_time"], "invalid": WHEN["end_time"]},
-    )
+    date = date_field("Date", WHEN["date"])
+    start_time = time_field("From", WHEN["start_time"])
+    end_time = time_field("Until", WHEN["end_time"])
     space = SpaceField(
         queryset=None,
         required=False,

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from carehome.forms import date_field, time_field
 from visits.models import EventInvitation, EventReply
 from visits.services.events import MAX_PEOPLE, when_from
 
@@ -36,30 +37,9 @@ class EventForm(forms.Form):
             "max_length": "Keep the name under 150 characters.",
         },
     )
-    date = forms.DateField(
-        label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the date, like 14/12/2026.",
-            "invalid": "Enter the date, like 14/12/2026.",
-        },
-    )
-    starts = forms.TimeField(
-        label="Starts at",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "required": "Enter the start time, like 12:30.",
-            "invalid": "Enter the start time, like 12:30.",
-        },
-    )
-    ends = forms.TimeField(
-        label="Ends at",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "required": "Enter the end time, like 14:00.",
-            "invalid": "Enter the end time, like 14:00.",
-        },
-    )
+    date = date_field("Date", "Enter the date, like 14/12/2026.")
+    starts = time_field("Starts at", "Enter the start time, like 12:30.")
+    ends = time_field("Ends at", "Enter the end time, like 14:00.")
     place = forms.CharField(
         label="Where (optional)",
         required=False,
