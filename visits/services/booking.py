@@ -156,10 +156,12 @@ def _check_restriction(resident, membership, day):
         )
 
 
-def _prepare(*, home, membership, resident, kind, space, day, start_time, end_time, visitors, now):
+def _prepare(*, home, membership, resident, kind, space, day, start_time, end_time, visitors, meal, now):
     """Validate everything but the overlap; return the values to store."""
     if kind not in Visit.Kind.values:
         raise DomainError("Choose a visit, a video call or a phone call.", field="kind")
+    if meal not in Visit.Meal.values:
+        raise DomainError("Choose a meal from the list, or no meal.", field="meal")
     _check_resident(home, membership, resident)
     starts_at = local_datetime(day, start_time, field="start_time")
     ends_at = local_datetime(day, end_time, field="end_time")
@@ -256,10 +258,9 @@ def visit_book(
         start_time=start_time,
         end_time=end_time,
         visitors=visitors,
+        meal=meal,
         now=now,
     )
-    if meal not in Visit.Meal.values:
-        raise DomainError("Choose a meal from the list, or no meal.", field="meal")
     booked_by = membership
     if on_behalf_of is not None:
         if membership.role == Role.FAMILY or not membership.has_perm("visits.book"):
@@ -341,10 +342,9 @@ def visit_reschedule(
         start_time=start_time,
         end_time=end_time,
         visitors=visitors,
+        meal=meal,
         now=now,
     )
-    if meal not in Visit.Meal.values:
-        raise DomainError("Choose a meal from the list, or no meal.", field="meal")
     blocked_from, blocked_until = _held(space, starts_at, ends_at)
     visitor_name = " ".join((visitor_name or "").split()) or visit.visitor_name
 
