@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "visits",
     "volunteers",
     "community",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +157,37 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     # Door codes older than their home's interval get a new code (visits area "access").
     "rotate-due-door-codes": {"task": "visits.tasks_access.rotate_due_door_codes", "schedule": 60 * 60},
+    # The outbox: hand due reminders to workers and return rows stuck mid-send.
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep",
+        "schedule": float(env("NOTIFY_SWEEP_SECONDS", "60")),
+    },
+    # Reminders that come from dates rather than actions (reviews due, nudges, summaries).
+    "notifications-plan": {
+        "task": "notifications.tasks.plan",
+        "schedule": float(env("NOTIFY_PLAN_SECONDS", str(15 * 60))),
+    },
 }
+
+# --- Reminders (the outbox, notifications/) ---------------------------------------
+# A row "sending" for longer than this is taken back by the reaper and tried again.
+NOTIFY_SENDING_TIMEOUT = int(env("NOTIFY_SENDING_TIMEOUT", str(10 * 60)))
+# A row handed to the broker but still waiting after this is handed out again
+# (the broker lost the message: Redis restarted, a worker died before taking it).
+NOTIFY_REQUEUE_AFTER = int(env("NOTIFY_REQUEUE_AFTER", str(5 * 60)))
+NOTIFY_BATCH_SIZE = int(env("NOTIFY_BATCH_SIZE", "50"))
+NOTIFY_SWEEP_LIMIT = int(env("NOTIFY_SWEEP_LIMIT", "20000"))
+NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "6"))
+NOTIFY_RETRY_BASE_SECONDS = int(env("NOTIFY_RETRY_BASE_SECONDS", "60"))
+NOTIFY_OPTOUT_MAX_AGE_DAYS = int(env("NOTIFY_OPTOUT_MAX_AGE_DAYS", "180"))
+# Text messages: console (the demo), file (NOTIFY_SMS_FILE_PATH), locmem (tests) or twilio.
+SMS_BACKEND = env("SMS_BACKEND", "notifications.sms.ConsoleBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
+SMS_FROM = env("SMS_FROM", "Kith")
+SMS_TIMEOUT = int(env("SMS_TIMEOUT", "10"))
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", "")
+TWILIO_API_URL = env("TWILIO_API_URL", "https://api.twilio.com")
 
 # --- Auth --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -204,6 +235,10 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "admin",
     "contenttypes",
     "auth.permission",
+    # The outbox is operational (tens of thousands of status changes); who
+    # retried what is on the row. People's contact choices are audited.
+    "notifications.reminder",
+    "notifications.heartbeat",
 )
 # Many-to-many changes are recorded where they are personal data.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (

@@ -25,3 +25,4 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Uploaded files (residents' photos) go to a scratch folder, never the repo.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "kith-test-media"  # noqa: F405
+SMS_BACKEND = "notifications.sms.LocmemBackend"

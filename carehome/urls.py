@@ -13,7 +13,9 @@ urlpatterns = [
     path("h/<slug:home_slug>/", include("homes.urls")),
     path("h/<slug:home_slug>/residents/", include("residents.urls")),
     path("h/<slug:home_slug>/visits/", include("visits.urls")),
+    path("h/<slug:home_slug>/messages/", include("notifications.urls")),
     path("", include("visits.urls.public", namespace="visiting")),
+    path("", include("notifications.urls_public")),
     path("admin/", admin.site.urls),
 ]
 

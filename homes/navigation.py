@@ -29,6 +29,7 @@ NAV_ITEMS = [
     NavItem("My visits", "visits:my_visits", "visits.book_own", "visits/mine/"),
     NavItem("People", "homes:members", "members.view", "people/"),
     NavItem("Spaces", "homes:spaces", "spaces.view", "spaces/"),
+    NavItem("Messages", "notifications:outbox", "messages.manage", "messages/"),
 ]
 
 

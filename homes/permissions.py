@@ -26,6 +26,7 @@ _STAFF = {
     "events.manage",  # invite families to meals and activities, see replies
     "updates.share",  # share news about a resident with their family
     "contributions.review",  # approve or decline families' additions to a plan
+    "messages.post",  # letters to print and post for people without email or a mobile
 }
 
 _MANAGER = _STAFF | {
@@ -39,6 +40,7 @@ _MANAGER = _STAFF | {
     "spaces.manage",
     "audit.view",
     "home.settings",
+    "messages.manage",  # the outbox: what was sent, what could not be, try again
 }
 
 ROLE_PERMISSIONS = {

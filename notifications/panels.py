@@ -1,0 +1,1 @@
+"""Dashboard panels of the outbox (filled in by the messages UI)."""

@@ -1,0 +1,402 @@
+"""Writes for the outbox and people's contact choices.
+
+Feature services call ``reminders_schedule`` inside their own transaction (the
+booking and its reminders commit together) and ``reminders_cancel`` when the
+thing is cancelled or moved. Rows due now are handed to a worker as soon as
+the transaction commits; the rest wait for the sweeper (every minute).
+"""
+
+import datetime
+import logging
+
+import phonenumbers
+from auditlog.context import set_actor
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from carehome.errors import DomainError
+from notifications.kinds import UnknownKind, get_kind
+from notifications.models import Channel, ContactPreference, Reminder
+from notifications.timing import after_quiet_hours, quiet_hours
+
+logger = logging.getLogger(__name__)
+
+Status = Reminder.Status
+
+
+def recipient_key(person):
+    """ "user:<id>" for a User, "email:<address>" for a bare email address."""
+    if isinstance(person, str):
+        return f"email:{person.strip().lower()}"
+    return f"user:{person.pk}"
+
+
+def preferences_for(users):
+    """{user id: ContactPreference or None} in one query."""
+    ids = [u.pk for u in users]
+    found = {p.user_id: p for p in ContactPreference.objects.filter(user_id__in=ids)}
+    return {pk: found.get(pk) for pk in ids}
+
+
+def _opted_out_addresses(addresses):
+    if not addresses:
+        return set()
+    return set(
+        ContactPreference.objects.filter(
+            email_address__in=addresses, reminders_off_at__isnull=False
+        ).values_list("email_address", flat=True)
+    )
+
+
+def channels_for(kind, preference, *, channel=None):
+    """The channels a person gets this kind by: their choices that the kind
+    allows; email if none of their choices fits. ``channel`` forces one."""
+    if channel is not None:
+        if channel not in Channel.values:
+            raise DomainError("Choose email, text message or post.", field="channel")
+        return [channel] if channel in kind.channels else []
+    chosen = preference.channels if preference else [Channel.EMAIL]
+    usable = [c for c in chosen if c in kind.channels]
+    if not usable and Channel.EMAIL in kind.channels:
+        usable = [Channel.EMAIL]
+    return usable
+
+
+def reminders_schedule(
+    *, home, kind, obj, recipients, due, expires_at=None, data=None, channel=None, now=None
+):
+    """Create the rows for one message about ``obj`` to each of ``recipients``
+    (Users, or email addresses for people without an account), due at ``due``.
+
+    Call it inside the transaction that causes the message. A row that already
+    exists (same kind, object, recipient, channel and due time, not cancelled)
+    is left as it is, so planners and retried requests may call this again.
+    Returns the number of rows created. Nothing is made for a reminder already
+    past its ``expires_at``, for people who turned reminders off (unless the
+    kind is essential), or for inactive accounts.
+    """
+    try:
+        definition = get_kind(kind)
+    except UnknownKind as error:
+        raise DomainError(str(error)) from error
+    now = now or timezone.now()
+    if expires_at is not None and expires_at <= now:
+        return 0
+    object_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    quiet_from, quiet_until = quiet_hours(home)
+    users = [r for r in recipients if not isinstance(r, str)]
+    addresses = sorted({r.strip().lower() for r in recipients if isinstance(r, str) and r.strip()})
+    preferences = preferences_for(users)
+    opted_out = _opted_out_addresses(addresses) if not definition.essential else set()
+    rows = []
+    seen = set()
+
+    def add(person, key, chosen_channel, address=""):
+        if (key, chosen_channel) in seen:
+            return
+        seen.add((key, chosen_channel))
+        not_before = due
+        if chosen_channel == Channel.SMS:
+            not_before = after_quiet_hours(due, quiet_from, quiet_until)
+        rows.append(
+            Reminder(
+                home=home,
+                kind=definition.name,
+                channel=chosen_channel,
+                recipient=key,
+                user=person,
+                address=address,
+                object_type=object_type,
+                object_id=obj.pk,
+                due=due,
+                not_before=not_before,
+                expires_at=expires_at,
+                data=data or {},
+            )
+        )
+
+    for user in users:
+        if not user.is_active:
+            continue
+        preference = preferences[user.pk]
+        if not definition.essential and preference and preference.reminders_off:
+            continue
+        for chosen in channels_for(definition, preference, channel=channel):
+            add(user, recipient_key(user), chosen)
+    for address in addresses:
+        if address in opted_out or Channel.EMAIL not in definition.channels:
+            continue
+        if channel not in (None, Channel.EMAIL):
+            continue
+        add(None, recipient_key(address), Channel.EMAIL, address)
+
+    if not rows:
+        return 0
+    # ON CONFLICT DO NOTHING against the partial unique index: a repeat is absorbed.
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    _deliver_due_after_commit(definition.name, object_type, obj.pk, due, now)
+    return len(rows)
+
+
+def _deliver_due_after_commit(kind, object_type, object_id, due, now):
+    """Rows due now go to a worker straight after commit; later ones wait for the sweeper."""
+    if due > now:
+        return
+    from notifications.tasks import deliver  # noqa: PLC0415
+
+    def send():
+        ids = list(
+            Reminder.objects.filter(
+                kind=kind,
+                object_type=object_type,
+                object_id=object_id,
+                due=due,
+                status=Status.PENDING,
+                channel__in=[Channel.EMAIL, Channel.SMS],
+                not_before__lte=timezone.now(),
+            ).values_list("pk", flat=True)
+        )
+        if ids:
+            try:
+                deliver.apply_async(args=[ids])
+            except Exception:  # broker down: the rows are pending; the sweeper sends them
+                logger.exception("could not hand reminders %s to a worker", ids)
+
+    transaction.on_commit(send)
+
+
+def reminders_cancel(*, obj, kinds=None, reason):
+    """Cancel the waiting reminders about ``obj`` (of ``kinds``, or all). Rows
+    already sending are left to their worker, which checks the object again
+    before it sends. Returns how many were cancelled."""
+    object_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    rows = Reminder.objects.filter(object_type=object_type, object_id=obj.pk, status=Status.PENDING)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    return rows.update(status=Status.CANCELLED, cancelled_reason=reason[:200], queued_at=None)
+
+
+def reminder_retry(*, home, actor, reminder_id):
+    """A manager's "Try again" on a message that could not be sent."""
+    from notifications.tasks import deliver  # noqa: PLC0415
+
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Reminder.objects.filter(home=home, pk=reminder_id, status=Status.FAILED).update(
+            status=Status.PENDING,
+            attempts=0,
+            not_before=now,
+            queued_at=None,
+            claim=None,
+            cancelled_reason="",
+            last_error=f"Tried again by {actor.full_name or actor.email} on {timezone.localtime(now):%d %b %Y %H:%M}.",
+        )
+        if not updated:
+            if not Reminder.objects.filter(home=home, pk=reminder_id).exists():
+                raise Reminder.DoesNotExist
+            raise DomainError("This message is not waiting for a retry any more.")
+        reminder = Reminder.objects.get(pk=reminder_id)
+        if reminder.channel != Channel.POST:
+            deliver.enqueue_on_commit([reminder_id])
+    return reminder
+
+
+def reminder_mark_posted(*, home, actor, reminder_id):
+    """Staff have printed and posted a letter."""
+    now = timezone.now()
+    updated = Reminder.objects.filter(
+        home=home, pk=reminder_id, channel=Channel.POST, status=Status.PENDING
+    ).update(
+        status=Status.SENT,
+        sent_at=now,
+        attempts=1,
+        last_error="",
+        address=f"Posted by {actor.full_name or actor.email}",
+    )
+    if not updated:
+        if not Reminder.objects.filter(home=home, pk=reminder_id, channel=Channel.POST).exists():
+            raise Reminder.DoesNotExist
+        raise DomainError("This letter is already marked as posted or was cancelled.")
+    return Reminder.objects.get(pk=reminder_id)
+
+
+# --- People's choices ----------------------------------------------------------
+
+
+DRAMA_MOBILES = ("7700900000", "7700900999")
+
+
+def normalise_phone(value):
+    """A UK (or +international) mobile number in E.164 form, or a DomainError
+    with a message a person can act on."""
+    text = (value or "").strip()
+    if not text:
+        raise DomainError("Enter a mobile number for text messages, like 07700 900123.", field="phone")
+    try:
+        number = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException:
+        raise DomainError(
+            "That is not a phone number. Enter a mobile number, like 07700 900123.", field="phone"
+        ) from None
+    national = str(number.national_number)
+    if number.country_code == 44 and DRAMA_MOBILES[0] <= national <= DRAMA_MOBILES[1]:
+        # Ofcom's numbers for drama and examples: valid here so demos and
+        # tests never text a real person.
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if not phonenumbers.is_valid_number(number):
+        raise DomainError(
+            "That number is not complete or not in use. Enter a mobile number, like 07700 900123.",
+            field="phone",
+        )
+    kind = phonenumbers.number_type(number)
+    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        raise DomainError(
+            "That looks like a landline. Text messages need a mobile number, like 07700 900123.",
+            field="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164):
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    region = phonenumbers.region_code_for_number(number)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if region == "GB"
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def preference_update(*, user, channels, phone="", postal_address="", reminders=True):
+    """Save how ``user`` wants to be reached. ``channels`` is a list of
+    "email", "sms", "post"; anything else is refused with a message."""
+    channels = list(channels or [])
+    unknown = [c for c in channels if c not in Channel.values]
+    if unknown:
+        raise DomainError("Choose from email, text message or post.", field="channels")
+    if not channels:
+        raise DomainError("Choose at least one way for us to reach you.", field="channels")
+    phone = (phone or "").strip()
+    postal_address = "\n".join(
+        line.strip() for line in (postal_address or "").strip().splitlines() if line.strip()
+    )
+    if Channel.SMS in channels or phone:
+        phone = normalise_phone(phone)
+    if Channel.POST in channels and not postal_address:
+        raise DomainError("Enter the address for letters, including the postcode.", field="postal_address")
+    if len(postal_address) > 500:
+        raise DomainError("Keep the address under 500 characters.", field="postal_address")
+    now = timezone.now()
+    with transaction.atomic(), set_actor(user):
+        preference, _ = ContactPreference.objects.select_for_update().get_or_create(user=user)
+        preference.by_email = Channel.EMAIL in channels
+        preference.by_text = Channel.SMS in channels
+        preference.by_post = Channel.POST in channels
+        preference.phone = phone
+        preference.postal_address = postal_address
+        turning_off = not reminders and preference.reminders_off_at is None
+        if reminders:
+            preference.reminders_off_at = None
+        elif preference.reminders_off_at is None:
+            preference.reminders_off_at = now
+        preference.save()
+        # Waiting messages by a channel they no longer want are not sent that way.
+        dropped = [c for c in Channel.values if c not in channels]
+        Reminder.objects.filter(
+            recipient=recipient_key(user), status=Status.PENDING, channel__in=dropped
+        ).update(status=Status.CANCELLED, cancelled_reason="They stopped messages by this channel.")
+        if turning_off:
+            _cancel_non_essential(recipient_key(user))
+    return preference
+
+
+def _cancel_non_essential(key):
+    from notifications.kinds import all_kinds  # noqa: PLC0415
+
+    optional = [k.name for k in all_kinds() if not k.essential]
+    return Reminder.objects.filter(recipient=key, status=Status.PENDING, kind__in=optional).update(
+        status=Status.CANCELLED, cancelled_reason="They turned reminders off."
+    )
+
+
+def reminders_stop(*, subject):
+    """The "stop" link: turn off non-essential messages for the person the
+    signed token names ({"u": user id} or {"e": address}). Safe to repeat."""
+    from accounts.models import User  # noqa: PLC0415
+
+    now = timezone.now()
+    with transaction.atomic():
+        if "u" in subject:
+            user = User.objects.filter(pk=subject["u"]).first()
+            if user is None:
+                raise DomainError("This link is for an account that no longer exists.")
+            with set_actor(user):
+                preference, _ = ContactPreference.objects.select_for_update().get_or_create(user=user)
+                if preference.reminders_off_at is None:
+                    preference.reminders_off_at = now
+                    preference.save(update_fields=["reminders_off_at", "updated_at"])
+            _cancel_non_essential(recipient_key(user))
+        else:
+            address = subject["e"].strip().lower()
+            preference, _ = ContactPreference.objects.select_for_update().get_or_create(email_address=address)
+            if preference.reminders_off_at is None:
+                preference.reminders_off_at = now
+                preference.save(update_fields=["reminders_off_at", "updated_at"])
+            _cancel_non_essential(recipient_key(address))
+    return preference
+
+
+def reminders_restart(*, subject):
+    """Undo the "stop" link from the page it lands on."""
+    from accounts.models import User  # noqa: PLC0415
+
+    with transaction.atomic():
+        if "u" in subject:
+            user = User.objects.filter(pk=subject["u"]).first()
+            if user is None:
+                raise DomainError("This link is for an account that no longer exists.")
+            with set_actor(user):
+                preference, _ = ContactPreference.objects.get_or_create(user=user)
+                preference.reminders_off_at = None
+                preference.save(update_fields=["reminders_off_at", "updated_at"])
+        else:
+            preference, _ = ContactPreference.objects.get_or_create(
+                email_address=subject["e"].strip().lower()
+            )
+            preference.reminders_off_at = None
+            preference.save(update_fields=["reminders_off_at", "updated_at"])
+    return preference
+
+
+def message_settings_update(*, home, actor, quiet_from, quiet_until):
+    from notifications.models import MessageSettings  # noqa: PLC0415
+
+    if quiet_from is None:
+        raise DomainError("Enter when quiet hours start, like 21:00.", field="quiet_from")
+    if quiet_until is None:
+        raise DomainError("Enter when quiet hours end, like 08:00.", field="quiet_until")
+    span = (
+        datetime.datetime.combine(datetime.date.min, quiet_until)
+        - datetime.datetime.combine(datetime.date.min, quiet_from)
+    ).seconds
+    if quiet_from != quiet_until and span < 60 * 60 * 6:
+        raise DomainError(
+            "Quiet hours are for the night: make them at least 6 hours, or the same time to switch them off.",
+            field="quiet_until",
+        )
+    with transaction.atomic(), set_actor(actor):
+        saved, _ = MessageSettings.objects.select_for_update().get_or_create(home=home)
+        saved.quiet_from = quiet_from
+        saved.quiet_until = quiet_until
+        saved.save()
+    return saved
+
+
+MAX_LAST_ERROR = 2000

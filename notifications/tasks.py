@@ -1,0 +1,39 @@
+"""Celery tasks of the outbox. Tasks take ids; every send is guarded by its row."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from notifications import delivery
+from notifications.kinds import all_planners
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="notifications.tasks.deliver", time_limit=300, soft_time_limit=270)
+def deliver(ids):
+    """Send a batch of reminders. A row another worker has (or has sent) is skipped."""
+    return delivery.deliver([int(i) for i in ids])
+
+
+@shared_task(name="notifications.tasks.sweep", time_limit=120, soft_time_limit=100)
+def sweep():
+    """Every minute (beat): reap stuck rows, expire stale ones, hand due rows out."""
+    return delivery.sweep()
+
+
+@shared_task(name="notifications.tasks.plan", time_limit=600, soft_time_limit=540)
+def plan():
+    """Every 15 minutes (beat): each feature's planner creates the reminders
+    that dates make due (reviews, nudges, weekly summaries). Safe to repeat."""
+    now = timezone.now()
+    delivery.beat("planner", now)
+    created = {}
+    for name, planner in all_planners().items():
+        try:
+            created[name] = planner(now)
+        except Exception:  # one broken planner must not stop the others
+            logger.exception("planner %s failed", name)
+            created[name] = "error"
+    return created

@@ -1,0 +1,69 @@
+"""When a message may go: local times for reminders, quiet hours, backoff.
+
+Every time here is the home's time, Europe/London, built with
+``carehome.timeutils.local_datetime`` so the clock changes are handled in one
+place: 18:00 the day before a visit on the Sunday the clocks go back is 18:00
+BST (17:00 UTC); 08:00 that Sunday is 08:00 GMT (08:00 UTC).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from carehome.timeutils import local_datetime
+
+DEFAULT_QUIET_FROM = datetime.time(21, 0)
+DEFAULT_QUIET_UNTIL = datetime.time(8, 0)
+
+
+def at_local(day, hour, minute=0):
+    """``day`` at hour:minute home time, as an aware datetime. Never in a
+    clock-change gap: 01:xx on the spring Sunday moves to 03:xx."""
+    try:
+        return local_datetime(day, datetime.time(hour, minute))
+    except Exception:  # the missing hour in March: the same wall time an hour later
+        return local_datetime(day, datetime.time(hour + 1, minute))
+
+
+def local(moment):
+    return timezone.localtime(moment)
+
+
+def quiet_hours(home):
+    """(quiet_from, quiet_until) for a home; the defaults if it has none saved."""
+    saved = getattr(home, "_message_settings_cache", None)
+    if saved is None:
+        from notifications.models import MessageSettings  # noqa: PLC0415
+
+        saved = MessageSettings.objects.filter(home_id=home.pk).first() or False
+        home._message_settings_cache = saved
+    if not saved:
+        return DEFAULT_QUIET_FROM, DEFAULT_QUIET_UNTIL
+    return saved.quiet_from, saved.quiet_until
+
+
+def in_quiet_hours(moment, quiet_from, quiet_until):
+    if quiet_from == quiet_until:
+        return False
+    wall = local(moment).time()
+    if quiet_from < quiet_until:  # e.g. 13:00–14:00
+        return quiet_from <= wall < quiet_until
+    return wall >= quiet_from or wall < quiet_until  # over midnight, e.g. 21:00–08:00
+
+
+def after_quiet_hours(moment, quiet_from, quiet_until):
+    """``moment`` if it is outside quiet hours, else the end of them (home time)."""
+    if not in_quiet_hours(moment, quiet_from, quiet_until):
+        return moment
+    wall = local(moment)
+    day = wall.date()
+    if quiet_from > quiet_until and wall.time() >= quiet_from:
+        day = day + datetime.timedelta(days=1)
+    return at_local(day, quiet_until.hour, quiet_until.minute)
+
+
+def retry_delay(attempts):
+    """Seconds to wait after the ``attempts``-th failed try: 1, 2, 4, 8… minutes, at most an hour."""
+    base = settings.NOTIFY_RETRY_BASE_SECONDS
+    return min(base * 2 ** max(attempts - 1, 0), 60 * 60)
