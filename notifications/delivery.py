@@ -145,8 +145,8 @@ class Sender:
         if self._mail is not None:
             try:
                 self._mail.close()
-            except Exception:  # already broken
-                pass
+            except Exception as error:  # already broken
+                logger.debug("closing a broken mail connection: %s", error)
             self._mail = None
 
     def close(self):
@@ -227,25 +227,7 @@ def _deliver_claimed(reminder, token, sender, now):
         return "failed"
 
     try:
-        if reminder.expires_at and reminder.expires_at <= now:
-            raise Cancel("Too late to be useful.")
-        obj = kind.load(reminder.object_id)
-        if obj is None:
-            raise Cancel("What it was about no longer exists.")
-        reason = kind.stale(obj, reminder)
-        if reason:
-            raise Cancel(reason)
-        preference = None
-        if reminder.user_id:
-            if not reminder.user.is_active:
-                raise Cancel("Their account is closed.")
-            preference = ContactPreference.objects.filter(user_id=reminder.user_id).first()
-        elif not kind.essential:
-            preference = ContactPreference.objects.filter(
-                email_address=reminder.recipient.split(":", 1)[1]
-            ).first()
-        if not kind.essential and preference and preference.reminders_off:
-            raise Cancel("They turned reminders off.")
+        obj, preference = _still_wanted(reminder, kind, now)
     except Cancel as cancel:
         _finish(reminder, token, status=Status.CANCELLED, cancelled_reason=str(cancel)[:200], claim=None)
         return "cancelled"
@@ -315,6 +297,29 @@ def _deliver_claimed(reminder, token, sender, now):
     return "sent"
 
 
+def _still_wanted(reminder, kind, now):
+    """(object, preference), or ``Cancel`` with the reason it should not go."""
+    if reminder.expires_at and reminder.expires_at <= now:
+        raise Cancel("Too late to be useful.")
+    obj = kind.load(reminder.object_id)
+    if obj is None:
+        raise Cancel("What it was about no longer exists.")
+    reason = kind.stale(obj, reminder)
+    if reason:
+        raise Cancel(reason)
+    preference = None
+    if reminder.user_id:
+        if not reminder.user.is_active:
+            raise Cancel("Their account is closed.")
+        preference = ContactPreference.objects.filter(user_id=reminder.user_id).first()
+    elif not kind.essential:
+        address = reminder.recipient.split(":", 1)[1]
+        preference = ContactPreference.objects.filter(email_address=address).first()
+    if not kind.essential and preference and preference.reminders_off:
+        raise Cancel("They turned reminders off.")
+    return obj, preference
+
+
 def _failed(reminder, token, error, address):
     _finish(reminder, token, status=Status.FAILED, last_error=error[:2000], address=address, claim=None)
     logger.warning("reminder %s failed: %s", reminder.pk, error)
@@ -322,7 +327,7 @@ def _failed(reminder, token, error, address):
 
 
 def _retry_later(reminder, token, error, now):
-    attempts = Reminder.objects.filter(pk=reminder.pk).values_list("attempts", flat=True).first() or 1
+    attempts = reminder.attempts  # loaded after the claim counted this try
     if attempts >= settings.NOTIFY_MAX_ATTEMPTS:
         _finish(
             reminder,

@@ -190,7 +190,8 @@ def reminder_retry(*, home, actor, reminder_id):
             queued_at=None,
             claim=None,
             cancelled_reason="",
-            last_error=f"Tried again by {actor.full_name or actor.email} on {timezone.localtime(now):%d %b %Y %H:%M}.",
+            last_error=f"Tried again by {actor.full_name or actor.email} "
+            f"on {timezone.localtime(now):%d %b %Y %H:%M}.",
         )
         if not updated:
             if not Reminder.objects.filter(home=home, pk=reminder_id).exists():

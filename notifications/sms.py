@@ -82,7 +82,9 @@ class TwilioBackend(BaseBackend):
         url = f"{settings.TWILIO_API_URL.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
         payload = urllib.parse.urlencode({"To": to, "From": settings.SMS_FROM, "Body": body}).encode()
         auth = base64.b64encode(f"{sid}:{token}".encode()).decode()
-        request = urllib.request.Request(
+        if not url.startswith(("https://", "http://")):
+            raise PermanentSendError("TWILIO_API_URL must be an http(s) address.")
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
             url,
             data=payload,
             method="POST",
