@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # The manager's dashboard panel and the staff's letters-to-post panel.
-        from notifications import panels  # noqa: F401
+        from notifications import messages, panels  # noqa: F401

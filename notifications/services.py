@@ -400,4 +400,12 @@ def message_settings_update(*, home, actor, quiet_from, quiet_until):
     return saved
 
 
-MAX_LAST_ERROR = 2000
+
+def test_message_send(*, home, actor):
+    """A manager sends themselves a test message by each of their channels."""
+    from notifications.messages import TEST_MESSAGE  # noqa: PLC0415
+
+    with transaction.atomic():
+        return reminders_schedule(
+            home=home, kind=TEST_MESSAGE.name, obj=home, recipients=[actor], due=timezone.now()
+        )
