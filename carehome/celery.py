@@ -33,8 +33,10 @@ class KithTask(Task):
         A broker outage is logged, never raised into the request: the row that
         asked for the work is already committed and a sweeper can find it.
         """
+        scalars = (int, str, float, bool, type(None))
         for value in list(args) + list(kwargs.values()):
-            if not isinstance(value, (int, str, float, bool, type(None))):
+            items = value if isinstance(value, (list, tuple)) else [value]
+            if not all(isinstance(item, scalars) for item in items):
                 raise TypeError(f"{self.name} takes ids and scalars, not {type(value).__name__}")
 
         def send():
