@@ -32,9 +32,9 @@ DEMO_AREAS = [
     "visits.demo.access",
     "visits.demo.booking",
     "visits.demo.events",
+    "notifications.demo.preferences",
     "visits.demo.reminders",
     "residents.demo.reminders",
-    "notifications.demo.preferences",
 ]
 
 DEMO_PASSWORD = "kith-demo-2026"  # noqa: S105 - published demo logins
