@@ -24,13 +24,16 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 	$(PIP) install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-## The demo: SQLite, no Redis, tasks run in-process, mail printed here.
+## The demo: SQLite, no Redis, tasks run in-process, mail and texts printed here.
 run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo ""
 	@echo "Kith is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@# Reminders: the sweeper runs beside the web server (every 60 s) and prints
+	@# emails and text messages here; production uses celery worker + beat.
+	DEBUG=1 $(PY) manage.py deliver_reminders --every 60 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Debian's Chromium for the browser journeys (Playwright never downloads one).
 chromium:
