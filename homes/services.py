@@ -59,9 +59,31 @@ def invitation_from_token(token):
 
 
 def _send(invitation):
-    from homes.tasks import send_invitation  # noqa: PLC0415 - tasks import services
+    """Put the email with the invitation's current link in the outbox, due now.
 
-    send_invitation.enqueue_on_commit(invitation.pk, invitation.token_nonce)
+    Call inside the transaction that saved the invitation: the row commits
+    with it and goes to a worker on commit. The outbox sends each row once
+    and skips it if the link has been replaced, used or withdrawn by then.
+    """
+    from homes.messages import INVITATION
+    from notifications.services import reminders_schedule
+
+    reminders_schedule(
+        home=invitation.home,
+        kind=INVITATION.name,
+        obj=invitation,
+        recipients=[invitation.email],
+        due=timezone.now(),
+        expires_at=invitation.expires_at,
+        data={"nonce": invitation.token_nonce},
+    )
+
+
+def _cancel_waiting_emails(invitation, reason):
+    from homes.messages import INVITATION
+    from notifications.services import reminders_cancel
+
+    reminders_cancel(obj=invitation, kinds=[INVITATION.name], reason=reason)
 
 
 def invitation_create(*, home, actor, email, full_name, role, message=""):
@@ -103,6 +125,7 @@ def invitation_resend(*, invitation, actor):
         invitation.token_nonce = _new_nonce()
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
         invitation.save(update_fields=["token_nonce", "expires_at"])
+        _cancel_waiting_emails(invitation, "A newer link was sent.")
         _send(invitation)
     return invitation
 
@@ -113,6 +136,7 @@ def invitation_revoke(*, invitation, actor):
     with transaction.atomic(), set_actor(actor):
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        _cancel_waiting_emails(invitation, "The invitation was withdrawn.")
 
 
 def invitation_problem(invitation):

@@ -34,3 +34,5 @@ class ResidentsConfig(AppConfig):
         for module in pkgutil.iter_modules([self.path]):
             if module.name.startswith("panels_"):
                 importlib.import_module(f"residents.{module.name}")
+        # Plan reviews due and "no visit for a while" nudges, declared for the outbox.
+        from residents import messages  # noqa: F401

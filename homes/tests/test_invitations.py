@@ -1,7 +1,8 @@
 """Inviting people to a home, the emailed link, and accepting it.
 
-Celery runs eagerly in the tests and the send is queued on commit, so the
-tests that expect an email run the on-commit callbacks.
+The email is an outbox row made with the invitation; it is handed to a worker
+on commit (Celery runs eagerly in the tests), so the tests that expect an
+email run the on-commit callbacks.
 """
 
 import re
@@ -20,8 +21,9 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from carehome.errors import DomainError
 from homes import services
 from homes.models import Invitation, Membership, Role
-from homes.tasks import send_invitation
 from homes.tests.factories import HomeFactory, InvitationFactory
+from notifications import delivery
+from notifications.models import Reminder
 from tests.html import field_error, main_text
 
 NEW_PASSWORD = "sparrows-on-the-hedge-42"
@@ -544,36 +546,65 @@ def test_one_account_accepting_in_two_tabs_at_once_gets_one_membership():
     assert Membership.objects.filter(home=home, user=user).count() == 1
 
 
-# --- The send task ---------------------------------------------------------------------------
+# --- The email goes through the outbox ------------------------------------------------------
 
 
-def test_sending_the_same_invitation_twice_sends_one_email(world):
-    invitation = InvitationFactory(home=world.home, invited_by=world.manager.user)
-    assert send_invitation.delay(invitation.pk, invitation.token_nonce).get() == "sent"
-    assert send_invitation(invitation.pk, invitation.token_nonce) == "skipped"
+def _invitation_rows(invitation):
+    return Reminder.objects.filter(kind="homes.invitation", object_id=invitation.pk).order_by("id")
+
+
+def _deliver_waiting():
+    """What the sweeper would do a minute later, run here."""
+    Reminder.objects.filter(status=Reminder.Status.PENDING).update(
+        not_before=timezone.now() - timedelta(minutes=1)
+    )
+    return delivery.deliver(list(Reminder.objects.values_list("pk", flat=True)))
+
+
+def test_sending_the_same_invitation_twice_sends_one_email(world, sent):
+    invitation, _ = sent
+    row = _invitation_rows(invitation).get()
+    assert row.status == Reminder.Status.SENT
+    assert row.recipient == "email:claire@example.org"
+    assert delivery.deliver([row.pk, row.pk])["skipped"] == 2
     assert len(mail.outbox) == 1
     invitation.refresh_from_db()
     assert invitation.send_count == 1
     assert invitation.sent_at is not None
 
 
-def test_a_message_for_a_replaced_link_sends_nothing(world):
-    invitation = InvitationFactory(home=world.home)
-    old_nonce = invitation.token_nonce
-    with_new = services.invitation_resend(invitation=invitation, actor=world.manager.user)
-    assert send_invitation(invitation.pk, old_nonce) == "skipped"
-    assert mail.outbox == []
-    assert send_invitation(invitation.pk, with_new.token_nonce) == "sent"
+def test_an_email_for_a_replaced_link_is_not_sent(world):
+    invitation = services.invitation_create(
+        home=world.home,
+        actor=world.manager.user,
+        email="claire@example.org",
+        full_name="Claire Baxter",
+        role=Role.FAMILY,
+    )
+    services.invitation_resend(invitation=invitation, actor=world.manager.user)
+    _deliver_waiting()
+    first, second = _invitation_rows(invitation)
+    assert (first.status, first.cancelled_reason) == (Reminder.Status.CANCELLED, "A newer link was sent.")
+    assert second.status == Reminder.Status.SENT
     assert len(mail.outbox) == 1
+    invitation.refresh_from_db()
+    assert services.invitation_from_token(link_path(mail.outbox[0]).split("/")[2]) == invitation
 
 
 def test_no_email_for_a_withdrawn_or_accepted_invitation(world):
-    withdrawn = InvitationFactory(home=world.home, revoked_at=timezone.now())
-    accepted = InvitationFactory(home=world.home, accepted_at=timezone.now())
-    assert send_invitation(withdrawn.pk, withdrawn.token_nonce) == "skipped"
-    assert send_invitation(accepted.pk, accepted.token_nonce) == "skipped"
-    assert send_invitation(987654, "no-such-nonce") == "skipped"
+    withdrawn = services.invitation_create(
+        home=world.home, actor=world.manager.user, email="w@example.org", full_name="W", role=Role.FAMILY
+    )
+    services.invitation_revoke(invitation=withdrawn, actor=world.manager.user)
+    accepted = services.invitation_create(
+        home=world.home, actor=world.manager.user, email="a@example.org", full_name="A", role=Role.FAMILY
+    )
+    Invitation.objects.filter(pk=accepted.pk).update(accepted_at=timezone.now())
+    outcomes = _deliver_waiting()
+    assert outcomes["sent"] == 0
     assert mail.outbox == []
+    assert _invitation_rows(withdrawn).get().cancelled_reason == "The invitation was withdrawn."
+    assert _invitation_rows(accepted).get().cancelled_reason == "The invitation was already accepted."
 
 
 def test_the_emailed_link_belongs_to_its_invitation(world, sent):

@@ -1,0 +1,344 @@
+"""Reminders about residents, to their key workers, made from dates.
+
+Two kinds, each with a planner that beat runs every 15 minutes:
+
+* ``residents.plan_review_due``: a personal plan's review falls due in a week
+  (or is overdue by up to 30 days). Due 09:00 home time a week before the
+  review date.
+* ``residents.no_visit_nudge``: nobody from family or friends has visited a
+  resident in the home's ``no_visitor_days`` (the worklist's "no regular
+  visitors"). One nudge a week, due Monday 09:00, gone by Sunday night.
+
+Both go to the resident's key worker by email only (staff read them at work),
+nothing for residents who left or have no key worker. The planners are safe to
+run any number of times: the due time follows from the date, so the outbox's
+unique constraint (and the check for rows already there) absorbs repeats. Each
+costs the same handful of queries however many residents there are.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from homes.models import Membership
+from notifications.kinds import STAFF_CHANNELS, Kind, register, register_planner
+from notifications.models import Channel, Reminder
+from notifications.services import channels_for, preferences_for, recipient_key
+from notifications.timing import after_quiet_hours, at_local, quiet_hours
+from residents.models import HomeConnectionSettings, PersonalPlan, Resident
+from residents.selectors.worklist import _last_visit
+
+REVIEW_NOTICE_DAYS = 7  # the key worker hears a week before the review date
+REVIEW_OVERDUE_DAYS = 30  # and, if it is missed, for up to 30 days after
+REMIND_AT_HOUR = 9
+LIVING_HERE = (Resident.Status.CURRENT, Resident.Status.HOSPITAL)
+DEFAULT_NO_VISITOR_DAYS = HomeConnectionSettings._meta.get_field("no_visitor_days").default
+
+
+def _plan_url(resident):
+    return settings.SITE_URL + reverse(
+        "residents:plan", kwargs={"home_slug": resident.home.slug, "pk": resident.pk}
+    )
+
+
+def _day(value, today):
+    """ "3 October", with the year when it is not this year."""
+    return date_format(value, "j F" if value.year == today.year else "j F Y")
+
+
+def _how_long(days):
+    if days < 14:
+        return "1 day" if days == 1 else f"{days} days"
+    return f"{days // 7} weeks"
+
+
+def _key_worker_changed(resident, reminder):
+    return resident.key_worker_id != reminder.user_id
+
+
+# --- Plan review due ----------------------------------------------------------------------------
+
+
+def plan_review_due_at(review_due_on):
+    """09:00 home time a week before the review date (DST-safe)."""
+    return at_local(review_due_on - timedelta(days=REVIEW_NOTICE_DAYS), REMIND_AT_HOUR)
+
+
+def plan_review_stale(plan, reminder):
+    resident = plan.resident
+    if resident.has_left:
+        return f"{resident.short_name} no longer lives here."
+    due_on = plan.review_due_on.isoformat() if plan.review_due_on else None
+    if due_on != (reminder.data or {}).get("review_due_on"):
+        return "The review date changed."
+    if _key_worker_changed(resident, reminder):
+        return f"{resident.short_name} has a different key worker now."
+    return ""
+
+
+def plan_review_context(plan, reminder):
+    resident = plan.resident
+    today = timezone.localdate()
+    due_on = plan.review_due_on
+    return {
+        "resident": resident,
+        "review_due_on": due_on,
+        "review_day": date_format(due_on, "l j F Y") if due_on else "",
+        "overdue_days": max((today - due_on).days, 0) if due_on else 0,
+        "url": _plan_url(resident),
+    }
+
+
+PLAN_REVIEW_DUE = register(
+    Kind(
+        name="residents.plan_review_due",
+        label="Plan review due (to the key worker)",
+        model="residents.PersonalPlan",
+        channels=STAFF_CHANNELS,
+        related=("home", "resident", "resident__home"),
+        context=plan_review_context,
+        stale=plan_review_stale,
+    )
+)
+
+
+# --- No visit for a while -----------------------------------------------------------------------
+
+
+def _unvisited_since(resident, last_visit, now, no_visitor_days):
+    """When the resident was last visited (or moved in, if never), if that is
+    longer ago than the home's ``no_visitor_days``; else None. As the
+    worklist: only people living here now, not in hospital. Someone who moved
+    in last week has not gone ``no_visitor_days`` without a visit yet."""
+    if resident.status != Resident.Status.CURRENT:
+        return None
+    if last_visit is not None:
+        return last_visit if last_visit < now - timedelta(days=no_visitor_days) else None
+    moved_in = at_local(resident.admitted_on, 0)
+    return (
+        moved_in
+        if resident.admitted_on <= timezone.localdate(now) - timedelta(days=no_visitor_days)
+        else None
+    )
+
+
+def _no_visitor_days(home_id):
+    saved = HomeConnectionSettings.objects.filter(home_id=home_id).values_list("no_visitor_days", flat=True)
+    return saved.first() or DEFAULT_NO_VISITOR_DAYS
+
+
+def _last_visit_of(resident):
+    return (
+        Resident.objects.filter(pk=resident.pk)
+        .annotate(last_visit=Subquery(_last_visit()))
+        .values_list("last_visit", flat=True)
+        .first()
+    )
+
+
+def no_visit_stale(resident, reminder):
+    if resident.has_left:
+        return f"{resident.short_name} no longer lives here."
+    if resident.status == Resident.Status.HOSPITAL:
+        return f"{resident.short_name} is in hospital."
+    if _key_worker_changed(resident, reminder):
+        return f"{resident.short_name} has a different key worker now."
+    resident._last_visit = _last_visit_of(resident)
+    resident._no_visitor_days = _no_visitor_days(resident.home_id)
+    if _unvisited_since(resident, resident._last_visit, timezone.now(), resident._no_visitor_days) is None:
+        return "Someone has visited since."
+    return ""
+
+
+def no_visit_context(resident, reminder):
+    if not hasattr(resident, "_last_visit"):
+        resident._last_visit = _last_visit_of(resident)
+        resident._no_visitor_days = _no_visitor_days(resident.home_id)
+    today = timezone.localdate()
+    last_visit = resident._last_visit
+    since = timezone.localdate(last_visit) if last_visit else resident.admitted_on
+    return {
+        "resident": resident,
+        "never_visited": last_visit is None,
+        "since_day": _day(since, today),
+        "how_long": _how_long((today - since).days),
+        "no_visitor_days": resident._no_visitor_days,
+        "url": _plan_url(resident),
+    }
+
+
+NO_VISIT_NUDGE = register(
+    Kind(
+        name="residents.no_visit_nudge",
+        label="No visit for a while (weekly, to the key worker)",
+        model="residents.Resident",
+        channels=STAFF_CHANNELS,
+        related=("home", "key_worker"),
+        context=no_visit_context,
+        stale=no_visit_stale,
+    )
+)
+
+
+# --- Planners -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Due:
+    home: object
+    obj: object
+    user: object
+    due: object
+    expires_at: object
+    data: dict
+
+
+def _schedule(kind, wanted, now):
+    """``reminders_schedule`` for many objects at once: the same rules (each
+    person's channels the kind allows, nothing for people who turned
+    reminders off or closed their account), in a fixed number of queries.
+    Rows already there are left alone. Returns how many were created."""
+    wanted = [w for w in wanted if w.expires_at is None or w.expires_at > now]
+    if not wanted:
+        return 0
+    object_type = ContentType.objects.get_for_model(kind.model_class(), for_concrete_model=True)
+    people = {w.user.pk: w.user for w in wanted}
+    preferences = preferences_for(list(people.values()))
+    existing = set(
+        Reminder.objects.filter(
+            kind=kind.name, object_type=object_type, object_id__in={w.obj.pk for w in wanted}
+        )
+        .exclude(status=Reminder.Status.CANCELLED)
+        .values_list("object_id", "recipient", "channel", "due")
+    )
+    homes = {}
+    rows = []
+    for w in wanted:
+        preference = preferences[w.user.pk]
+        if not w.user.is_active or (not kind.essential and preference and preference.reminders_off):
+            continue
+        home = homes.setdefault(w.home.pk, w.home)
+        for channel in channels_for(kind, preference):
+            key = (w.obj.pk, recipient_key(w.user), channel, w.due)
+            if key in existing:
+                continue
+            existing.add(key)
+            not_before = w.due
+            if channel == Channel.SMS:
+                not_before = after_quiet_hours(w.due, *quiet_hours(home))
+            rows.append(
+                Reminder(
+                    home=home,
+                    kind=kind.name,
+                    channel=channel,
+                    recipient=key[1],
+                    user=w.user,
+                    object_type=object_type,
+                    object_id=w.obj.pk,
+                    due=w.due,
+                    not_before=not_before,
+                    expires_at=w.expires_at,
+                    data=w.data,
+                )
+            )
+    # A planner running at the same moment elsewhere: ON CONFLICT DO NOTHING.
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _key_worker_works_here(user_field):
+    return Exists(
+        Membership.objects.filter(home_id=OuterRef("home_id"), user_id=OuterRef(user_field), is_active=True)
+    )
+
+
+def plan_reviews_planner(now, *, home=None):
+    """Reminders for plan reviews due within a week or overdue by up to 30 days."""
+    today = timezone.localdate(now)
+    plans = (
+        PersonalPlan.objects.filter(
+            review_due_on__gte=today - timedelta(days=REVIEW_OVERDUE_DAYS),
+            review_due_on__lte=today + timedelta(days=REVIEW_NOTICE_DAYS),
+            resident__status__in=LIVING_HERE,
+            resident__key_worker__isnull=False,
+        )
+        .filter(_key_worker_works_here("resident__key_worker_id"))
+        .select_related("home", "resident", "resident__key_worker")
+    )
+    if home is not None:
+        plans = plans.filter(home=home)
+    wanted = [
+        _Due(
+            home=plan.home,
+            obj=plan,
+            user=plan.resident.key_worker,
+            due=plan_review_due_at(plan.review_due_on),
+            expires_at=at_local(plan.review_due_on + timedelta(days=REVIEW_OVERDUE_DAYS + 1), REMIND_AT_HOUR),
+            data={"review_due_on": plan.review_due_on.isoformat()},
+        )
+        for plan in plans
+    ]
+    return _schedule(PLAN_REVIEW_DUE, wanted, now)
+
+
+def week_of(day):
+    """(Monday 09:00, Sunday 23:59) home time of the week ``day`` is in."""
+    monday = day - timedelta(days=day.weekday())
+    return at_local(monday, REMIND_AT_HOUR), at_local(monday + timedelta(days=6), 23, 59)
+
+
+def no_visit_planner(now, *, home=None):
+    """This week's nudge for each resident nobody has visited in the home's
+    ``no_visitor_days``."""
+    today = timezone.localdate(now)
+    due, expires_at = week_of(today)
+    saved = HomeConnectionSettings.objects.all()
+    if home is not None:
+        saved = saved.filter(home=home)
+    days_by_home = dict(saved.values_list("home_id", "no_visitor_days"))
+    shortest = min([DEFAULT_NO_VISITOR_DAYS, *days_by_home.values()])
+    residents = (
+        Resident.objects.filter(status=Resident.Status.CURRENT, key_worker__isnull=False)
+        .filter(_key_worker_works_here("key_worker_id"))
+        .annotate(last_visit=Subquery(_last_visit()))
+        .filter(
+            Q(last_visit__lt=now - timedelta(days=shortest))
+            | Q(last_visit__isnull=True, admitted_on__lte=today - timedelta(days=shortest))
+        )
+        .select_related("home", "key_worker")
+    )
+    if home is not None:
+        residents = residents.filter(home=home)
+    wanted = []
+    for resident in residents:
+        days = days_by_home.get(resident.home_id, DEFAULT_NO_VISITOR_DAYS)
+        since = _unvisited_since(resident, resident.last_visit, now, days)
+        if since is None:
+            continue
+        wanted.append(
+            _Due(
+                home=resident.home,
+                obj=resident,
+                user=resident.key_worker,
+                due=due,
+                expires_at=expires_at,
+                data={"week_of": timezone.localdate(due).isoformat(), "since": since.isoformat()},
+            )
+        )
+    return _schedule(NO_VISIT_NUDGE, wanted, now)
+
+
+register_planner(PLAN_REVIEW_DUE.name, plan_reviews_planner)
+register_planner(NO_VISIT_NUDGE.name, no_visit_planner)
+
+
+def run_planners(*, home, now=None):
+    """Both planners for one home (the demo)."""
+    now = now or timezone.now()
+    return plan_reviews_planner(now, home=home) + no_visit_planner(now, home=home)
