@@ -400,7 +400,6 @@ def message_settings_update(*, home, actor, quiet_from, quiet_until):
     return saved
 
 
-
 def test_message_send(*, home, actor):
     """A manager sends themselves a test message by each of their channels."""
     from notifications.messages import TEST_MESSAGE  # noqa: PLC0415

@@ -1,38 +1,239 @@
-"""Placeholder views: the messages UI fills these in."""
+"""The messages pages: the manager's outbox, letters for staff to post, a
+home's quiet hours, a person's contact choices, and the "stop" link."""
 
-from django.http import HttpResponse
+import logging
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carehome.errors import DomainError
 from homes.decorators import home_permission
+from notifications import selectors, services, tokens
+from notifications.delivery import compose
+from notifications.forms import ContactChoicesForm, QuietHoursForm
+from notifications.kinds import get_kind
+from notifications.models import Channel, ContactPreference, Reminder
+from notifications.timing import quiet_hours
+
+logger = logging.getLogger(__name__)
+
+
+# --- The manager's outbox ------------------------------------------------------
 
 
 @home_permission("messages.manage")
 def outbox(request, home_slug):
-    return HttpResponse("outbox")
+    quiet_from, quiet_until = quiet_hours(request.home)
+    return render(
+        request,
+        "notifications/outbox.html",
+        {
+            **selectors.outbox_page(request.home),
+            "quiet_from": quiet_from,
+            "quiet_until": quiet_until,
+            "rows_shown": selectors.OUTBOX_ROWS,
+        },
+    )
 
 
+@require_POST
 @home_permission("messages.manage")
 def retry(request, home_slug, pk):
-    return HttpResponse("retry")
+    try:
+        services.reminder_retry(home=request.home, actor=request.user, reminder_id=pk)
+    except Reminder.DoesNotExist:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "We'll try again now.")
+    return redirect("notifications:outbox", home_slug=home_slug)
+
+
+@require_POST
+@home_permission("messages.manage")
+def test_message(request, home_slug):
+    services.test_message_send(home=request.home, actor=request.user)
+    messages.success(
+        request,
+        f"A test message is on its way to you ({request.user.email}, and your mobile if you chose text "
+        "messages). It should arrive within a few minutes; if it does not, it will show below.",
+    )
+    return redirect("notifications:outbox", home_slug=home_slug)
+
+
+# --- Letters to post -----------------------------------------------------------
+
+
+def _letter_text(letter):
+    try:
+        obj = get_kind(letter.kind).load(letter.object_id)
+        if obj is None:
+            return ""
+        return compose(letter, obj, preference=letter.preference).text
+    except Exception:  # what it was about has gone, or a template is broken: say so, not a 500
+        logger.exception("could not prepare letter %s", letter.pk)
+        return ""
 
 
 @home_permission("messages.post")
 def post_list(request, home_slug):
-    return HttpResponse("post")
+    letters, total = selectors.letters_to_post(request.home)
+    for letter in letters:
+        letter.text = _letter_text(letter)
+        letter.postal_address = letter.preference.postal_address if letter.preference else ""
+    return render(
+        request,
+        "notifications/post_list.html",
+        {"letters": letters, "total": total, "shown": len(letters)},
+    )
 
 
+@require_POST
 @home_permission("messages.post")
 def mark_posted(request, home_slug, pk):
-    return HttpResponse("posted")
+    try:
+        letter = services.reminder_mark_posted(home=request.home, actor=request.user, reminder_id=pk)
+    except Reminder.DoesNotExist:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        name = letter.user.full_name if letter.user_id else "them"
+        messages.success(request, f"Marked as posted: the letter to {name}.")
+    return redirect("notifications:post_list", home_slug=home_slug)
+
+
+# --- Quiet hours -----------------------------------------------------------------
 
 
 @home_permission("home.settings")
 def message_settings(request, home_slug):
-    return HttpResponse("settings")
+    quiet_from, quiet_until = quiet_hours(request.home)
+    initial = {"quiet_from": quiet_from, "quiet_until": quiet_until}
+    form = QuietHoursForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_settings_update(home=request.home, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, "Saved. Text messages will wait for the end of the new quiet hours.")
+            return redirect("notifications:settings", home_slug=home_slug)
+    return render(request, "notifications/settings.html", {"form": form})
 
 
+# --- A person's own choices ----------------------------------------------------
+
+
+def _national(phone):
+    """UK numbers as people write them (07700 900123), even the drama range the library calls invalid."""
+    return "0" + phone[4:] if phone.startswith("+44 ") else phone
+
+
+def _initial_choices(user):
+    preference = ContactPreference.objects.filter(user=user).first()
+    if preference is None:
+        return {"channels": [Channel.EMAIL], "reminders": True}, None
+    channels = [
+        c
+        for c, on in (
+            (Channel.EMAIL, preference.by_email),
+            (Channel.SMS, preference.by_text),
+            (Channel.POST, preference.by_post),
+        )
+        if on
+    ]
+    return {
+        "channels": channels,
+        "phone": _national(services.display_phone(preference.phone)),
+        "postal_address": preference.postal_address,
+        "reminders": not preference.reminders_off,
+    }, preference
+
+
+@login_required
 def preferences(request):
-    return HttpResponse("preferences")
+    initial, preference = _initial_choices(request.user)
+    form = ContactChoicesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preference_update(user=request.user, **form.service_kwargs())
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, "Saved. We will contact you the way you chose.")
+            return redirect("message_preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "preference": preference, "essential_kinds": selectors.essential_kinds()},
+    )
 
 
+# --- The "stop" link in every message ------------------------------------------
+
+
+def mask_email(address):
+    """``linda@example.org`` → ``l•••@example.org``: enough to recognise, not to harvest."""
+    local, _, domain = (address or "").partition("@")
+    if not domain:
+        return "•••"
+    return f"{local[:1]}•••@{domain}"
+
+
+def _stop_problem(request, problem, status=400):
+    return render(request, "notifications/stop_problem.html", {"problem": problem}, status=status)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def stop(request, token):
-    return HttpResponse("stop")
+    """No login. Mail providers POST ``List-Unsubscribe=One-Click`` here with no
+    CSRF token (RFC 8058), so the view is exempt: the signed token is the proof."""
+    try:
+        subject = tokens.read_token(token)
+    except tokens.ExpiredToken:
+        return _stop_problem(request, "expired")
+    except tokens.BadToken:
+        return _stop_problem(request, "invalid")
+
+    if "u" in subject:
+        from accounts.models import User  # noqa: PLC0415
+
+        user = User.objects.filter(pk=subject["u"]).only("email").first()
+        if user is None:
+            return _stop_problem(request, "gone")
+        address = user.email
+        preference = ContactPreference.objects.filter(user=user).first()
+    else:
+        address = subject["e"]
+        preference = ContactPreference.objects.filter(email_address=address.strip().lower()).first()
+
+    state = "ask"
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "restart":
+                preference = services.reminders_restart(subject=subject)
+                state = "restarted"
+            else:
+                preference = services.reminders_stop(subject=subject)
+                state = "stopped"
+        except DomainError:
+            return _stop_problem(request, "gone")
+    elif preference is not None and preference.reminders_off:
+        state = "already"
+    return render(
+        request,
+        "notifications/stop.html",
+        {
+            "state": state,
+            "masked": mask_email(address),
+            "essential_kinds": selectors.essential_kinds(),
+            "has_account": "u" in subject,
+        },
+    )

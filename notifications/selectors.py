@@ -1,0 +1,97 @@
+"""Reads for the messages pages: each takes the home and costs a fixed number of queries."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from notifications.kinds import UnknownKind, all_kinds
+from notifications.models import Channel, ContactPreference, Reminder
+
+Status = Reminder.Status
+
+OUTBOX_ROWS = 50
+FAILED_ROWS = 100
+# Each letter is rendered from its kind's templates (a query or two per letter
+# for the object it is about), so the page shows at most this many at once.
+LETTERS_SHOWN = 30
+LETTERS_AHEAD = timedelta(days=3)
+
+
+def _describe(reminders):
+    """Give each row ``what`` (the kind's label) and ``to_whom`` (a name or an address)."""
+    for reminder in reminders:
+        try:
+            reminder.what = reminder.kind_definition.label
+        except UnknownKind:
+            reminder.what = reminder.kind.replace("_", " ").replace(".", ": ")
+        if reminder.user_id:
+            reminder.to_whom = reminder.user.full_name or reminder.user.email
+        else:
+            reminder.to_whom = reminder.recipient.split(":", 1)[-1]
+    return reminders
+
+
+def outbox_counts(home, *, now=None):
+    """Waiting, sent in the last 7 days, could not be sent, cancelled this week (one query)."""
+    now = now or timezone.now()
+    week_ago = now - timedelta(days=7)
+    return Reminder.objects.filter(home=home).aggregate(
+        waiting=Count("pk", filter=Q(status__in=[Status.PENDING, Status.SENDING])),
+        sent_week=Count("pk", filter=Q(status=Status.SENT, sent_at__gte=week_ago)),
+        failed=Count("pk", filter=Q(status=Status.FAILED)),
+        cancelled_week=Count("pk", filter=Q(status=Status.CANCELLED, due__gte=week_ago)),
+    )
+
+
+def outbox_page(home, *, now=None):
+    """Everything the Messages page shows, in five queries."""
+    rows = Reminder.objects.filter(home=home).select_related("user")
+    waiting = rows.filter(status__in=[Status.PENDING, Status.SENDING])
+    return {
+        "counts": outbox_counts(home, now=now),
+        "failed": _describe(list(rows.filter(status=Status.FAILED).order_by("-due", "-id")[:FAILED_ROWS])),
+        "coming_up": _describe(list(waiting.order_by("not_before", "id")[:OUTBOX_ROWS])),
+        "recently_sent": _describe(
+            list(rows.filter(status=Status.SENT).order_by("-sent_at", "-id")[:OUTBOX_ROWS])
+        ),
+    }
+
+
+def failed_count(home):
+    return Reminder.objects.filter(home=home, status=Status.FAILED).count()
+
+
+def _letters(home, *, now=None):
+    now = now or timezone.now()
+    return Reminder.objects.filter(
+        home=home, channel=Channel.POST, status=Status.PENDING, due__lte=now + LETTERS_AHEAD
+    )
+
+
+def letters_waiting_count(home, *, now=None):
+    return _letters(home, now=now).count()
+
+
+def letters_to_post(home, *, now=None):
+    """(letters, total): the first ``LETTERS_SHOWN`` letters due within three
+    days (oldest first), each with ``preference`` (the postal address), and how many there are."""
+    queryset = _letters(home, now=now)
+    letters = list(queryset.select_related("home", "user").order_by("due", "id")[:LETTERS_SHOWN])
+    total = len(letters) if len(letters) < LETTERS_SHOWN else queryset.count()
+    preferences = {
+        p.user_id: p
+        for p in ContactPreference.objects.filter(user_id__in={r.user_id for r in letters if r.user_id})
+    }
+    for letter in letters:
+        letter.preference = preferences.get(letter.user_id)
+    return _describe(letters), total
+
+
+def essential_kinds():
+    """Labels of the messages that still come after someone turns reminders off."""
+    return [
+        kind.label
+        for kind in all_kinds()
+        if kind.essential and not kind.name.startswith(("notifications.", "tests."))
+    ]
