@@ -9,7 +9,9 @@ class VisitsConfig(AppConfig):
     verbose_name = "Visits and family access"
 
     def ready(self):
+        # The messages this area sends (confirmations, reminders, invitations…).
         from homes.services import register_acceptance_hook
+        from visits import messages  # noqa: F401
         from visits.services.family import family_invitation_accepted
 
         # Accepting a family invitation links the new account to its residents.

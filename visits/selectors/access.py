@@ -59,20 +59,20 @@ def regular_visitor_links(home):
     )
 
 
-def regular_visitor_emails(home):
-    """Email addresses of the home's approved regular visitors (each once)."""
-    return sorted(
-        set(
-            RelativeLink.objects.for_home(home)
-            .filter(
-                status=RelativeLink.Status.ACTIVE,
-                regular_visitor_approved_at__isnull=False,
-                membership__is_active=True,
-                membership__user__is_active=True,
-            )
-            .values_list("membership__user__email", flat=True)
+def regular_visitors(home):
+    """The home's approved regular visitors (Users, each once): told when the code changes."""
+    links = (
+        RelativeLink.objects.for_home(home)
+        .filter(
+            status=RelativeLink.Status.ACTIVE,
+            regular_visitor_approved_at__isnull=False,
+            membership__is_active=True,
+            membership__user__is_active=True,
         )
+        .select_related("membership__user")
+        .order_by("membership__user__email", "pk")
     )
+    return list({link.membership.user_id: link.membership.user for link in links}.values())
 
 
 def current_codes_with_rotation():

@@ -17,8 +17,9 @@ from django.utils import timezone
 from carehome.errors import DomainError
 from homes.models import Role
 from residents.models import RelativeLink
+from visits.messages import door_code_messages_schedule
 from visits.models import DoorCode, DoorCodeView, RestrictionReview, VisitingInfo, VisitRestriction
-from visits.selectors.access import current_codes_with_rotation
+from visits.selectors.access import current_codes_with_rotation, regular_visitors
 
 CODE_MIN, CODE_MAX = 4, 8
 MAX_START_AHEAD_DAYS = 60
@@ -72,14 +73,15 @@ def door_code_rotate(*, home, actor, code="", only_if_older_than=None, now=None)
                 current.replaced_at = now
                 current.save(update_fields=["replaced_at"])
             new = DoorCode.objects.create(home=home, code=code, valid_from=now, created_by=actor)
+            # Approved visitors hear that it changed (never the code), from the outbox.
+            door_code_messages_schedule(
+                door_code=new, previous=current, recipients=regular_visitors(home), now=timezone.now()
+            )
     except IntegrityError as error:
         raise DomainError(
             "Someone else changed the door code at the same moment. Look at the code now shown, and "
             "change it again if you need to."
         ) from error
-    from visits.tasks_access import send_door_code_changed  # noqa: PLC0415
-
-    send_door_code_changed.enqueue_on_commit(new.pk)
     return new
 
 

@@ -27,6 +27,8 @@ from carehome.errors import DomainError
 from carehome.timeutils import local_datetime as _local_datetime
 from homes.models import Role, Space
 from residents.models import PersonalPlan, RelativeLink
+from visits import messages
+from visits.messages import visit_messages_schedule
 from visits.models import CalendarFeed, Visit
 from visits.selectors import booking as selectors
 from visits.selectors.restrictions import active_restriction, is_exempt
@@ -238,16 +240,16 @@ def visit_book(
     accessibility_needs="",
     note="",
     on_behalf_of=None,
+    now=None,
 ):
     """Book a visit or call. Staff (visits.book) for any current resident; a
     relative for their own. Staff booking for a family pass ``on_behalf_of``
     (the relative's active link to this resident): the visit is then the
     relative's — on their home page, in their calendar, emailed to them — and
-    the history records the staff member who made it. Sends the confirmation
-    email after commit."""
-    from visits.tasks import send_visit_email  # noqa: PLC0415
-
-    now = timezone.now()
+    the history records the staff member who made it. The confirmation and the
+    reminders are outbox rows in the same transaction; the confirmation goes
+    to a worker on commit."""
+    now = now or timezone.now()
     starts_at, ends_at, space, support_needed = _prepare(
         home=home,
         membership=membership,
@@ -297,7 +299,7 @@ def visit_book(
                 note=(note or "").strip(),
                 support_needed=support_needed,
             )
-            send_visit_email.enqueue_on_commit(visit.pk, visit.sequence)
+            visit_messages_schedule(visit=visit, kind=messages.BOOKED, now=now)
             return visit
 
     return _with_retries(work, space=space, starts_at=starts_at, ends_at=ends_at)
@@ -320,18 +322,17 @@ def visit_reschedule(
     accessibility_needs="",
     note="",
     resident=None,
+    now=None,
 ):
     """Change a booked visit: the same checks as booking; the calendar
-    sequence goes up and an updated invitation is emailed."""
-    from visits.tasks import send_visit_email  # noqa: PLC0415
-
+    sequence goes up, an updated invitation is sent and the reminders move."""
     if visit.home_id != home.pk:
         raise DomainError("That visit is not at this home.")
     if visit.status != Visit.Status.BOOKED:
         raise DomainError("This visit was cancelled. Book a new one instead.")
     kind = kind or visit.kind
     resident = resident or visit.resident
-    now = timezone.now()
+    now = now or timezone.now()
     starts_at, ends_at, space, support_needed = _prepare(
         home=home,
         membership=membership,
@@ -366,20 +367,19 @@ def visit_reschedule(
             locked.note = (note or "").strip()
             locked.support_needed = support_needed
             locked.sequence = locked.sequence + 1
-            # A new revision: its email has not been sent yet (see visits.tasks).
+            # A new revision: its confirmation has not been sent yet (visits.messages).
             locked.confirmation_sent_at = None
             locked.save()
-            send_visit_email.enqueue_on_commit(locked.pk, locked.sequence)
+            visit_messages_schedule(visit=locked, kind=messages.CHANGED, now=now)
             return locked
 
     return _with_retries(work, space=space, starts_at=starts_at, ends_at=ends_at, exclude_pk=visit.pk)
 
 
-def visit_cancel(*, home, actor, visit):
-    """Cancel a booking (the space is free again at once) and email the
-    calendar cancellation. Cancelling twice changes nothing."""
-    from visits.tasks import send_visit_email  # noqa: PLC0415
-
+def visit_cancel(*, home, actor, visit, now=None):
+    """Cancel a booking (the space is free again at once), send the calendar
+    cancellation and drop its reminders. Cancelling twice changes nothing."""
+    now = now or timezone.now()
     if visit.home_id != home.pk:
         raise DomainError("That visit is not at this home.")
     with transaction.atomic(), set_actor(actor):
@@ -387,14 +387,14 @@ def visit_cancel(*, home, actor, visit):
         if locked.status == Visit.Status.CANCELLED:
             return locked
         locked.status = Visit.Status.CANCELLED
-        locked.cancelled_at = timezone.now()
+        locked.cancelled_at = now
         locked.sequence = F("sequence") + 1
         locked.confirmation_sent_at = None
         locked.save(
             update_fields=["status", "cancelled_at", "sequence", "confirmation_sent_at", "updated_at"]
         )
         locked.refresh_from_db()
-        send_visit_email.enqueue_on_commit(locked.pk, locked.sequence)
+        visit_messages_schedule(visit=locked, kind=messages.CANCELLED, now=now)
         return locked
 
 

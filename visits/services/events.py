@@ -1,41 +1,24 @@
 """Writes for invitations to meals and activities, and the families' replies.
 
-Emails go out from Celery tasks after the transaction commits. Each send is
-guarded twice, because the models carry no "sent at" field for these emails:
-
-* by the row: an invitation email goes only while the reply is still
-  WAITING, the event is not cancelled and has not started, and the relative's
-  link is still active (a relative who has answered, or lost access, is not
-  emailed again by a late or repeated message);
-* by a claim: ``cache.add`` of a key naming the reply and the event's version
-  (its creation or cancellation time) is atomic, so a duplicated message
-  finds the claim taken and sends nothing. A failed send releases the claim
-  and retries.
+Every message is an outbox row made in the same transaction (see
+visits/messages.py): the invitation (not sent once they have answered, lost
+access, or it was cancelled or started), the receipt for each reply, the
+reminder the evening before for those coming, and the cancellation notice.
 """
 
-import logging
-
 from auditlog.context import set_actor
-from celery import shared_task
-from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from carehome.errors import DomainError
 from carehome.timeutils import local_datetime
 from residents.models import RelativeLink, Resident
+from visits.messages import event_messages_cancel, event_messages_invite, event_messages_replied
 from visits.models import EventInvitation, EventReply
 from visits.selectors.events import invitees_for
 
-logger = logging.getLogger(__name__)
-
 Answer = EventReply.Answer
 MAX_PEOPLE = 20
-CLAIM_SECONDS = 60 * 60 * 24 * 30
 
 
 def when_from(day, start, end):
@@ -103,6 +86,7 @@ def event_invite(*, home, actor, residents, kind, title, starts_at, ends_at, pla
             field="residents",
         )
     events = []
+    now = timezone.now()
     with transaction.atomic(), set_actor(actor):
         for resident in residents:
             links = invitees[resident.pk]
@@ -112,8 +96,8 @@ def event_invite(*, home, actor, residents, kind, title, starts_at, ends_at, pla
             replies = EventReply.objects.bulk_create(
                 [EventReply(home=home, event=event, membership_id=link.membership_id) for link in links]
             )
-            for reply in replies:
-                send_event_invitation.enqueue_on_commit(reply.pk)
+            users = {link.membership_id: link.membership.user for link in links}
+            event_messages_invite(event=event, replies=replies, users=users, now=now)
             events.append(event)
     return events, skipped
 
@@ -126,13 +110,15 @@ def event_cancel(*, home, actor, event):
             raise DomainError("This invitation is already cancelled.")
         if event.ends_at <= timezone.now():
             raise DomainError("This has already happened, so it cannot be cancelled.")
-        event.cancelled_at = timezone.now()
+        now = timezone.now()
+        event.cancelled_at = now
         event.save(update_fields=["cancelled_at"])
         to_tell = (
-            EventReply.objects.filter(event=event).exclude(answer=Answer.NO).values_list("pk", flat=True)
+            EventReply.objects.filter(event=event, membership__is_active=True)
+            .exclude(answer=Answer.NO)
+            .select_related("membership__user")
         )
-        for reply_id in to_tell:
-            send_event_cancelled.enqueue_on_commit(reply_id)
+        event_messages_cancel(event=event, replies=list(to_tell), now=now)
     return event
 
 
@@ -165,8 +151,8 @@ def event_reply(*, home, actor, membership, reply, answer, adults=0, children=0,
         raise DomainError("Keep the note under 300 characters.", field="note")
     with transaction.atomic(), set_actor(actor):
         reply = (
-            EventReply.objects.select_for_update()
-            .select_related("event")
+            EventReply.objects.select_for_update(of=("self",))
+            .select_related("event__home", "membership__user")
             .filter(home=home, pk=reply.pk, membership=membership)
             .first()
         )
@@ -188,102 +174,8 @@ def event_reply(*, home, actor, membership, reply, answer, adults=0, children=0,
         reply.adults = adults
         reply.children = children
         reply.note = note
-        reply.replied_at = timezone.now()
+        now = timezone.now()
+        reply.replied_at = now
         reply.save(update_fields=["answer", "adults", "children", "note", "replied_at"])
+        event_messages_replied(reply=reply, now=now)
     return reply
-
-
-# --- Emails -------------------------------------------------------------------------
-
-
-def _claim(key):
-    return cache.add(key, "1", CLAIM_SECONDS)
-
-
-def _send(*, key, subject, template, reply, to):
-    event = reply.event
-    home = event.home
-    context = {
-        "reply": reply,
-        "event": event,
-        "home": home,
-        "name": reply.membership.user.full_name,
-        "url": f"{settings.SITE_URL}{reverse('visits:event_reply', args=[home.slug, reply.pk])}",
-    }
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to]
-    )
-    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:
-        cache.delete(key)
-        raise
-
-
-def _reply_for_email(reply_id):
-    return (
-        EventReply.objects.select_related("event__home", "event__resident", "membership__user")
-        .filter(pk=reply_id)
-        .first()
-    )
-
-
-@shared_task(bind=True)
-def send_event_invitation(self, reply_id):
-    """Email one invitation, once (see the module docstring for the guard)."""
-    reply = _reply_for_email(reply_id)
-    if reply is None or reply.answer != Answer.WAITING or not reply.membership.is_active:
-        return "skipped"
-    event = reply.event
-    if event.cancelled_at is not None or event.starts_at <= timezone.now():
-        return "skipped"
-    if (
-        event.resident_id
-        and not RelativeLink.objects.filter(
-            membership_id=reply.membership_id,
-            resident_id=event.resident_id,
-            status=RelativeLink.Status.ACTIVE,
-        ).exists()
-    ):
-        return "skipped"
-    key = f"visits:event-invite:{reply.pk}:{event.created_at.timestamp()}"
-    if not _claim(key):
-        return "skipped"
-    about = f" with {event.resident.short_name}" if event.resident_id else ""
-    try:
-        _send(
-            key=key,
-            subject=f"You're invited: {event.title}{about} at {event.home.name}",
-            template="event_invitation",
-            reply=reply,
-            to=reply.membership.user.email,
-        )
-    except Exception as exc:
-        logger.warning("event invitation %s not sent: %s", reply_id, exc)
-        raise self.retry(exc=exc) from exc
-    return "sent"
-
-
-@shared_task(bind=True)
-def send_event_cancelled(self, reply_id):
-    """Tell one invitee that an event is cancelled, once."""
-    reply = _reply_for_email(reply_id)
-    if reply is None or reply.event.cancelled_at is None or not reply.membership.is_active:
-        return "skipped"
-    event = reply.event
-    key = f"visits:event-cancel:{reply.pk}:{event.cancelled_at.timestamp()}"
-    if not _claim(key):
-        return "skipped"
-    try:
-        _send(
-            key=key,
-            subject=f"Cancelled: {event.title} at {event.home.name}",
-            template="event_cancelled",
-            reply=reply,
-            to=reply.membership.user.email,
-        )
-    except Exception as exc:
-        logger.warning("event cancellation %s not sent: %s", reply_id, exc)
-        raise self.retry(exc=exc) from exc
-    return "sent"

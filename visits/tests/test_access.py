@@ -15,12 +15,14 @@ from django.utils import timezone
 from carehome.errors import DomainError
 from homes.models import Role
 from homes.tests.factories import MembershipFactory
+from notifications.delivery import deliver
+from notifications.models import Reminder
 from residents.models import RelativeLink
 from residents.tests.factories import RelativeLinkFactory, ResidentFactory
 from tests.html import field_error, main_text
 from visits.models import DoorCode, DoorCodeView, VisitingInfo
 from visits.services.access import door_code_rotate, regular_visitor_set
-from visits.tasks_access import rotate_due_door_codes, send_door_code_changed
+from visits.tasks_access import rotate_due_door_codes
 from visits.tests.factories import DoorCodeFactory
 
 
@@ -304,11 +306,28 @@ def test_approved_visitors_are_told_the_code_changed_but_never_the_code(
     assert reverse("visits:my_door_code", args=[world.home.slug]) in message.body
 
 
-def test_a_duplicate_message_sends_nothing(world):
+def test_a_duplicate_message_sends_nothing(world, django_capture_on_commit_callbacks):
     approve(world)
-    code = DoorCodeFactory(home=world.home)
-    assert send_door_code_changed(code.pk) == "sent"
-    assert send_door_code_changed(code.pk) == "skipped"
+    DoorCodeFactory(home=world.home, code="1111")
+    with django_capture_on_commit_callbacks(execute=True):
+        code = door_code_rotate(home=world.home, actor=world.manager.user, code="2468")
+    (notice,) = Reminder.objects.filter(kind="visits.door_code_changed")
+    assert deliver([notice.pk])["skipped"] == 1
+    assert len(mail.outbox) == 1
+    code.refresh_from_db()
+    assert code.notified_at is not None
+
+
+def test_a_notice_for_a_replaced_code_is_not_sent(world, django_capture_on_commit_callbacks):
+    approve(world)
+    first = door_code_rotate(home=world.home, actor=world.manager.user, code="1357")
+    with django_capture_on_commit_callbacks(execute=True):
+        door_code_rotate(home=world.home, actor=world.manager.user, code="2468")
+    (old,) = Reminder.objects.filter(kind="visits.door_code_changed", object_id=first.pk)
+    assert old.status == Reminder.Status.CANCELLED
+    # A worker that already had the old one in hand finds it out of date.
+    Reminder.objects.filter(pk=old.pk).update(status=Reminder.Status.PENDING)
+    assert deliver([old.pk])["cancelled"] == 1
     assert len(mail.outbox) == 1
 
 

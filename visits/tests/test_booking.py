@@ -14,6 +14,8 @@ from icalendar import Calendar
 from carehome.errors import DomainError
 from homes.models import Role, Space
 from homes.tests.factories import MembershipFactory, SpaceFactory
+from notifications.delivery import deliver
+from notifications.models import Reminder
 from residents.models import PersonalPlan, RelativeLink
 from residents.tests.factories import RelativeLinkFactory, ResidentFactory
 from tests.html import alert_text, field_error, main_text
@@ -386,12 +388,13 @@ def test_the_volunteer_has_no_booking_pages(world, client_for):
 
 
 def test_the_email_is_sent_once_per_revision(world, django_capture_on_commit_callbacks):
-    from visits.tasks import send_visit_email
-
     with django_capture_on_commit_callbacks(execute=True):
         visit = book(world)
     assert len(mail.outbox) == 1
-    assert send_visit_email.apply(args=[visit.pk, 0]).get() == "skipped"
+    (booked,) = Reminder.objects.filter(kind="visits.booked")
+    assert deliver([booked.pk])["skipped"] == 1  # a repeated message sends nothing
+    visit.refresh_from_db()
+    assert visit.confirmation_sent_at is not None
     with django_capture_on_commit_callbacks(execute=True):
         visit_reschedule(
             home=world.home,
@@ -404,12 +407,12 @@ def test_the_email_is_sent_once_per_revision(world, django_capture_on_commit_cal
             space=world.space,
         )
     assert len(mail.outbox) == 2
-    assert send_visit_email.apply(args=[visit.pk, 0]).get() == "skipped"
-    assert send_visit_email.apply(args=[visit.pk, 1]).get() == "skipped"
+    assert deliver(list(Reminder.objects.values_list("pk", flat=True)))["sent"] == 0
     with django_capture_on_commit_callbacks(execute=True):
         visit_cancel(home=world.home, actor=world.relative.user, visit=visit)
         visit_cancel(home=world.home, actor=world.relative.user, visit=visit)
     assert len(mail.outbox) == 3
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Booked", "Changed", "Cancelled"]
 
 
 # --- Dashboard panels ---------------------------------------------------------------

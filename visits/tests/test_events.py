@@ -13,11 +13,13 @@ from django.utils import timezone
 from carehome.errors import DomainError
 from homes.models import Role
 from homes.tests.factories import MembershipFactory
+from notifications.delivery import deliver
+from notifications.models import Reminder
 from residents.models import RelativeLink
 from residents.tests.factories import RelativeLinkFactory, ResidentFactory
 from tests.html import field_error, main_text
 from visits.models import EventInvitation, EventReply
-from visits.services.events import event_cancel, event_invite, event_reply, send_event_invitation
+from visits.services.events import event_cancel, event_invite, event_reply
 from visits.tests.factories import EventInvitationFactory, EventReplyFactory
 
 Answer = EventReply.Answer
@@ -107,13 +109,25 @@ def test_paused_links_and_other_residents_families_are_not_invited(world, django
 
 
 def test_a_duplicate_email_message_sends_nothing(world, lunch):
-    event, reply = lunch
-    assert send_event_invitation.delay(reply.pk).get() == "skipped"
+    invitation = Reminder.objects.get(kind="visits.event_invitation")
+    assert invitation.status == Reminder.Status.SENT
+    assert deliver([invitation.pk, invitation.pk])["skipped"] == 2
     assert len(mail.outbox) == 1
 
 
-def test_no_email_once_they_have_answered(world, lunch, django_capture_on_commit_callbacks):
-    event, reply = lunch
+def test_no_email_once_they_have_answered(world):
+    start = timezone.now() + timedelta(days=3)
+    # No worker has run yet: the invitation is waiting in the outbox.
+    events, _ = event_invite(
+        home=world.home,
+        actor=world.staff.user,
+        residents=[world.resident],
+        kind="meal",
+        title="Sunday lunch",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    reply = EventReply.objects.get(event=events[0])
     event_reply(
         home=world.home,
         actor=world.relative.user,
@@ -122,8 +136,11 @@ def test_no_email_once_they_have_answered(world, lunch, django_capture_on_commit
         answer="yes",
         adults=2,
     )
-    mail.outbox.clear()
-    assert send_event_invitation.delay(reply.pk).get() == "skipped"
+    invitation = Reminder.objects.get(kind="visits.event_invitation")
+    assert invitation.status == Reminder.Status.CANCELLED
+    # Even a worker that already had it in hand sends nothing.
+    Reminder.objects.filter(pk=invitation.pk).update(status=Reminder.Status.PENDING)
+    assert deliver([invitation.pk])["cancelled"] == 1
     assert mail.outbox == []
 
 
