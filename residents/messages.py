@@ -16,11 +16,9 @@ unique constraint (and the check for rows already there) absorbs repeats. Each
 costs the same handful of queries however many residents there are.
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -28,9 +26,8 @@ from django.utils.formats import date_format
 
 from homes.models import Membership
 from notifications.kinds import STAFF_CHANNELS, Kind, register, register_planner
-from notifications.models import Channel, Reminder
-from notifications.services import channels_for, preferences_for, recipient_key
-from notifications.timing import after_quiet_hours, at_local, quiet_hours
+from notifications.services import Planned, reminders_schedule_many
+from notifications.timing import at_local
 from residents.models import HomeConnectionSettings, PersonalPlan, Resident
 from residents.selectors.worklist import _last_visit
 
@@ -189,69 +186,6 @@ NO_VISIT_NUDGE = register(
 # --- Planners -----------------------------------------------------------------------------------
 
 
-@dataclass
-class _Due:
-    home: object
-    obj: object
-    user: object
-    due: object
-    expires_at: object
-    data: dict
-
-
-def _schedule(kind, wanted, now):
-    """``reminders_schedule`` for many objects at once: the same rules (each
-    person's channels the kind allows, nothing for people who turned
-    reminders off or closed their account), in a fixed number of queries.
-    Rows already there are left alone. Returns how many were created."""
-    wanted = [w for w in wanted if w.expires_at is None or w.expires_at > now]
-    if not wanted:
-        return 0
-    object_type = ContentType.objects.get_for_model(kind.model_class(), for_concrete_model=True)
-    people = {w.user.pk: w.user for w in wanted}
-    preferences = preferences_for(list(people.values()))
-    existing = set(
-        Reminder.objects.filter(
-            kind=kind.name, object_type=object_type, object_id__in={w.obj.pk for w in wanted}
-        )
-        .exclude(status=Reminder.Status.CANCELLED)
-        .values_list("object_id", "recipient", "channel", "due")
-    )
-    homes = {}
-    rows = []
-    for w in wanted:
-        preference = preferences[w.user.pk]
-        if not w.user.is_active or (not kind.essential and preference and preference.reminders_off):
-            continue
-        home = homes.setdefault(w.home.pk, w.home)
-        for channel in channels_for(kind, preference):
-            key = (w.obj.pk, recipient_key(w.user), channel, w.due)
-            if key in existing:
-                continue
-            existing.add(key)
-            not_before = w.due
-            if channel == Channel.SMS:
-                not_before = after_quiet_hours(w.due, *quiet_hours(home))
-            rows.append(
-                Reminder(
-                    home=home,
-                    kind=kind.name,
-                    channel=channel,
-                    recipient=key[1],
-                    user=w.user,
-                    object_type=object_type,
-                    object_id=w.obj.pk,
-                    due=w.due,
-                    not_before=not_before,
-                    expires_at=w.expires_at,
-                    data=w.data,
-                )
-            )
-    # A planner running at the same moment elsewhere: ON CONFLICT DO NOTHING.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
-
-
 def _key_worker_works_here(user_field):
     return Exists(
         Membership.objects.filter(home_id=OuterRef("home_id"), user_id=OuterRef(user_field), is_active=True)
@@ -274,17 +208,17 @@ def plan_reviews_planner(now, *, home=None):
     if home is not None:
         plans = plans.filter(home=home)
     wanted = [
-        _Due(
+        Planned(
             home=plan.home,
             obj=plan,
-            user=plan.resident.key_worker,
+            users=[plan.resident.key_worker],
             due=plan_review_due_at(plan.review_due_on),
             expires_at=at_local(plan.review_due_on + timedelta(days=REVIEW_OVERDUE_DAYS + 1), REMIND_AT_HOUR),
             data={"review_due_on": plan.review_due_on.isoformat()},
         )
         for plan in plans
     ]
-    return _schedule(PLAN_REVIEW_DUE, wanted, now)
+    return reminders_schedule_many(kind=PLAN_REVIEW_DUE.name, planned=wanted, now=now)
 
 
 def week_of(day):
@@ -322,16 +256,16 @@ def no_visit_planner(now, *, home=None):
         if since is None:
             continue
         wanted.append(
-            _Due(
+            Planned(
                 home=resident.home,
                 obj=resident,
-                user=resident.key_worker,
+                users=[resident.key_worker],
                 due=due,
                 expires_at=expires_at,
                 data={"week_of": timezone.localdate(due).isoformat(), "since": since.isoformat()},
             )
         )
-    return _schedule(NO_VISIT_NUDGE, wanted, now)
+    return reminders_schedule_many(kind=NO_VISIT_NUDGE.name, planned=wanted, now=now)
 
 
 register_planner(PLAN_REVIEW_DUE.name, plan_reviews_planner)

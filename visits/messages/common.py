@@ -4,14 +4,11 @@ and ``schedule_many`` (the bulk scheduling the planners and the demo use)."""
 import datetime
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from homes.models import Membership, Role
-from notifications.kinds import get_kind
-from notifications.models import Channel, Reminder
-from notifications.services import channels_for, preferences_for, recipient_key
-from notifications.timing import after_quiet_hours, quiet_hours
+from notifications.models import Channel
+from notifications.services import Planned, reminders_schedule_many
 
 TIMELY = (Channel.EMAIL, Channel.SMS)  # a letter would arrive too late
 
@@ -68,52 +65,10 @@ def managers_by_home(home_ids=None):
 
 
 def schedule_many(kind, items, *, now):
-    """Bulk ``reminders_schedule`` for planners and the demo: ``items`` are
-    (home, obj, users, due, expires_at, data). A fixed number of queries
-    however many rows (one more per home with text messages, for its quiet
-    hours); rows that already exist are left alone. Returns how many rows
-    were created."""
-    definition = get_kind(kind)
-    items = [item for item in items if item[4] is None or item[4] > now]
-    if not items:
-        return 0
-    preferences = preferences_for(list({u.pk: u for item in items for u in item[2]}.values()))
-    rows = {}
-    for home, obj, users, due, expires_at, data in items:
-        object_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-        for user in users:
-            preference = preferences[user.pk]
-            if not user.is_active or (not definition.essential and preference and preference.reminders_off):
-                continue
-            for channel in channels_for(definition, preference):
-                key = (object_type.pk, obj.pk, recipient_key(user), channel, due)
-                rows[key] = Reminder(
-                    home=home,
-                    kind=definition.name,
-                    channel=channel,
-                    recipient=recipient_key(user),
-                    user=user,
-                    object_type=object_type,
-                    object_id=obj.pk,
-                    due=due,
-                    not_before=after_quiet_hours(due, *quiet_hours(home)) if channel == Channel.SMS else due,
-                    expires_at=expires_at,
-                    data=data or {},
-                )
-    if not rows:
-        return 0
-    existing = set(
-        Reminder.objects.filter(
-            kind=definition.name,
-            object_id__in={key[1] for key in rows},
-            due__in={key[4] for key in rows},
-        )
-        .exclude(status=Reminder.Status.CANCELLED)
-        .values_list("object_type_id", "object_id", "recipient", "channel", "due")
-    )
-    new = [row for key, row in rows.items() if key not in existing]
-    Reminder.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
+    """The planners' and the demo's bulk scheduling: ``items`` are
+    (home, obj, users, due, expires_at, data) tuples; see
+    ``notifications.services.reminders_schedule_many``."""
+    return reminders_schedule_many(kind=kind, planned=[Planned(*item) for item in items], now=now)
 
 
 # Restriction reviews (Anne's Law): a legal duty, so essential.
