@@ -12,7 +12,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kith
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint check worker beat clean chromium
+.PHONY: run test test-fast lint check worker beat clean chromium bench
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: $(VENV)/.dev chromium
 test-fast: $(VENV)/.dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+## Reminder throughput: 10,000 due reminders, one worker, a local SMTP sink (env: see bench/reminders.py).
+bench: $(VENV)/.dev
+	$(PY) bench/reminders.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -1,29 +1,27 @@
-"""A real Celery worker on the real Redis sends an invitation exactly once.
+"""A real Celery worker on the real Redis sends a reminder exactly once, to a real SMTP server.
 
-The worker runs in this process (a thread, the solo pool), so the locmem
-email backend's outbox is the one the test reads. Redis must be up: this test
-fails rather than skips without it. The task is routed to a queue of its own
-for this run, so another worker on the same Redis cannot take the message.
+The worker runs in this process (a thread, the solo pool) and consumes a queue
+of its own for this run, so another worker on the same Redis cannot take the
+messages. Mail goes over SMTP to an aiosmtpd sink on loopback. Redis must be
+up: these tests fail rather than skip without it.
 """
 
-import logging
 import os
 import threading
-import time
-import uuid
 
 import pytest
 import redis
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.conf import settings
-from django.core import mail
+from django.conf import settings as django_settings
+from django.utils import timezone
 
 from carehome.celery import app as celery_app
-from homes import services
-from homes.models import Invitation, Role
-from homes.tasks import send_invitation
+from homes.models import Role
 from homes.tests.factories import HomeFactory, MembershipFactory
+from notifications import services
+from notifications.models import Reminder
+from notifications.tasks import deliver
+from tests.outbox_harness import SmtpSink, in_thread_worker, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -31,15 +29,7 @@ WAIT_SECONDS = 20
 
 
 def broker_url():
-    return os.environ.get("REDIS_URL") or settings.REDIS_URL or "redis://127.0.0.1:6379/1"
-
-
-def wait_for(condition, timeout=WAIT_SECONDS):
-    """Poll until ``condition()`` is true or ``timeout`` passes; return the last answer."""
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return condition()
+    return os.environ.get("REDIS_URL") or django_settings.REDIS_URL or "redis://127.0.0.1:6379/1"
 
 
 @pytest.fixture
@@ -58,75 +48,84 @@ def finished_tasks():
 
 
 @pytest.fixture
-def worker(transactional_db):
-    """A Celery worker thread consuming a fresh queue on the real Redis."""
+def sink(settings):
+    """An SMTP server on loopback; Django's SMTP backend points at it."""
+    with SmtpSink() as running:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = running.host
+        settings.EMAIL_PORT = running.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_TIMEOUT = 10
+        yield running
+
+
+@pytest.fixture
+def worker(transactional_db, sink):
     url = broker_url()
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.exceptions.RedisError as error:
         pytest.fail(f"Redis at {url} is not reachable ({error}); the worker test needs it running.")
-
-    queue = f"kith-test-{uuid.uuid4().hex[:12]}"
-    conf = celery_app.conf
-    saved = {
-        "task_always_eager": conf.task_always_eager,
-        "broker_url": conf.broker_url,
-        "task_routes": conf.task_routes,
-        "worker_hijack_root_logger": conf.worker_hijack_root_logger,
-    }
-    root = logging.getLogger()
-    saved_logging = (list(root.handlers), root.level)
-    conf.update(
-        task_always_eager=False,
-        broker_url=url,
-        task_routes={send_invitation.name: {"queue": queue}},
-        worker_hijack_root_logger=False,
-    )
-    celery_app.close()  # drop any connection pool made for the old broker
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue]) as running:
-            yield running
-    finally:
-        # The queue and its kombu binding records, so repeated runs leave nothing behind.
-        redis.Redis.from_url(url).delete(
-            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
-        )
-        conf.update(**saved)
-        celery_app.close()
-        root.handlers[:], root.level = saved_logging
+    with in_thread_worker(celery_app, url) as queue:
+        yield queue
     assert celery_app.conf.task_always_eager is True
 
 
-def test_a_worker_sends_the_invitation_once_even_if_the_message_comes_twice(worker, finished_tasks):
+def test_a_worker_sends_a_reminder_once_even_if_the_message_comes_twice(worker, sink, finished_tasks):
     home = HomeFactory(name="Rowan House", slug="rowan")
     manager = MembershipFactory(home=home, role=Role.MANAGER, user__full_name="Ruth Adeyemi")
 
-    invitation = services.invitation_create(
-        home=home, actor=manager.user, email="claire@example.org", full_name="Claire Baxter", role=Role.FAMILY
-    )
+    created = services.test_message_send(home=home, actor=manager.user)
 
-    assert wait_for(lambda: len(mail.outbox) >= 1), "the worker sent no email"
-    assert wait_for(lambda: len(finished_tasks) == 1)
-    assert list(finished_tasks.values()) == ["sent"]
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["claire@example.org"]
-    assert "/invitations/" in message.body
-    invitation.refresh_from_db()
-    assert invitation.sent_at is not None
-    assert invitation.send_count == 1
+    assert created == 1
+    assert wait_for(lambda: sink.count >= 1, WAIT_SECONDS), "the worker sent no email"
+    assert wait_for(lambda: len(finished_tasks) == 1, WAIT_SECONDS)
+    reminder = Reminder.objects.get()
+    assert list(finished_tasks.values())[0]["sent"] == 1
+    message = sink.received()[0]
+    assert message["To"] == manager.user.email
+    assert message["X-Kith-Reminder"] == str(reminder.pk)
+    assert message.is_multipart()  # plain text and HTML
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.SENT
+    assert reminder.attempts == 1
+    assert reminder.sent_at is not None
 
     # The broker delivers the same message again (a retry, a redelivery).
-    duplicate = send_invitation.delay(invitation.pk, invitation.token_nonce)
-    assert wait_for(lambda: duplicate.id in finished_tasks), "the worker did not take the second message"
-    assert finished_tasks[duplicate.id] == "skipped"
-    assert len(mail.outbox) == 1
-    invitation.refresh_from_db()
-    assert invitation.send_count == 1
+    duplicate = deliver.delay([reminder.pk])
+    assert wait_for(lambda: duplicate.id in finished_tasks, WAIT_SECONDS), "the worker did not take it"
+    assert finished_tasks[duplicate.id]["skipped"] == 1
+    assert finished_tasks[duplicate.id]["sent"] == 0
+    assert sink.count == 1
+    reminder.refresh_from_db()
+    assert reminder.attempts == 1
 
-    # A re-send makes a new link, and that one does go out.
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
-    services.invitation_resend(invitation=invitation, actor=manager.user)
-    assert wait_for(lambda: len(mail.outbox) == 2), "the re-sent invitation was not emailed"
-    assert wait_for(lambda: len(finished_tasks) == 3)
-    assert mail.outbox[1].body != mail.outbox[0].body
+
+def test_the_sweeper_hands_out_a_reminder_whose_time_has_come(worker, sink, finished_tasks):
+    from notifications.tasks import sweep
+
+    home = HomeFactory(name="Rowan House", slug="rowan")
+    later = timezone.now() + timezone.timedelta(hours=2)
+    services.reminders_schedule(
+        home=home, kind="notifications.test_message", obj=home, recipients=["claire@example.org"], due=later
+    )
+    reminder = Reminder.objects.get()
+
+    # Nothing is due yet: a sweep hands out nothing.
+    first = sweep.delay()
+    assert wait_for(lambda: first.id in finished_tasks, WAIT_SECONDS)
+    assert finished_tasks[first.id]["handed_out"] == 0
+    assert sink.count == 0
+
+    Reminder.objects.filter(pk=reminder.pk).update(
+        due=timezone.now() - timezone.timedelta(minutes=1),
+        not_before=timezone.now() - timezone.timedelta(minutes=1),
+    )
+    second = sweep.delay()
+    assert wait_for(lambda: second.id in finished_tasks, WAIT_SECONDS)
+    assert finished_tasks[second.id]["handed_out"] == 1
+    assert wait_for(lambda: sink.count == 1, WAIT_SECONDS), "the swept reminder was not sent"
+    assert sink.received()[0]["To"] == "claire@example.org"
+    # The worker records the send just after the server accepts it.
+    assert wait_for(lambda: Reminder.objects.filter(pk=reminder.pk, status="sent").exists(), WAIT_SECONDS)

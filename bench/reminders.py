@@ -1,0 +1,226 @@
+"""Reminder throughput: 10,000 due reminders through the outbox and ONE Celery
+worker to a local SMTP sink, against a baseline of the same emails sent
+straight through Django's SMTP backend in one process (no outbox).
+
+Run it with ``make bench`` (or ``.venv/bin/python bench/reminders.py``). It
+uses, from the environment:
+
+    BENCH_DATABASE_URL  a PostgreSQL database it DROPS and re-creates
+                        (default postgres://postgres@127.0.0.1:5432/kith_bench)
+    BENCH_REDIS_URL     the broker; a Redis database number of its own, and the
+                        queue "kith-bench" (default redis://127.0.0.1:6379/14)
+    BENCH_COUNT         how many reminders (default 10000)
+    BENCH_TIMEOUT       seconds to wait for the outbox run (default 900)
+
+What happens: drop/create/migrate the bench database; start an aiosmtpd sink
+in this process; start ``celery -A carehome worker`` (default concurrency,
+production settings module) on the bench database and broker; create the
+reminders with ``reminders_schedule`` (one home, one address each); the clock
+starts at the first sweep, which hands them out in batches of
+NOTIFY_BATCH_SIZE (a sweep runs every second, as beat would, until all are
+sent). Then it counts, from the sink, duplicates (messages per X-Kith-Reminder
+> 1) and lost reminders (not received, or row not "sent"). Both must be 0: the
+exit status is 1 otherwise.
+"""
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kith_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+COUNT = int(os.environ.get("BENCH_COUNT", "10000"))
+TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "900"))
+QUEUE = "kith-bench"
+KIND = "notifications.test_message"
+
+
+def recreate_database(url):
+    import psycopg2  # noqa: PLC0415
+    from psycopg2 import sql  # noqa: PLC0415
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    connection = psycopg2.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
+def clear_queue(url):
+    import redis  # noqa: PLC0415
+
+    client = redis.Redis.from_url(url)
+    client.delete(QUEUE, f"_kombu.binding.{QUEUE}", "unacked", "unacked_index", "unacked_mutex")
+    client.close()
+
+
+def setup_django():
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="carehome.settings",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "kith-bench-only-not-secret"),
+        DEBUG="0",
+        DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        LOG_FORMAT="text",
+        LOG_LEVEL="WARNING",
+        EMAIL_HOST="127.0.0.1",
+    )
+    for name in [key for key in os.environ if key.startswith(("CELERY_", "NOTIFY_"))]:
+        del os.environ[name]
+    import django  # noqa: PLC0415
+
+    django.setup()
+
+
+def create_reminders(count):
+    from django.db import transaction  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from homes.tests.factories import HomeFactory  # noqa: PLC0415
+    from notifications.models import Reminder  # noqa: PLC0415
+    from notifications.services import reminders_schedule  # noqa: PLC0415
+
+    home = HomeFactory(name="Rowan House", slug="rowan")
+    # Due a moment from now, so nothing is handed out on commit: the sweeper does it.
+    due = timezone.now() + timezone.timedelta(seconds=1)
+    with transaction.atomic():
+        created = reminders_schedule(
+            home=home,
+            kind=KIND,
+            obj=home,
+            recipients=[f"relative{n}@example.org" for n in range(count)],
+            due=due,
+        )
+    assert created == count, created
+    while timezone.now() <= due:
+        time.sleep(0.05)
+    return set(Reminder.objects.values_list("pk", flat=True))
+
+
+def run_outbox(ids, sink, worker):
+    from notifications import delivery  # noqa: PLC0415
+    from notifications.models import Reminder  # noqa: PLC0415
+
+    sent = Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENT)
+    started = time.monotonic()
+    next_sweep = started
+    done = 0
+    while time.monotonic() - started < TIMEOUT:
+        if time.monotonic() >= next_sweep:
+            delivery.sweep()
+            next_sweep += 1.0
+        done = sent.count()
+        if done == len(ids):
+            break
+        if not worker.alive():
+            raise SystemExit(f"the worker died:\n{worker.output()[-3000:]}")
+        time.sleep(0.25)
+    elapsed = time.monotonic() - started
+    per_reminder = sink.per_reminder()
+    duplicates = sum(n - 1 for n in per_reminder.values() if n > 1)
+    not_received = ids - set(per_reminder)
+    not_sent = ids - set(sent.values_list("pk", flat=True))
+    lost = len(not_received | not_sent)
+    return {"elapsed": elapsed, "sent": done, "duplicates": duplicates, "lost": lost, "messages": sink.count}
+
+
+def run_baseline(ids, sink):
+    """The same emails, composed the same way, sent in one process over one SMTP connection."""
+    from django.conf import settings  # noqa: PLC0415
+    from django.core.mail import EmailMultiAlternatives, get_connection  # noqa: PLC0415
+
+    from notifications.delivery import compose  # noqa: PLC0415
+    from notifications.models import Reminder  # noqa: PLC0415
+
+    settings.EMAIL_PORT = sink.port
+    reminders = list(Reminder.objects.filter(pk__in=ids).select_related("home", "user").order_by("pk"))
+    started = time.monotonic()
+    with get_connection(backend="django.core.mail.backends.smtp.EmailBackend") as connection:
+        for reminder in reminders:
+            composed = compose(reminder, reminder.home)
+            message = EmailMultiAlternatives(
+                subject=composed.subject,
+                body=composed.text,
+                to=[reminder.recipient.split(":", 1)[1]],
+                headers=composed.headers,
+                connection=connection,
+            )
+            message.attach_alternative(composed.html, "text/html")
+            message.send()
+    return {"elapsed": time.monotonic() - started, "messages": sink.count}
+
+
+def main():
+    from tests.outbox_harness import SmtpSink, celery_env, start_worker_process  # noqa: PLC0415
+
+    print(
+        f"Reminder throughput: {COUNT:,} reminders, one worker, database {DATABASE_URL}, broker {REDIS_URL}"
+    )
+    recreate_database(DATABASE_URL)
+    setup_django()
+    from celery import current_app  # noqa: PLC0415
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0, interactive=False)
+    current_app.conf.task_routes = {"*": {"queue": QUEUE}}
+    clear_queue(REDIS_URL)
+
+    logs = Path(tempfile.mkdtemp(prefix="kith-bench-"))
+    with SmtpSink() as sink:
+        env = celery_env(database=DATABASE_URL, redis_url=REDIS_URL, smtp_port=sink.port, LOG_LEVEL="WARNING")
+        worker = start_worker_process(
+            env, logs / "worker.log", concurrency=None, queues=[QUEUE], name="bench@%h"
+        )
+        try:
+            created_at = time.monotonic()
+            ids = create_reminders(COUNT)
+            created = time.monotonic() - created_at
+            outbox = run_outbox(ids, sink, worker)
+        finally:
+            worker.stop()
+            clear_queue(REDIS_URL)
+    with SmtpSink() as sink:
+        baseline = run_baseline(ids, sink)
+
+    outbox_rate = COUNT / outbox["elapsed"]
+    baseline_rate = COUNT / baseline["elapsed"]
+    rows = [
+        ("reminders", f"{COUNT:,}"),
+        ("created (reminders_schedule, one call)", f"{created:.2f} s"),
+        ("outbox: sweep → 1 worker → SMTP, wall time", f"{outbox['elapsed']:.2f} s"),
+        ("outbox: reminders / second", f"{outbox_rate:,.0f}"),
+        ("outbox: messages at the sink", f"{outbox['messages']:,}"),
+        ("duplicates", f"{outbox['duplicates']}"),
+        ("lost", f"{outbox['lost']}"),
+        ("baseline: Django SMTP, one process, no outbox", f"{baseline['elapsed']:.2f} s"),
+        ("baseline: emails / second", f"{baseline_rate:,.0f}"),
+        ("ratio outbox / baseline", f"{outbox_rate / baseline_rate:.2f}"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    print()
+    for label, value in rows:
+        print(f"  {label.ljust(width)}  {value:>10}")
+    print(f"\n  worker log: {logs / 'worker.log'}")
+    if outbox["duplicates"] or outbox["lost"] or outbox["sent"] != COUNT:
+        print("FAILED: every reminder must be delivered exactly once.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
