@@ -134,6 +134,21 @@ class Sender:
 
     def __init__(self):
         self._mail = None
+        # A batch often holds many messages about one thing (a door code
+        # change to every regular visitor, an invitation to twenty families):
+        # load it once per batch. Each message still gets its own stale check.
+        self._objects = {}
+        self._homes = {}
+
+    def load(self, kind, object_id):
+        key = (kind.name, object_id)
+        if key not in self._objects:
+            self._objects[key] = kind.load(object_id)
+        return self._objects[key]
+
+    def home(self, reminder):
+        """The row's home, one instance per batch (its quiet hours are read once)."""
+        return self._homes.setdefault(reminder.home_id, reminder.home)
 
     def mail_connection(self):
         if self._mail is None:
@@ -227,7 +242,7 @@ def _deliver_claimed(reminder, token, sender, now):
         return "failed"
 
     try:
-        obj, preference = _still_wanted(reminder, kind, now)
+        obj, preference = _still_wanted(reminder, kind, now, sender)
     except Cancel as cancel:
         _finish(reminder, token, status=Status.CANCELLED, cancelled_reason=str(cancel)[:200], claim=None)
         return "cancelled"
@@ -243,7 +258,7 @@ def _deliver_claimed(reminder, token, sender, now):
                 claim=None,
             )
             return "cancelled"
-        quiet_from, quiet_until = quiet_hours(reminder.home)
+        quiet_from, quiet_until = quiet_hours(sender.home(reminder))
         if in_quiet_hours(now, quiet_from, quiet_until):
             # Not an attempt: wait for the morning.
             _finish(
@@ -297,11 +312,11 @@ def _deliver_claimed(reminder, token, sender, now):
     return "sent"
 
 
-def _still_wanted(reminder, kind, now):
+def _still_wanted(reminder, kind, now, sender):
     """(object, preference), or ``Cancel`` with the reason it should not go."""
     if reminder.expires_at and reminder.expires_at <= now:
         raise Cancel("Too late to be useful.")
-    obj = kind.load(reminder.object_id)
+    obj = sender.load(kind, reminder.object_id)
     if obj is None:
         raise Cancel("What it was about no longer exists.")
     reason = kind.stale(obj, reminder)
