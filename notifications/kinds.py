@@ -56,6 +56,9 @@ class Kind:
     # an invitation they were sent) go even to people who turned reminders off.
     essential: bool = False
     channels: tuple = ALL_CHANNELS
+    # Sent to staff about their work (reviews due, summaries): not listed to
+    # relatives among "messages that always come".
+    staff_only: bool = False
     related: tuple = ()  # select_related for loading the object
     context: Callable = _no_context
     stale: Callable = _never_stale

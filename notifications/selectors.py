@@ -93,5 +93,5 @@ def essential_kinds():
     return [
         kind.label
         for kind in all_kinds()
-        if kind.essential and not kind.name.startswith(("notifications.", "tests."))
+        if kind.essential and not kind.staff_only and not kind.name.startswith(("notifications.", "tests."))
     ]

@@ -54,6 +54,9 @@ def test_preferences_start_with_email_and_reminders_on(world, client_for):
     assert is_ticked(page, "id_channels_0") and not is_ticked(page, "id_channels_1")
     assert is_ticked(page, "id_reminders")
     assert "Messages that always come" in main_text(response)
+    assert "The door code changed" in main_text(response)
+    # Staff-only messages (a restriction review due) mean nothing to a relative.
+    assert "restriction is due for review" not in main_text(response)
 
 
 def test_relative_turns_on_text_messages(world, client_for):

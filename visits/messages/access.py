@@ -89,6 +89,7 @@ register(
         model="visits.VisitRestriction",
         essential=True,
         channels=STAFF_CHANNELS,
+        staff_only=True,
         related=("home", "resident"),
         context=restriction_review_context,
         stale=restriction_review_stale,

@@ -27,6 +27,7 @@ register(
         label="Weekly summary for the manager",
         model="homes.Home",
         channels=STAFF_CHANNELS,
+        staff_only=True,
         context=weekly_summary_context,
     )
 )
