@@ -9,21 +9,15 @@ moving their ``not_before`` into the past, then the sweeper task runs through
 the broker as beat would run it.
 """
 
-import os
-import threading
 from datetime import time, timedelta
 
 import pytest
-import redis
-from celery.signals import task_postrun
-from django.conf import settings as django_settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from carehome.celery import app as celery_app
 from notifications.models import Reminder
 from notifications.tasks import deliver, sweep
-from tests.outbox_harness import SmtpSink, in_thread_worker, wait_for
+from tests.outbox_harness import wait_for
 from visits.models import Visit
 from visits.services.booking import visit_book, visit_cancel, visit_reschedule
 
@@ -36,48 +30,6 @@ CHANGED = "visits.changed"
 CANCELLED = "visits.cancelled"
 DAY_BEFORE = "visits.reminder_day_before"
 MORNING = "visits.reminder_morning"
-
-
-def broker_url():
-    return os.environ.get("REDIS_URL") or django_settings.REDIS_URL or "redis://127.0.0.1:6379/1"
-
-
-@pytest.fixture
-def finished_tasks():
-    """{task id: return value} for every task the worker finishes during the test."""
-    done = {}
-    lock = threading.Lock()
-
-    def record(sender=None, task_id=None, retval=None, **kwargs):
-        with lock:
-            done[task_id] = retval
-
-    task_postrun.connect(record, weak=False)
-    yield done
-    task_postrun.disconnect(record)
-
-
-@pytest.fixture
-def sink(settings):
-    with SmtpSink() as running:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = running.host
-        settings.EMAIL_PORT = running.port
-        settings.EMAIL_USE_TLS = False
-        settings.EMAIL_HOST_USER = ""
-        settings.EMAIL_TIMEOUT = 10
-        yield running
-
-
-@pytest.fixture
-def worker(transactional_db, sink):
-    url = broker_url()
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.exceptions.RedisError as error:
-        pytest.fail(f"Redis at {url} is not reachable ({error}); the worker test needs it running.")
-    with in_thread_worker(celery_app, url) as queue:
-        yield queue
 
 
 # --- Helpers -------------------------------------------------------------------------
