@@ -338,12 +338,9 @@ def display_phone(e164):
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    region = phonenumbers.region_code_for_number(number)
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if region == "GB"
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
+    # UK numbers as people write them (07700 900123), the drama range included.
+    formats = phonenumbers.PhoneNumberFormat
+    style = formats.NATIONAL if number.country_code == 44 else formats.INTERNATIONAL
     return phonenumbers.format_number(number, style)
 
 

@@ -130,27 +130,13 @@ def message_settings(request, home_slug):
 # --- A person's own choices ----------------------------------------------------
 
 
-def _national(phone):
-    """UK numbers as people write them (07700 900123), even the drama range the library calls invalid."""
-    return "0" + phone[4:] if phone.startswith("+44 ") else phone
-
-
 def _initial_choices(user):
     preference = ContactPreference.objects.filter(user=user).first()
     if preference is None:
         return {"channels": [Channel.EMAIL], "reminders": True}, None
-    channels = [
-        c
-        for c, on in (
-            (Channel.EMAIL, preference.by_email),
-            (Channel.SMS, preference.by_text),
-            (Channel.POST, preference.by_post),
-        )
-        if on
-    ]
     return {
-        "channels": channels,
-        "phone": _national(services.display_phone(preference.phone)),
+        "channels": [str(channel) for channel in preference.channels],
+        "phone": services.display_phone(preference.phone),
         "postal_address": preference.postal_address,
         "reminders": not preference.reminders_off,
     }, preference
