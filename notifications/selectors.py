@@ -1,12 +1,16 @@
 """Reads for the messages pages: each takes the home and costs a fixed number of queries."""
 
+import logging
 from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from notifications.kinds import UnknownKind, all_kinds
+from notifications.delivery import compose
+from notifications.kinds import UnknownKind, all_kinds, get_kind
 from notifications.models import Channel, ContactPreference, Reminder
+
+logger = logging.getLogger(__name__)
 
 Status = Reminder.Status
 
@@ -85,7 +89,22 @@ def letters_to_post(home, *, now=None):
     }
     for letter in letters:
         letter.preference = preferences.get(letter.user_id)
+        letter.postal_address = letter.preference.postal_address if letter.preference else ""
+        letter.text = _letter_text(letter)
     return _describe(letters), total
+
+
+def _letter_text(letter):
+    """The letter's words, from its kind's plain-text template; "" if what it
+    was about has gone or a template is broken (the page says so, never a 500)."""
+    try:
+        obj = get_kind(letter.kind).load(letter.object_id)
+        if obj is None:
+            return ""
+        return compose(letter, obj, preference=letter.preference).text
+    except Exception:
+        logger.exception("could not prepare letter %s", letter.pk)
+        return ""
 
 
 def essential_kinds():

@@ -13,9 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carehome.errors import DomainError
 from homes.decorators import home_permission
 from notifications import selectors, services, tokens
-from notifications.delivery import compose
 from notifications.forms import ContactChoicesForm, QuietHoursForm
-from notifications.kinds import get_kind
 from notifications.models import Channel, ContactPreference, Reminder
 from notifications.timing import quiet_hours
 
@@ -69,23 +67,9 @@ def test_message(request, home_slug):
 # --- Letters to post -----------------------------------------------------------
 
 
-def _letter_text(letter):
-    try:
-        obj = get_kind(letter.kind).load(letter.object_id)
-        if obj is None:
-            return ""
-        return compose(letter, obj, preference=letter.preference).text
-    except Exception:  # what it was about has gone, or a template is broken: say so, not a 500
-        logger.exception("could not prepare letter %s", letter.pk)
-        return ""
-
-
 @home_permission("messages.post")
 def post_list(request, home_slug):
     letters, total = selectors.letters_to_post(request.home)
-    for letter in letters:
-        letter.text = _letter_text(letter)
-        letter.postal_address = letter.preference.postal_address if letter.preference else ""
     return render(
         request,
         "notifications/post_list.html",
