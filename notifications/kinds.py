@@ -29,7 +29,7 @@ date (09:00 on the review date), so the unique constraint absorbs repeats.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 
@@ -67,7 +67,6 @@ class Kind:
     # (obj, reminder) -> None, called once after a successful send
     on_sent: Callable | None = None
     template_dir: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def templates(self):
