@@ -18,6 +18,12 @@ logger = logging.getLogger(__name__)
 
 
 class KithTask(Task):
+    """Every task runs inside the tenant guard's scope (``homes.scoping``): a task
+    that works for one home takes ``home_id`` and runs in that home's scope; a
+    task that crosses homes by design says why in ``crosses_homes``. Any other
+    task runs with no scope, so a query on a home's rows fails loudly."""
+
+    crosses_homes = ""
     acks_late = True
     reject_on_worker_lost = True
     time_limit = 120
@@ -26,6 +32,18 @@ class KithTask(Task):
     retry_backoff = True
     retry_backoff_max = 600
     retry_jitter = True
+
+    def __call__(self, *args, **kwargs):
+        from homes.scoping import crossing_homes, home_scope
+
+        home_id = kwargs.get("home_id")
+        if home_id is not None:
+            with home_scope(int(home_id)):
+                return super().__call__(*args, **kwargs)
+        if self.crosses_homes:
+            with crossing_homes(self.crosses_homes):
+                return super().__call__(*args, **kwargs)
+        return super().__call__(*args, **kwargs)
 
     def enqueue_on_commit(self, *args, **kwargs):
         """Send this task once the current transaction commits.

@@ -5,8 +5,18 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "kith-tests-only-not-secret")
+# With DEBUG off the base settings refuse the console email and SMS backends;
+# the suite replaces both just below. Allowed for this import only, so the
+# processes tests start (manage.py, celery) see the environment as it was.
+_console_allowed = os.environ.get("ALLOW_CONSOLE_MESSAGES")
+os.environ["ALLOW_CONSOLE_MESSAGES"] = "1"
 
 from carehome.settings import *  # noqa: E402,F403
+
+if _console_allowed is None:
+    del os.environ["ALLOW_CONSOLE_MESSAGES"]
+else:
+    os.environ["ALLOW_CONSOLE_MESSAGES"] = _console_allowed
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -26,3 +36,7 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded files (residents' photos) go to a scratch folder, never the repo.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "kith-test-media"  # noqa: F405
 SMS_BACKEND = "notifications.sms.LocmemBackend"
+# The tenant guard is strict in tests: a query inside a home's scope must also
+# name its home (for_home / for_member / a related manager), so a view that
+# forgets its filter fails here instead of leaning on the safety net.
+KITH_STRICT_SCOPES = True

@@ -5,20 +5,29 @@ Not signed in → the sign-in page. Signed in but not a member of that home
 exist, so nothing confirms another home's records. A member without the
 permission the view declares → 403. A home view that declares no permission
 is a programming error and fails loudly.
+
+It also opens the tenant guard's scope (``homes.scoping``) for the request's
+home, from the view until the response is rendered: every query on a home's
+rows inside that request is narrowed to it. The back-office admin, which
+works across homes, is the one path that crosses them here.
 """
+
+from contextlib import ExitStack
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 
-from homes.models import Membership
+from homes.scoping import crossing_homes, home_scope, unscoped
+from homes.selectors import membership_for_request
 
 # The home last opened on this device, so "/" goes straight back to it after
 # signing in again (a shared tablet stays with its home). Only a slug: the
 # membership is checked on every request.
 HOME_COOKIE = "kith_home"
 HOME_COOKIE_AGE = 60 * 60 * 24 * 365
+ADMIN_PREFIX = "/admin/"
 
 
 def view_permission(view_func):
@@ -36,7 +45,13 @@ class HomeScopeMiddleware:
     def __call__(self, request):
         request.home = None
         request.membership = None
-        response = self.get_response(request)
+        with ExitStack() as scopes:
+            request._kith_scopes = scopes
+            # Every request starts with no scope (in tests too, whatever the test opened).
+            scopes.enter_context(unscoped())
+            if request.path_info.startswith(ADMIN_PREFIX):
+                scopes.enter_context(crossing_homes("the back-office admin works across homes"))
+            response = self.get_response(request)
         home = request.home
         if home is not None and request.COOKIES.get(HOME_COOKIE) != home.slug:
             response.set_cookie(
@@ -60,16 +75,12 @@ class HomeScopeMiddleware:
             )
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        membership = (
-            Membership.objects.active()
-            .select_related("home", "home__organisation", "user")
-            .filter(user=request.user, home__slug=slug)
-            .first()
-        )
+        membership = membership_for_request(request.user, slug)
         if membership is None:
             raise Http404("No such home for this account.")
         request.membership = membership
         request.home = membership.home
+        request._kith_scopes.enter_context(home_scope(membership.home))
         if not membership.has_perm(perm):
             raise PermissionDenied
         return None

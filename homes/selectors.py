@@ -3,15 +3,32 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, Count, Q, Value, When
 
 from homes.models import Invitation, Membership, Role, Space
+from homes.scoping import crossing_homes
 
 
 def memberships_for_user(user):
-    return list(
-        Membership.objects.active()
-        .filter(user=user)
-        .select_related("home", "home__organisation")
-        .order_by("home__name")
-    )
+    """Every home this person belongs to: the switcher, the chooser, sign-in.
+
+    The one read of memberships that crosses homes: it is how a request finds
+    its home before a scope can be opened."""
+    with crossing_homes("a person's own memberships, before a home is chosen"):
+        return list(
+            Membership.objects.active()
+            .filter(user=user)
+            .select_related("home", "home__organisation")
+            .order_by("home__name")
+        )
+
+
+def membership_for_request(user, home_slug):
+    """The acting membership for ``/h/<home_slug>/``, or None (the middleware answers 404)."""
+    with crossing_homes("resolving which home a request is for"):
+        return (
+            Membership.objects.active()
+            .select_related("home", "home__organisation", "user")
+            .filter(user=user, home__slug=home_slug)
+            .first()
+        )
 
 
 ROLE_ORDER = [Role.MANAGER, Role.ORG_ADMIN, Role.CHAMPION, Role.STAFF, Role.VOLUNTEER, Role.FAMILY]

@@ -75,8 +75,12 @@ class Kind:
     def model_class(self):
         return apps.get_model(self.model)
 
-    def load(self, object_id):
-        queryset = self.model_class()._default_manager.all()
+    def load(self, object_id, *, home_id):
+        """The object a reminder of ``home_id`` is about, or None if it has gone."""
+        model = self.model_class()
+        queryset = model._default_manager.all()
+        if any(f.name == "home" for f in model._meta.get_fields()):
+            queryset = queryset.filter(home_id=home_id)
         if self.related:
             queryset = queryset.select_related(*self.related)
         return queryset.filter(pk=object_id).first()

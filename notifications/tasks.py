@@ -11,19 +11,34 @@ from notifications.kinds import all_planners
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="notifications.tasks.deliver", time_limit=300, soft_time_limit=270)
+@shared_task(
+    name="notifications.tasks.deliver",
+    time_limit=300,
+    soft_time_limit=270,
+    crosses_homes="a batch holds reminders of several homes; each is composed in its own home's scope",
+)
 def deliver(ids):
     """Send a batch of reminders. A row another worker has (or has sent) is skipped."""
     return delivery.deliver([int(i) for i in ids])
 
 
-@shared_task(name="notifications.tasks.sweep", time_limit=120, soft_time_limit=100)
+@shared_task(
+    name="notifications.tasks.sweep",
+    time_limit=120,
+    soft_time_limit=100,
+    crosses_homes="the sweeper hands out every home's due reminders",
+)
 def sweep():
     """Every minute (beat): reap stuck rows, expire stale ones, hand due rows out."""
     return delivery.sweep()
 
 
-@shared_task(name="notifications.tasks.plan", time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="notifications.tasks.plan",
+    time_limit=600,
+    soft_time_limit=540,
+    crosses_homes="planners find the dates that make reminders due in every home",
+)
 def plan():
     """Every 15 minutes (beat): each feature's planner creates the reminders
     that dates make due (reviews, nudges, weekly summaries). Safe to repeat."""

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from homes.models import Interest, Role
+from homes.scoping import crossing_homes
 from homes.tests.factories import HomeFactory, MembershipFactory, SpaceFactory
 from residents.tests.factories import RelativeLinkFactory, ResidentFactory
 
@@ -41,6 +42,15 @@ class World:
             "family": self.relative,
             "outsider": self.outsider,
         }[role]
+
+
+@pytest.fixture(autouse=True)
+def test_body_crosses_homes():
+    """A test's own set-up and assertions read every home's rows; the code under
+    test does not: each request opens its home's scope (strict in tests, see
+    homes/scoping.py), and so does each task and command."""
+    with crossing_homes("a test's own set-up and assertions"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from notifications import delivery, services
 from notifications.models import Reminder
+from tests.threads import crossing_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +28,7 @@ def run_together(count, work):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
+    threads = [crossing_thread("workers and sweepers cross homes", body, i) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:

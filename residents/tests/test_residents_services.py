@@ -20,6 +20,7 @@ from residents.selectors.residents import age_on
 from residents.services import residents as services
 from residents.tests.factories import ResidentFactory
 from residents.tests.sweep_residents import TINY_PNG
+from tests.threads import scoped_thread
 
 
 @pytest.fixture(autouse=True)
@@ -225,8 +226,8 @@ def test_two_people_changing_the_key_worker_at_once_leave_one_current(world):
             connection.close()
 
     threads = [
-        threading.Thread(target=change, args=(world.champion.user, world.manager.user)),
-        threading.Thread(target=change, args=(world.manager.user, world.staff.user)),
+        scoped_thread(world.home, change, world.champion.user, world.manager.user),
+        scoped_thread(world.home, change, world.manager.user, world.staff.user),
     ]
     for t in threads:
         t.start()

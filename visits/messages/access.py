@@ -33,7 +33,9 @@ def door_code_stale(door_code, reminder):
 
 
 def door_code_sent(door_code, reminder):
-    DoorCode.objects.filter(pk=door_code.pk, notified_at__isnull=True).update(notified_at=timezone.now())
+    DoorCode.objects.for_home(door_code.home_id).filter(pk=door_code.pk, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
 
 
 register(

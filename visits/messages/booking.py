@@ -64,7 +64,7 @@ def confirmation_attachments(visit, reminder):
 
 
 def confirmation_sent(visit, reminder):
-    Visit.objects.filter(
+    Visit.objects.for_home(visit.home_id).filter(
         pk=visit.pk, sequence=reminder.data.get("sequence"), confirmation_sent_at__isnull=True
     ).update(confirmation_sent_at=timezone.now())
 

@@ -62,11 +62,13 @@ def _link_ended(reply):
     event = reply.event
     return (
         event.resident_id
-        and not RelativeLink.objects.filter(
+        and not RelativeLink.objects.for_home(reply.home_id)
+        .filter(
             membership_id=reply.membership_id,
             resident_id=event.resident_id,
             status=RelativeLink.Status.ACTIVE,
-        ).exists()
+        )
+        .exists()
     )
 
 

@@ -1,17 +1,16 @@
 """Reads for booking visits and calls: the spaces and residents to choose
 from, free times in a space, the day's visits for staff, a relative's own
-visits, and calendar feeds. Times are the home's time, Europe/London."""
+visits, and calendar feeds. Times are the home's time, ``settings.TIME_ZONE``."""
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from homes.models import Role, Space
+from homes.scoping import crossing_homes, home_scope
 from residents.models import PersonalPlan, RelativeLink, Resident
 from visits.models import CalendarFeed, Visit
 
-LONDON = ZoneInfo("Europe/London")
 CALL_SPACE_KINDS = {Visit.Kind.VIDEO_CALL: Space.Kind.TABLET, Visit.Kind.PHONE_CALL: Space.Kind.PHONE}
 DEVICE_KINDS = (Space.Kind.TABLET, Space.Kind.PHONE)
 # How far back "recent" visits reach in My visits and the calendar feed.
@@ -23,8 +22,8 @@ _SELECTED = ("resident", "space", "booked_by__user")
 def day_bounds(day):
     """The first and last instant of a local day, as aware datetimes (a day
     with a clock change is 23 or 25 hours long)."""
-    start = datetime.combine(day, time.min, tzinfo=LONDON)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=LONDON)
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
     return start, end
 
 
@@ -102,14 +101,14 @@ def free_slots(space, day, length, *, count=3, exclude_pk=None, now=None, near=N
         free = all(not (start - buffer < until and held_from < end + buffer) for held_from, until in held)
         if free and start > now:
             found.append((start, end))
-        start = (start.astimezone(UTC) + SLOT_STEP).astimezone(LONDON)
+        start = (start.astimezone(UTC) + SLOT_STEP).astimezone(timezone.get_current_timezone())
     if near is not None:
         found = sorted(found, key=lambda slot: abs(slot[0] - near))
     return sorted(found[:count])
 
 
 def _local(day, at):
-    return datetime.combine(day, at, tzinfo=LONDON)
+    return datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
 
 
 def visits_on_day(home, day):
@@ -176,29 +175,35 @@ def upcoming_for_panel(home, membership, *, limit=5):
 
 
 def live_feed(membership):
-    return CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).first()
+    return (
+        CalendarFeed.objects.for_home(membership.home_id)
+        .filter(membership=membership, revoked_at__isnull=True)
+        .first()
+    )
 
 
 def feed_visits(token):
     """(feed, visits) for a live calendar feed token, or (None, []) when the
     token is unknown, revoked, or its account no longer has access."""
-    feed = (
-        CalendarFeed.objects.select_related("membership__user", "home")
-        .filter(token=token, revoked_at__isnull=True)
-        .first()
-    )
+    with crossing_homes("a calendar feed's secret token is what finds its home"):
+        feed = (
+            CalendarFeed.objects.select_related("membership__user", "home")
+            .filter(token=token, revoked_at__isnull=True)
+            .first()
+        )
     if feed is None:
         return None, []
     membership = feed.membership
     if not (membership.is_active and membership.user.is_active):
         return None, []
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    visits = list(
-        visible_visits(feed.home, membership)
-        .filter(booked_by=membership, ends_at__gte=since)
-        .select_related("resident", "space", "home")
-        .order_by("starts_at")
-    )
+    with home_scope(feed.home):
+        visits = list(
+            visible_visits(feed.home, membership)
+            .filter(booked_by=membership, ends_at__gte=since)
+            .select_related("resident", "space", "home")
+            .order_by("starts_at")
+        )
     return feed, visits
 
 

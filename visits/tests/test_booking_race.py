@@ -13,6 +13,7 @@ from carehome.errors import DomainError
 from homes.models import Role
 from homes.tests.factories import HomeFactory, MembershipFactory, SpaceFactory
 from residents.tests.factories import RelativeLinkFactory, ResidentFactory
+from tests.threads import scoped_thread
 from visits.models import Visit
 from visits.services.booking import visit_book
 from visits.tests.factories import VisitFactory
@@ -63,7 +64,7 @@ def test_fifty_people_racing_for_one_slot_get_one_booking_and_49_taken_messages(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=attempt, args=(r,)) for r in relatives]
+    threads = [scoped_thread(home, attempt, r) for r in relatives]
     for thread in threads:
         thread.start()
     for thread in threads:

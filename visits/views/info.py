@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 
 from carehome.errors import DomainError
+from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
 from homes.models import Space
+from homes.scoping import home_scope
 from visits.forms.info import SpacePhotoForm, VisitingInfoForm
 from visits.selectors import info as selectors
 from visits.services import info as services
@@ -25,6 +27,8 @@ def info_edit(request, home_slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.visiting_info_save(home=request.home, actor=request.user, **form.cleaned_data)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -64,26 +68,30 @@ def space_photo_edit(request, home_slug, pk):
 # --- Public pages (no sign-in) ---------------------------------------------------------
 
 
-def _public_context(slug):
+def _public_page(template, request, slug):
+    """The public pages find their home by its slug and read only that home."""
     home = selectors.public_home(slug)
-    return {
-        "home": home,
-        "info": selectors.visiting_info_for(home),
-        "spaces": selectors.public_spaces(home),
-    }
+    with home_scope(home):
+        context = {
+            "home": home,
+            "info": selectors.visiting_info_for(home),
+            "spaces": selectors.public_spaces(home),
+        }
+        return render(request, template, context)
 
 
 def public_info(request, slug):
-    return render(request, "visits/info/public.html", _public_context(slug))
+    return _public_page("visits/info/public.html", request, slug)
 
 
 def public_info_print(request, slug):
-    return render(request, "visits/info/print.html", _public_context(slug))
+    return _public_page("visits/info/print.html", request, slug)
 
 
 def public_space_photo(request, slug, pk):
     home = selectors.public_home(slug)
-    space = selectors.public_space_with_photo(home, pk)
+    with home_scope(home):
+        space = selectors.public_space_with_photo(home, pk)
     try:
         handle = space.photo.open("rb")
     except FileNotFoundError:

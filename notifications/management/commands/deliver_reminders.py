@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from homes.scoping import crossing_homes
 from notifications import delivery
 from notifications.tasks import plan
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
             if time.monotonic() - last_plan >= 15 * 60 or not every:
                 plan()
                 last_plan = time.monotonic()
-            result = delivery.sweep()
+            with crossing_homes("the sweeper hands out every home's due reminders"):
+                result = delivery.sweep()
             if result["handed_out"] or result["reaped"] or not every:
                 self.stdout.write(
                     f"reminders: {result['handed_out']} handed out, {result['reaped']} returned, "

@@ -5,6 +5,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from homes.models import Home
+from homes.scoping import crossing_homes
 from notifications.kinds import UnknownKind, get_kind
 from notifications.models import Heartbeat, Reminder
 
@@ -20,6 +21,10 @@ def label(kind):
 
 class Command(BaseCommand):
     help = "Show the reminder outbox: counts by kind and status, the oldest waiting, failures, the sweeper."
+
+    def execute(self, *args, **options):
+        with crossing_homes("the operator's view of every home's outbox"):
+            return super().execute(*args, **options)
 
     def add_arguments(self, parser):
         parser.add_argument("--home", help="Only this home (its slug, e.g. rowan-house).")
