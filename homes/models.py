@@ -8,6 +8,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from homes.scoping import HomeScopedManager, HomeScopedQuerySet, scoped_manager
+
+__all__ = ["HomeScopedQuerySet"]  # re-exported: models of every app extend it
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -46,19 +50,12 @@ class Home(models.Model):
         return reverse("homes:dashboard", kwargs={"home_slug": self.slug})
 
 
-class HomeScopedQuerySet(models.QuerySet):
-    """The one way views reach rows that belong to a home."""
-
-    def for_home(self, home):
-        return self.filter(home=home)
-
-
 class HomeScopedModel(models.Model):
     """Base for every row that belongs to a home: a non-null, indexed ``home``."""
 
     home = models.ForeignKey(Home, on_delete=models.CASCADE, related_name="+")
 
-    objects = HomeScopedQuerySet.as_manager()
+    objects = HomeScopedManager()
 
     class Meta:
         abstract = True
@@ -95,6 +92,9 @@ class Space(HomeScopedModel):
     buffer_minutes = models.PositiveSmallIntegerField(
         "minutes to keep free between bookings", default=15, help_text="Time to tidy up and get ready."
     )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="One more on every edit (carehome.versions)."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -123,12 +123,9 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "Organisation admin"
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(HomeScopedQuerySet):
     def active(self):
         return self.filter(is_active=True, user__is_active=True)
-
-    def for_home(self, home):
-        return self.filter(home=home)
 
 
 class Membership(HomeScopedModel):
@@ -140,7 +137,7 @@ class Membership(HomeScopedModel):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = scoped_manager(MembershipQuerySet)
 
     class Meta:
         ordering = ["user__full_name"]
@@ -240,3 +237,25 @@ class Interest(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FormSubmission(HomeScopedModel):
+    """One create form, sent once: the form's one-time token, who sent it and
+    what it created. The unique token makes a resubmitted or double-tapped
+    create save once (``homes.submissions.submission_once``)."""
+
+    token = models.UUIDField(unique=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["home", "created_at"])]
+
+    def __str__(self):
+        return f"Form {self.token} at {self.home}"

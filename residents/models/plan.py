@@ -60,6 +60,9 @@ class PersonalPlan(HomeScopedModel):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="One more on every edit (carehome.versions)."
+    )
 
     # The fields a review snapshot keeps, and that "changes since the last
     # review" compares (interests are compared by name).
@@ -126,6 +129,9 @@ class PersonWhoMatters(HomeScopedModel):
     notes = models.TextField(blank=True)
     is_active = models.BooleanField("still in touch", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="One more on every edit (carehome.versions)."
+    )
 
     class Meta:
         ordering = ["-essential_care_supporter", "name"]

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from homes.models import Home, HomeScopedModel, HomeScopedQuerySet, Role
+from homes.scoping import scoped_manager
 
 
 class ResidentQuerySet(HomeScopedQuerySet):
@@ -55,8 +56,11 @@ class Resident(HomeScopedModel):
     )
     photo_consent_note = models.CharField("who gave consent, and how", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="One more on every edit (carehome.versions)."
+    )
 
-    objects = ResidentQuerySet.as_manager()
+    objects = scoped_manager(ResidentQuerySet)
 
     class Meta:
         ordering = ["full_name"]

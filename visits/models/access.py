@@ -66,6 +66,10 @@ class VisitRestriction(HomeScopedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="One more on every edit (carehome.versions)."
+    )
+
     class Meta:
         ordering = ["-starts_on"]
         constraints = [

@@ -19,6 +19,9 @@ class VisitingInfo(models.Model):
     who_to_contact = models.TextField("who to contact", blank=True)
     door_code_rotate_days = models.PositiveSmallIntegerField("change the door code every (days)", default=30)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="One more on every edit (carehome.versions)."
+    )
 
     class Meta:
         verbose_name = "visiting information"
