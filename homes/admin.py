@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from homes.models import Home, Invitation, Membership, Organisation, Space
+from homes.setup import home_set_up
 
 
 @admin.register(Organisation)
@@ -20,6 +21,11 @@ class HomeAdmin(admin.ModelAdmin):
     list_filter = ["organisation"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SpaceInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            home_set_up(home=obj)
 
 
 @admin.register(Membership)

@@ -45,13 +45,30 @@ class Connection(HomeScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A wrong entry is struck out, not deleted: it stays (and its history),
+    # marked with why, by whom and when, and no longer counts anywhere.
+    struck_out_at = models.DateTimeField("struck out", null=True, blank=True)
+    struck_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    struck_out_reason = models.CharField("why it was struck out", max_length=300, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["home", "-occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(struck_out_at__isnull=True) | ~models.Q(struck_out_reason=""),
+                name="residents_connection_struck_out_reason",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_mode_display()} on {self.occurred_at:%d %b %Y}"
+
+    @property
+    def is_struck_out(self):
+        return self.struck_out_at is not None
 
 
 class Response(models.TextChoices):
