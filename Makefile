@@ -57,10 +57,12 @@ bench: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 check: $(VENV)/.dev
-	SECRET_KEY=check $(PY) manage.py check
-	SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
+	SECRET_KEY=check ALLOW_CONSOLE_MESSAGES=1 $(PY) manage.py check
+	SECRET_KEY=check ALLOW_CONSOLE_MESSAGES=1 $(PY) manage.py makemigrations --check --dry-run
 
 worker: $(VENV)/.runtime
 	$(VENV)/bin/celery -A carehome worker --loglevel=INFO

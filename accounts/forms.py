@@ -3,8 +3,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.views.decorators.debug import sensitive_variables
 
+from carehome.forms import KithForm, TextRulesMixin
+from carehome.lib.phones import phone_problem
 
-class EmailAuthenticationForm(AuthenticationForm):
+
+class EmailAuthenticationForm(TextRulesMixin, AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -45,7 +48,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
-class KithPasswordResetForm(PasswordResetForm):
+class KithPasswordResetForm(TextRulesMixin, PasswordResetForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -57,7 +60,7 @@ class KithPasswordResetForm(PasswordResetForm):
     )
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(KithForm):
     """Set up an account from an invitation: the email comes from the invitation."""
 
     full_name = forms.CharField(
@@ -103,7 +106,7 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
-class AcceptWithPasswordForm(forms.Form):
+class AcceptWithPasswordForm(KithForm):
     """An existing account accepts an invitation by confirming its password."""
 
     password = forms.CharField(
@@ -114,7 +117,7 @@ class AcceptWithPasswordForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(KithForm):
     full_name = forms.CharField(
         label="Full name", max_length=150, error_messages={"required": "Enter your name."}
     )
@@ -129,7 +132,7 @@ class ProfileForm(forms.Form):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        digits = [c for c in phone if c.isdigit()]
-        if phone and (len(digits) < 7 or any(c not in "0123456789 +()-" for c in phone)):
-            raise forms.ValidationError("Enter a phone number using digits, for example 01632 960123.")
+        problem = phone_problem(phone)
+        if problem:
+            raise forms.ValidationError(problem)
         return phone

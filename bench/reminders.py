@@ -79,6 +79,7 @@ def setup_django():
         LOG_FORMAT="text",
         LOG_LEVEL="WARNING",
         EMAIL_HOST="127.0.0.1",
+        ALLOW_CONSOLE_MESSAGES="1",  # the bench sends emails only; texts would be printed
     )
     for name in [key for key in os.environ if key.startswith(("CELERY_", "NOTIFY_"))]:
         del os.environ[name]

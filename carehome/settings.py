@@ -20,11 +20,24 @@ def env(name, default=None):
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name, default=False):
+    """An on/off setting. Only the usual spellings count; anything else (a
+    typo such as ``ture``) stops Kith from starting rather than reading as off."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not on or off. Use one of 1, true, yes, on (on) or 0, false, no, off (off)."
+    )
 
 
 def env_list(name, default=""):
@@ -139,7 +152,6 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = "Europe/London"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -210,6 +222,9 @@ LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
+# How long the person who logged a connection can correct or strike it out
+# (a manager can at any time).
+CONNECTION_CORRECTION_DAYS = int(env("CONNECTION_CORRECTION_DAYS", "7"))
 
 # Repeated failed sign-ins lock the account-and-address pair for a while.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
@@ -224,11 +239,32 @@ AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind a reverse proxy every request comes from the proxy's address, so the
+# pause would hit everyone signing in to an account at once. Then the client
+# is the address the trusted proxy added: the right-most of X-Forwarded-For
+# when there is one proxy (PROXY_COUNT proxies: the PROXY_COUNT-th from the
+# right); whatever a client put in front of it themselves is ignored.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+PROXY_COUNT = int(env("PROXY_COUNT", "1" if BEHIND_PROXY else "0"))
+if BEHIND_PROXY and PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # ipware's "left-most" is the usual order, "client, proxy1, proxy2", and
+    # with a count it picks the (count + 1)-th address from the right. It
+    # counts the proxies listed in the header; the nearest proxy (REMOTE_ADDR)
+    # is not listed: it appends the client it saw.
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    # More addresses than proxies (some typed by the client) are normal.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Audit trail -------------------------------------------------------------
 # Every model is audited by default, so later apps are covered with no effort.
 AUDITLOG_INCLUDE_ALL_MODELS = True
+# The audit log reads a row's previous state through the base manager: it must
+# work whatever the tenant guard's scope (homes.scoping).
+AUDITLOG_USE_BASE_MANAGER = True
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "sessions",
     "axes",
@@ -239,21 +275,41 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # retried what is on the row. People's contact choices are audited.
     "notifications.reminder",
     "notifications.heartbeat",
+    # One-time create-form tokens (homes.submissions): what was created is audited.
+    "homes.formsubmission",
 )
 # Many-to-many changes are recorded where they are personal data.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "residents.personalplan", "m2m_fields": ["interests"]},
     {"model": "residents.coproductionsession", "m2m_fields": ["participants"]},
 )
-AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("password", "last_login", "token_nonce", "sent_nonce", "updated_at")
+# Secrets never enter the history (a manager can read it): passwords, the
+# invitation link's nonces, the calendar feed's token and the door code's
+# digits. A change to them is still recorded, without the value, through the
+# row's other fields. tests/test_audit_fields.py sweeps every model for this.
+AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
+    "password",
+    "token_nonce",
+    "sent_nonce",
+    "token",
+    "code",
+    # Not secret, but noise: every sign-in, every save, every edit's counter.
+    "last_login",
+    "updated_at",
+    "version",
+)
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Store a foreign key's text (e.g. the key worker's name) with the change, so
 # the history reads well and costs no query per entry.
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+# The history shows whole values ("Likes the window seat by the garden"), not
+# auditlog's first 140 characters.
+AUDITLOG_CHANGE_DISPLAY_TRUNCATE_LENGTH = -1
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
+CELERY_TIMEZONE = TIME_ZONE  # beat's schedule follows the homes' time
 USE_I18N = True
 USE_TZ = True
 
@@ -263,6 +319,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Uploaded photos with more pixels than this are refused from their header,
+# before they are decoded (a 600 KB file can declare 13,000 × 13,000 pixels).
+PHOTO_MAX_PIXELS = 40_000_000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -295,13 +354,27 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Kith <kith@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The console backends print invitation links, reset links and personal
+# messages to stdout (the logs, in production): the demo only, unless asked.
+ALLOW_CONSOLE_MESSAGES = env_bool("ALLOW_CONSOLE_MESSAGES", False)
+if not DEBUG and not ALLOW_CONSOLE_MESSAGES:
+    for _name, _backend in (("EMAIL_BACKEND", EMAIL_BACKEND), ("SMS_BACKEND", SMS_BACKEND)):
+        if _backend.rsplit(".", 1)[-1] == "ConsoleBackend" or _backend.endswith(".console.EmailBackend"):
+            raise ImproperlyConfigured(
+                f"{_name} is {_backend}, which prints messages (with their links) to the console, and "
+                "DEBUG is off. Set EMAIL_HOST (or EMAIL_BACKEND) and SMS_BACKEND for production, or "
+                "ALLOW_CONSOLE_MESSAGES=1 if printing them is really what you want."
+            )
+
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12  # a shift and a bit: shared tablets
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# A form open from before signing in again gets Kith's own page, not Django's.
+CSRF_FAILURE_VIEW = "carehome.views.csrf_failure"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from carehome.celery import app as celery_app
@@ -74,6 +75,17 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form that can no longer be saved (``CSRF_FAILURE_VIEW``): usually open
+    in a tab from before signing out and in again. Says so in plain words, with
+    a way back to the page when it was on this site."""
+    referer = request.META.get("HTTP_REFERER", "")
+    same_site = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return render(request, "403_csrf.html", {"back": referer if referer and same_site else ""}, status=403)
 
 
 def page_not_found(request, exception=None):

@@ -52,6 +52,33 @@ def in_quiet_hours(moment, quiet_from, quiet_until):
     return wall >= quiet_from or wall < quiet_until  # over midnight, e.g. 21:00–08:00
 
 
+# Quiet hours that reach into this part of the day hold texts while people are
+# up and about: most likely the times were entered the wrong way round.
+DAYTIME = (datetime.time(10, 0), datetime.time(16, 0))
+
+
+def holds_daytime(quiet_from, quiet_until):
+    """Whether quiet hours ``quiet_from``–``quiet_until`` cover any of 10:00–16:00."""
+    if quiet_from == quiet_until:
+        return False
+    start, end = DAYTIME
+    if quiet_from < quiet_until:  # within one day, e.g. 08:00–21:00
+        return quiet_from < end and quiet_until > start
+    return quiet_from < end or quiet_until > start  # over midnight, e.g. 21:00–08:00
+
+
+def quiet_hours_in_words(quiet_from, quiet_until):
+    """What the hours mean, as the quiet-hours page says it."""
+    if quiet_from == quiet_until:
+        return "Quiet hours are off: text messages go at any time of day or night."
+    start, end = quiet_from.strftime("%H:%M"), quiet_until.strftime("%H:%M")
+    when = "during the day" if holds_daytime(quiet_from, quiet_until) else "overnight"
+    return (
+        f"Texts will wait from {start} until {end} ({when}): a text message due in that time "
+        f"is sent at {end}. Emails and letters are not held."
+    )
+
+
 def after_quiet_hours(moment, quiet_from, quiet_until):
     """``moment`` if it is outside quiet hours, else the end of them (home time)."""
     if not in_quiet_hours(moment, quiet_from, quiet_until):

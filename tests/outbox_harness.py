@@ -209,6 +209,8 @@ def celery_env(*, database, redis_url, smtp_port, **extra):
         LOG_FORMAT="text",
         LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
+        # Text messages (none in these tests' kinds) would be printed: allowed here.
+        ALLOW_CONSOLE_MESSAGES="1",
     )
     environment.update({key: str(value) for key, value in extra.items()})
     return environment

@@ -133,6 +133,9 @@ def production_env():
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "kith.example.org",
         "DATABASE_URL": os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/kith",
+        "EMAIL_HOST": "smtp.example.org",
+        "SMS_BACKEND": "notifications.sms.TwilioBackend",
+        "ALLOW_CONSOLE_MESSAGES": None,
     }
 
 
@@ -169,17 +172,25 @@ def counts():
 
 
 def test_seed_demo_twice_adds_nothing_the_second_time(db):
-    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet", "--i-know-this-is-not-production")
     first = counts()
     assert first["Home"] == 2
     assert first["Resident"] == 60
     assert first["RelativeLink"] > 0
-    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet", "--i-know-this-is-not-production")
     assert counts() == first
 
 
 def test_seed_demo_grows_to_the_size_asked_for(db):
-    call_command("seed_demo", "--homes", "3", "--residents-per-home", "40", "--quiet")
+    call_command(
+        "seed_demo",
+        "--homes",
+        "3",
+        "--residents-per-home",
+        "40",
+        "--quiet",
+        "--i-know-this-is-not-production",
+    )
     assert Home.objects.count() == 3
     assert Resident.objects.count() == 120
     for home in Home.objects.all():
@@ -190,7 +201,7 @@ def test_seed_demo_grows_to_the_size_asked_for(db):
 
 
 def test_seed_demo_logins_work(client, db):
-    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet", "--i-know-this-is-not-production")
     response = client.post(
         "/login/", {"username": "manager@rowan-house.example.com", "password": "kith-demo-2026"}, follow=True
     )
