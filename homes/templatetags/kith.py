@@ -2,6 +2,8 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from carehome.timeutils import day_text
+
 register = template.Library()
 
 
@@ -45,3 +47,23 @@ def audit_value(value):
     if value in (None, "", "None"):
         return "—"
     return {"True": "Yes", "False": "No"}.get(str(value), value)
+
+
+@register.filter
+def day(value, fmt="l j F"):
+    """A date (or datetime) with the year when it is not this year:
+    ``{{ starts|day:"D j M" }}``. See ``carehome.timeutils.day_text``."""
+    return day_text(value, fmt)
+
+
+@register.filter
+def error_summary(form):
+    """The messages for the summary at the top of a form: its non-field
+    errors and the errors of its hidden fields (which have no place of their
+    own on the page). Used by ``includes/form_errors.html``."""
+    if not form:
+        return []
+    messages = list(form.non_field_errors())
+    for field in form.hidden_fields():
+        messages.extend(field.errors)
+    return messages
