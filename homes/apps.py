@@ -5,6 +5,6 @@ class HomesConfig(AppConfig):
     name = "homes"
     verbose_name = "Homes and memberships"
 
-    def ready(self):
-        # The invitation email, declared for the outbox.
-        from homes import messages  # noqa: F401
+    # The invitation email is declared in homes.messages and registered by
+    # notifications (notifications.core_messages): the core imports no
+    # notifications, it sends through homes.outbox.

@@ -1,8 +1,8 @@
 """What the tenancy core sends through the outbox: the invitation email.
 
-Imported from ``HomesConfig.ready()``, so the outbox can find the kind; the
-services import it only inside functions, so homes never imports
-notifications at module load (notifications imports homes.models).
+The core imports no ``notifications`` (which is built on it): this module
+says what the message is, ``notifications.core_messages`` registers it as a
+kind, and ``homes.services`` sends it through ``homes.outbox``.
 """
 
 from django.conf import settings
@@ -10,8 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from homes.models import Invitation
-from notifications.kinds import Kind, register
-from notifications.models import Channel
+
+INVITATION_KIND = "homes.invitation"
 
 
 def invitation_context(invitation, reminder):
@@ -39,21 +39,21 @@ def invitation_stale(invitation, reminder):
 
 def invitation_sent(invitation, reminder):
     """``send_count`` counts the emails that went out."""
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now(), send_count=F("send_count") + 1)
-
-
-INVITATION = register(
-    Kind(
-        name="homes.invitation",
-        label="Invitation to join a home",
-        model="homes.Invitation",
-        # They asked for nothing yet, but without it they cannot join: it goes
-        # even to an address that turned reminders off.
-        essential=True,
-        channels=(Channel.EMAIL,),
-        related=("home", "invited_by"),
-        context=invitation_context,
-        stale=invitation_stale,
-        on_sent=invitation_sent,
+    Invitation.objects.for_home(invitation.home_id).filter(pk=invitation.pk).update(
+        sent_at=timezone.now(), send_count=F("send_count") + 1
     )
-)
+
+
+# The invitation email (email only), as ``notifications.kinds.Kind`` fields.
+INVITATION = {
+    "name": INVITATION_KIND,
+    "label": "Invitation to join a home",
+    "model": "homes.Invitation",
+    # They asked for nothing yet, but without it they cannot join: it goes
+    # even to an address that turned reminders off.
+    "essential": True,
+    "related": ("home", "invited_by"),
+    "context": invitation_context,
+    "stale": invitation_stale,
+    "on_sent": invitation_sent,
+}

@@ -1,7 +1,13 @@
 """The navigation, declared once and filtered by the acting role's permissions.
 
-A feature adds its entry here with the permission its page needs; menus for
-staff, the manager, relatives and volunteers then follow from the role map.
+The core imports no feature app, so each app registers its entries from its
+``AppConfig.ready()`` (see ``residents/navigation.py``)::
+
+    register_nav_item(NavItem("Visits", "visits:day", "visits.view", "visits/", order=30))
+
+with the permission its page needs; menus for staff, the manager, relatives
+and volunteers then follow from the role map. Entries show in ``order``
+(ties in the order registered).
 """
 
 from dataclasses import dataclass
@@ -15,22 +21,24 @@ class NavItem:
     url_name: str
     permission: str
     match_prefix: str = ""  # path part that marks the item as current
+    order: int = 50
 
 
-NAV_ITEMS = [
-    NavItem("Home", "homes:dashboard", "home.dashboard"),
-    NavItem("Residents", "residents:list", "residents.view", "residents/"),
-    NavItem("Who needs connection", "residents:worklist", "connections.log", "residents/worklist/"),
-    NavItem("Log a connection", "residents:connection_add", "connections.log", "residents/connections/"),
-    NavItem("Co-production", "residents:coproduction_list", "coproduction.manage", "residents/coproduction/"),
-    NavItem("Visits", "visits:day", "visits.view", "visits/"),
-    NavItem("My relatives", "residents:family", "family.portal", "residents/family/"),
-    NavItem("Book a visit", "visits:book", "visits.book_own", "visits/book/"),
-    NavItem("My visits", "visits:my_visits", "visits.book_own", "visits/mine/"),
-    NavItem("People", "homes:members", "members.view", "people/"),
-    NavItem("Spaces", "homes:spaces", "spaces.view", "spaces/"),
-    NavItem("Messages", "notifications:outbox", "messages.manage", "messages/"),
-]
+_NAV_ITEMS: dict[str, NavItem] = {}
+
+
+def register_nav_item(item):
+    _NAV_ITEMS[item.url_name] = item
+
+
+def nav_items():
+    return sorted(_NAV_ITEMS.values(), key=lambda i: i.order)
+
+
+# The core's own pages: first the dashboard, last the people and spaces.
+register_nav_item(NavItem("Home", "homes:dashboard", "home.dashboard", order=0))
+register_nav_item(NavItem("People", "homes:members", "members.view", "people/", order=80))
+register_nav_item(NavItem("Spaces", "homes:spaces", "spaces.view", "spaces/", order=81))
 
 
 def nav_for(request):
@@ -40,7 +48,7 @@ def nav_for(request):
     base = reverse("homes:dashboard", kwargs={"home_slug": membership.home.slug})
     rest = request.path[len(base) :] if request.path.startswith(base) else None
     items = []
-    for item in NAV_ITEMS:
+    for item in nav_items():
         if not membership.has_perm(item.permission):
             continue
         url = reverse(item.url_name, kwargs={"home_slug": membership.home.slug})

@@ -34,5 +34,15 @@ class ResidentsConfig(AppConfig):
         for module in pkgutil.iter_modules([self.path]):
             if module.name.startswith("panels_"):
                 importlib.import_module(f"residents.{module.name}")
-        # Plan reviews due and "no visit for a while" nudges, declared for the outbox.
-        from residents import messages  # noqa: F401
+        # Plan reviews due and "no visit for a while" nudges, declared for the outbox;
+        # demo data (seed_demo) and navigation entries, registered with the core.
+        from residents import demo, messages, navigation  # noqa: F401
+
+        demo.register()
+        navigation.register()
+
+        # A new home gets its connection settings row where it is created.
+        from homes.setup import register_home_setup
+        from residents.services.residents import connection_settings_create
+
+        register_home_setup(connection_settings_create)

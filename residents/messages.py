@@ -19,7 +19,7 @@ costs the same handful of queries however many residents there are.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,14 +28,14 @@ from homes.models import Membership
 from notifications.kinds import STAFF_CHANNELS, Kind, register, register_planner
 from notifications.services import Planned, reminders_schedule_many
 from notifications.timing import at_local
-from residents.models import HomeConnectionSettings, PersonalPlan, Resident
-from residents.selectors.worklist import _last_visit
+from residents.models import PersonalPlan, Resident
+from residents.selectors.settings import DEFAULT_NO_VISITOR_DAYS, no_visitor_days, no_visitor_days_by_home
+from residents.selectors.visited import last_visit, no_visit_for
 
 REVIEW_NOTICE_DAYS = 7  # the key worker hears a week before the review date
 REVIEW_OVERDUE_DAYS = 30  # and, if it is missed, for up to 30 days after
 REMIND_AT_HOUR = 9
 LIVING_HERE = (Resident.Status.CURRENT, Resident.Status.HOSPITAL)
-DEFAULT_NO_VISITOR_DAYS = HomeConnectionSettings._meta.get_field("no_visitor_days").default
 
 
 def _plan_url(resident):
@@ -109,32 +109,20 @@ PLAN_REVIEW_DUE = register(
 # --- No visit for a while -----------------------------------------------------------------------
 
 
-def _unvisited_since(resident, last_visit, now, no_visitor_days):
-    """When the resident was last visited (or moved in, if never), if that is
-    longer ago than the home's ``no_visitor_days``; else None. As the
-    worklist: only people living here now, not in hospital. Someone who moved
-    in last week has not gone ``no_visitor_days`` without a visit yet."""
-    if resident.status != Resident.Status.CURRENT:
+def _unvisited_since(resident, last_visit, now, days):
+    """When the resident was last visited (or moved in, if never), if they
+    have had no visit in ``days`` days (``residents.selectors.visited``: the
+    worklist's rule); else None."""
+    if not no_visit_for(resident, last_visit, now, days):
         return None
-    if last_visit is not None:
-        return last_visit if last_visit < now - timedelta(days=no_visitor_days) else None
-    moved_in = at_local(resident.admitted_on, 0)
-    return (
-        moved_in
-        if resident.admitted_on <= timezone.localdate(now) - timedelta(days=no_visitor_days)
-        else None
-    )
-
-
-def _no_visitor_days(home_id):
-    saved = HomeConnectionSettings.objects.filter(home_id=home_id).values_list("no_visitor_days", flat=True)
-    return saved.first() or DEFAULT_NO_VISITOR_DAYS
+    return last_visit if last_visit is not None else at_local(resident.admitted_on, 0)
 
 
 def _last_visit_of(resident):
     return (
-        Resident.objects.filter(pk=resident.pk)
-        .annotate(last_visit=Subquery(_last_visit()))
+        Resident.objects.for_home(resident.home_id)
+        .filter(pk=resident.pk)
+        .annotate(last_visit=last_visit())
         .values_list("last_visit", flat=True)
         .first()
     )
@@ -148,7 +136,7 @@ def no_visit_stale(resident, reminder):
     if _key_worker_changed(resident, reminder):
         return f"{resident.short_name} has a different key worker now."
     resident._last_visit = _last_visit_of(resident)
-    resident._no_visitor_days = _no_visitor_days(resident.home_id)
+    resident._no_visitor_days = no_visitor_days(resident.home)
     if _unvisited_since(resident, resident._last_visit, timezone.now(), resident._no_visitor_days) is None:
         return "Someone has visited since."
     return ""
@@ -157,7 +145,7 @@ def no_visit_stale(resident, reminder):
 def no_visit_context(resident, reminder):
     if not hasattr(resident, "_last_visit"):
         resident._last_visit = _last_visit_of(resident)
-        resident._no_visitor_days = _no_visitor_days(resident.home_id)
+        resident._no_visitor_days = no_visitor_days(resident.home)
     today = timezone.localdate()
     last_visit = resident._last_visit
     since = timezone.localdate(last_visit) if last_visit else resident.admitted_on
@@ -234,15 +222,12 @@ def no_visit_planner(now, *, home=None):
     ``no_visitor_days``."""
     today = timezone.localdate(now)
     due, expires_at = week_of(today)
-    saved = HomeConnectionSettings.objects.all()
-    if home is not None:
-        saved = saved.filter(home=home)
-    days_by_home = dict(saved.values_list("home_id", "no_visitor_days"))
+    days_by_home = no_visitor_days_by_home(home)
     shortest = min([DEFAULT_NO_VISITOR_DAYS, *days_by_home.values()])
     residents = (
         Resident.objects.filter(status=Resident.Status.CURRENT, key_worker__isnull=False)
         .filter(_key_worker_works_here("key_worker_id"))
-        .annotate(last_visit=Subquery(_last_visit()))
+        .annotate(last_visit=last_visit(now))
         .filter(
             Q(last_visit__lt=now - timedelta(days=shortest))
             | Q(last_visit__isnull=True, admitted_on__lte=today - timedelta(days=shortest))

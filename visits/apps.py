@@ -20,3 +20,14 @@ class VisitsConfig(AppConfig):
         for module in pkgutil.iter_modules([self.path]):
             if module.name.startswith("panels_"):
                 importlib.import_module(f"visits.{module.name}")
+        # Booked visits that took place count as visits in the residents app
+        # (the worklist, its panel, the nudge and the weekly summary).
+        from residents.selectors.visited import register_visit_source
+        from visits.selectors.visited import last_booked_visit
+
+        register_visit_source(last_booked_visit)
+        # Demo data (seed_demo) and navigation entries, registered with the core.
+        from visits import demo, navigation
+
+        demo.register()
+        navigation.register()

@@ -1,13 +1,12 @@
 """iCalendar (.ics) files for visits and calls: one visit (the email
 attachment and the download) or a relative's whole feed.
 
-Times carry TZID=Europe/London with its VTIMEZONE, so a calendar shows 10:00
+Times carry the TZID of ``settings.TIME_ZONE`` (Europe/London) with its VTIMEZONE, so a calendar shows 10:00
 as 10:00 on either side of a clock change. UID is stable per visit and
 SEQUENCE goes up on every change, so calendars update the event in place.
 """
 
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -16,7 +15,6 @@ from icalendar import Calendar, Event, vText
 
 from visits.models import Visit
 
-LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Kith//Visits//EN"
 
 
@@ -45,8 +43,8 @@ def visit_event(visit, *, cancelled=False):
     event.add("uid", f"{visit.uid}@kith")
     event.add("sequence", visit.sequence)
     event.add("dtstamp", timezone.now().astimezone(UTC))
-    event.add("dtstart", visit.starts_at.astimezone(LONDON))
-    event.add("dtend", visit.ends_at.astimezone(LONDON))
+    event.add("dtstart", timezone.localtime(visit.starts_at))
+    event.add("dtend", timezone.localtime(visit.ends_at))
     event.add("summary", summary(visit))
     event.add("location", vText(location(visit)))
     lines = [f"{visit.get_kind_display()} booked for {visit.visitor_name}."]
@@ -85,4 +83,4 @@ def visit_ics(visit, *, method="PUBLISH"):
 
 
 def ics_filename(visit):
-    return f"visit-{visit.starts_at.astimezone(LONDON):%Y-%m-%d-%H%M}.ics"
+    return f"visit-{timezone.localtime(visit.starts_at):%Y-%m-%d-%H%M}.ics"

@@ -1,0 +1,23 @@
+"""The residents app's demo data, registered with ``homes.demo`` from
+``ResidentsConfig.ready()``: the residents themselves first, then one area
+per module (plans before connections: calls need people who matter)."""
+
+AREAS = [
+    ("residents.demo.residents", 10),
+    ("residents.demo.plans", 11),
+    ("residents.demo.peers", 12),
+    ("residents.demo.wellbeing", 13),
+    ("residents.demo.connections", 14),
+    ("residents.demo.coproduction", 15),
+    # After the visits' reminders (order 40): the outbox rows keep their order.
+    ("residents.demo.reminders", 41),
+]
+
+
+def register():
+    from homes.demo import register_demo_area, register_demo_residents
+    from residents.demo import admissions
+
+    register_demo_residents(admit=admissions.admit, load=admissions.load)
+    for module, order in AREAS:
+        register_demo_area(module, order=order)

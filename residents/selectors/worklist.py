@@ -9,7 +9,7 @@ over the people who matter (their last contact), and the open support flags.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,6 +23,7 @@ from residents.models import (
 )
 from residents.selectors.peers import open_support_flags
 from residents.selectors.settings import connection_settings_for
+from residents.selectors.visited import last_visit, no_visit_since
 
 LIVING_HERE = (Resident.Status.CURRENT, Resident.Status.HOSPITAL)
 
@@ -38,29 +39,28 @@ HOW_OFTEN = {
 
 def _last_meaningful():
     return (
-        ConnectionParticipant.objects.filter(resident=OuterRef("pk"), response__in=MEANINGFUL_RESPONSES)
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
-
-
-def _last_visit():
-    return (
         ConnectionParticipant.objects.filter(
             resident=OuterRef("pk"),
-            connection__with_whom=Connection.WithWhom.PERSON,
-            connection__mode=Connection.Mode.IN_PERSON,
+            response__in=MEANINGFUL_RESPONSES,
+            connection__struck_out_at__isnull=True,  # a struck-out entry does not count
         )
         .order_by("-occurred_at")
         .values("occurred_at")[:1]
     )
 
 
-def _residents(home):
+def _residents(home, now, no_visitor_days):
+    """Residents living here, with their last meaningful connection, their last
+    visit and whether they have had no visit in ``no_visitor_days`` — "a
+    visit" and "no visit" as ``residents.selectors.visited`` defines them
+    (a stay in hospital is not a gap in visiting)."""
     return (
         Resident.objects.for_home(home)
         .filter(status__in=LIVING_HERE)
-        .annotate(last_meaningful=Subquery(_last_meaningful()), last_visit=Subquery(_last_visit()))
+        .annotate(last_meaningful=Subquery(_last_meaningful()), last_visit=last_visit(now))
+        .annotate(
+            no_visit=ExpressionWrapper(no_visit_since(now, no_visitor_days), output_field=BooleanField())
+        )
     )
 
 
@@ -68,17 +68,14 @@ def _quiet(quiet_since):
     return Q(last_meaningful__isnull=True) | Q(last_meaningful__lt=quiet_since)
 
 
-def _no_visits(visit_since):
-    # Only people living here now: a stay in hospital is not a gap in visiting.
-    return Q(status=Resident.Status.CURRENT) & (Q(last_visit__isnull=True) | Q(last_visit__lt=visit_since))
-
-
 def _overdue_people(home, now):
     """People who matter whose contact is overdue against the resident's wish.
     Filtered in the database for the usual frequencies; any other number of
     days is checked here, so the answer is the same either way."""
     last_contact = (
-        Connection.objects.filter(person=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+        Connection.objects.filter(person=OuterRef("pk"), struck_out_at__isnull=True)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
     )
     usual = PersonWhoMatters.Frequency.values
     overdue = ~Q(contact_every_days__in=usual)
@@ -180,17 +177,16 @@ def worklist_for(home, *, now=None):
     today = timezone.localdate(now)
     settings = connection_settings_for(home)
     quiet_since = now - timedelta(days=settings.quiet_days)
-    visit_since = now - timedelta(days=settings.no_visitor_days)
     work = Worklist(settings=settings, today=today)
 
     residents = (
-        _residents(home)
+        _residents(home, now, settings.no_visitor_days)
         .annotate(
             has_people=Exists(
                 PersonWhoMatters.objects.filter(resident=OuterRef("pk"), is_active=True).values("pk")
             )
         )
-        .filter(_quiet(quiet_since) | _no_visits(visit_since))
+        .filter(_quiet(quiet_since) | Q(no_visit=True))
         .select_related("key_worker")
         .order_by("full_name", "pk")
     )
@@ -199,7 +195,7 @@ def worklist_for(home, *, now=None):
         r.last_visit_text = _when_text(r.last_visit, today, none="none recorded")
         if r.last_meaningful is None or r.last_meaningful < quiet_since:
             (work.quiet_in_hospital if r.status == Resident.Status.HOSPITAL else work.quiet).append(r)
-        if r.status == Resident.Status.CURRENT and (r.last_visit is None or r.last_visit < visit_since):
+        if r.no_visit:
             work.no_visits.append(r)
     # Never recorded first, then the longest quiet.
     work.quiet.sort(key=lambda r: (r.last_meaningful is not None, r.last_meaningful or now, r.full_name))
@@ -224,9 +220,9 @@ def worklist_counts(home, *, now=None):
     """The numbers for the dashboard panel. Three queries."""
     now = now or timezone.now()
     settings = connection_settings_for(home)
-    counts = _residents(home).aggregate(
+    counts = _residents(home, now, settings.no_visitor_days).aggregate(
         quiet=Count("pk", filter=_quiet(now - timedelta(days=settings.quiet_days))),
-        no_visits=Count("pk", filter=_no_visits(now - timedelta(days=settings.no_visitor_days))),
+        no_visits=Count("pk", filter=Q(no_visit=True)),
     )
     counts["overdue"] = len(_overdue_people(home, now))
     counts["quiet_days"] = settings.quiet_days

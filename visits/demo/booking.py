@@ -9,7 +9,6 @@ constraint would refuse them): each is placed on a free slot, checked here.
 """
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -17,7 +16,6 @@ from homes.models import Space
 from residents.models import PersonalPlan, RelativeLink
 from visits.models import Visit
 
-LONDON = ZoneInfo("Europe/London")
 ROOM_KINDS = [Space.Kind.GARDEN_ROOM, Space.Kind.LOUNGE, Space.Kind.CAFE]
 STARTS = [time(10, 30), time(12, 0), time(14, 0), time(15, 30), time(17, 0)]
 MEAL_AT = {time(12, 0): Visit.Meal.LUNCH, time(15, 30): Visit.Meal.TEA, time(17, 0): Visit.Meal.EVENING}
@@ -63,7 +61,7 @@ def seed(*, home, residents, staff, today, rng):
     visits = []
 
     def place(link, day, start, *, space, kind=Visit.Kind.VISIT, minutes=60, **extra):
-        starts_at = datetime.combine(day, start, tzinfo=LONDON)
+        starts_at = datetime.combine(day, start, tzinfo=timezone.get_current_timezone())
         ends_at = starts_at + timedelta(minutes=minutes)
         buffer = timedelta(minutes=space.buffer_minutes if space else 0)
         blocked = (starts_at - buffer, ends_at + buffer)

@@ -8,12 +8,13 @@ Seven queries, whatever the size of the home.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from notifications.models import Reminder
 from notifications.timing import at_local
-from residents.models import Connection, ConnectionParticipant, HomeConnectionSettings, Resident
+from residents.models import Resident
+from residents.selectors.visited import residents_without_visits
 from visits.models import EventInvitation, EventReply, Visit, VisitRestriction
 
 NAMES_SHOWN = 15
@@ -39,36 +40,6 @@ class WeeklySummary:
     @property
     def no_visits_more(self):
         return max(self.no_visits_count - len(self.no_visits), 0)
-
-
-def _no_visitor_days(home):
-    default = HomeConnectionSettings._meta.get_field("no_visitor_days").default
-    saved = HomeConnectionSettings.objects.filter(home=home).values_list("no_visitor_days", flat=True).first()
-    return saved or default
-
-
-def _without_visits(home, since, now):
-    """Residents living here with no visit from someone who matters since
-    ``since``: none logged in person and none booked that has happened."""
-    logged = ConnectionParticipant.objects.filter(
-        resident=OuterRef("pk"),
-        connection__with_whom=Connection.WithWhom.PERSON,
-        connection__mode=Connection.Mode.IN_PERSON,
-        occurred_at__gte=since,
-    )
-    booked = Visit.objects.filter(
-        resident=OuterRef("pk"),
-        kind=Visit.Kind.VISIT,
-        status=Visit.Status.BOOKED,
-        starts_at__gte=since,
-        starts_at__lte=now,
-    )
-    return (
-        Resident.objects.for_home(home)
-        .filter(status=Resident.Status.CURRENT)
-        .filter(~Exists(logged), ~Exists(booked))
-        .order_by("full_name", "pk")
-    )
 
 
 def weekly_summary(home, *, week_of=None, now=None):
@@ -113,9 +84,9 @@ def weekly_summary(home, *, week_of=None, now=None):
         .order_by("starts_at", "pk")[:EVENTS_SHOWN]
     )
 
-    summary.no_visitor_days = _no_visitor_days(home)
-    since = now - datetime.timedelta(days=summary.no_visitor_days)
-    names = list(_without_visits(home, since, now).values_list("full_name", "preferred_name"))
+    # "No visit in N days" as the worklist counts it (residents.selectors.visited).
+    summary.no_visitor_days, without_visits = residents_without_visits(home, now=now)
+    names = list(without_visits.values_list("full_name", "preferred_name"))
     summary.no_visits_count = len(names)
     summary.no_visits = [
         f"{full} ({preferred})" if preferred and preferred not in full.split() else full

@@ -1,44 +1,30 @@
 """Demo data: ``python manage.py seed_demo [--homes N] [--residents-per-home N]``.
 
 Idempotent: running it again adds only what is missing. Bulk inserts, so it
-can grow the data for the benchmark. Every feature adds its demo rows here
-(or in a ``seed_demo`` hook of its own app) so a newcomer sees it working.
+can grow the data for the benchmark. The core seeds the organisation, homes,
+people and spaces; every feature adds its demo rows through the registry in
+``homes.demo`` (filled from each app's ``AppConfig.ready()``) so a newcomer
+sees it working.
 """
 
 import importlib
-import importlib.util
 import random
-from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from homes import demo
+from homes.audit import record_demo_history
+from homes.demo import DOMAIN, SURNAMES, email
 from homes.models import Home, Membership, Organisation, Role, Space
-from residents.models import RelativeLink, Resident
-
-# Feature demo data, in order (plans before connections: calls need people who matter).
-DEMO_AREAS = [
-    "residents.demo.residents",
-    "residents.demo.plans",
-    "residents.demo.peers",
-    "residents.demo.wellbeing",
-    "residents.demo.connections",
-    "residents.demo.coproduction",
-    "visits.demo.info",
-    "visits.demo.family",
-    "visits.demo.access",
-    "visits.demo.booking",
-    "visits.demo.events",
-    "notifications.demo.preferences",
-    "visits.demo.reminders",
-    "residents.demo.reminders",
-]
+from homes.scoping import crossing_homes
+from homes.setup import home_set_up
 
 DEMO_PASSWORD = "kith-demo-2026"  # noqa: S105 - published demo logins
-DOMAIN = "example.com"
 
 HOME_NAMES = [
     ("Rowan House", "12 Mill Lane\nKirkby Ashton", "KA1 4RH", "01632 960101"),
@@ -47,82 +33,6 @@ HOME_NAMES = [
     ("Willow Bank", "7 Canal Walk\nUpper Heyford", "UH4 9WB", "01632 960404"),
 ]
 
-RESIDENT_FIRST = [
-    ("Margaret", "Peggy"),
-    ("Dorothy", "Dot"),
-    ("Joan", ""),
-    ("Elizabeth", "Betty"),
-    ("Jean", ""),
-    ("Patricia", "Pat"),
-    ("Eileen", ""),
-    ("Mary", ""),
-    ("Irene", ""),
-    ("Doris", ""),
-    ("Elsie", ""),
-    ("Edna", ""),
-    ("Sheila", ""),
-    ("Brenda", ""),
-    ("Iris", ""),
-    ("Vera", ""),
-    ("Maureen", "Mo"),
-    ("Audrey", ""),
-    ("Pauline", ""),
-    ("Winifred", "Winnie"),
-    ("George", ""),
-    ("Arthur", ""),
-    ("Harold", "Harry"),
-    ("Albert", "Bert"),
-    ("Frank", ""),
-    ("Kenneth", "Ken"),
-    ("Stanley", "Stan"),
-    ("Ronald", "Ron"),
-    ("Dennis", ""),
-    ("Walter", "Wally"),
-    ("Eric", ""),
-    ("Leonard", "Len"),
-    ("Frederick", "Fred"),
-    ("Norman", ""),
-    ("Raymond", "Ray"),
-    ("Bernard", "Bernie"),
-    ("Douglas", "Doug"),
-    ("Gurdeep", ""),
-    ("Rashida", ""),
-    ("Krystyna", ""),
-]
-SURNAMES = [
-    "Thompson",
-    "Patel",
-    "Hughes",
-    "Walker",
-    "Robertson",
-    "MacDonald",
-    "Evans",
-    "O'Brien",
-    "Khan",
-    "Campbell",
-    "Fraser",
-    "Wilson",
-    "Murray",
-    "Baxter",
-    "Jenkins",
-    "Clarke",
-    "Kowalski",
-    "Okafor",
-    "Stewart",
-    "Reid",
-    "Singh",
-    "Henderson",
-    "Davies",
-    "Morgan",
-    "Price",
-    "Shaw",
-    "Harper",
-    "Doyle",
-    "Fletcher",
-    "Ahmed",
-    "Lloyd",
-    "Gallagher",
-]
 STAFF = [
     "Aisha Bello",
     "Tom Whitfield",
@@ -135,7 +45,6 @@ STAFF = [
     "Sophie Turner",
     "Daniel Osei",
 ]
-UNITS = ["Ground floor", "First floor", "Garden wing"]
 SPACES = [
     ("Lounge", Space.Kind.LOUNGE, 12, True, "A bright lounge with a piano and garden views."),
     ("Garden room", Space.Kind.GARDEN_ROOM, 8, True, "Glass on three sides; warm in winter."),
@@ -144,36 +53,31 @@ SPACES = [
     ("Dining room", Space.Kind.DINING, 30, False, "Meals are served here; guests are welcome."),
     ("Garden", Space.Kind.GARDEN, 20, True, "Raised beds, a bird table and level paths."),
 ]
-RELATIONSHIPS = ["daughter", "son", "niece", "grandson", "friend", "neighbour", "wife", "husband"]
-
-
-def email(local, home_slug=None):
-    return f"{local}@{home_slug}.{DOMAIN}" if home_slug else f"{local}@kith-demo.{DOMAIN}"
-
-
-def resident_names(count, rng):
-    combos = [(f, s) for f in RESIDENT_FIRST for s in SURNAMES]
-    rng.shuffle(combos)
-    names = []
-    initials = "ABCDEFGHJKLMNPRSTW"
-    round_ = 0
-    while len(names) < count:
-        for (first, preferred), surname in combos:
-            if len(names) >= count:
-                break
-            middle = f" {initials[(round_ - 1) % len(initials)]}." if round_ else ""
-            names.append((f"{first}{middle} {surname}", preferred))
-        round_ += 1
-    return names
 
 
 class Command(BaseCommand):
     help = "Create (or top up) demo data: an organisation, homes, people and residents."
 
+    def execute(self, *args, **options):
+        if not settings.DEBUG and not options.get("not_production"):
+            raise CommandError(
+                "seed_demo makes demo accounts, a superuser among them, whose password is published "
+                f"({DEMO_PASSWORD}), and DEBUG is off, so this may be a real site. Run it with DEBUG=1 "
+                "on your own machine (make run does), or add --i-know-this-is-not-production."
+            )
+        with crossing_homes("the demo seeds every home"):
+            return super().execute(*args, **options)
+
     def add_arguments(self, parser):
         parser.add_argument("--homes", type=int, default=2)
         parser.add_argument("--residents-per-home", type=int, default=30)
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="Seed even though DEBUG is off (a test or staging copy, never real people's data).",
+        )
 
     @transaction.atomic
     def handle(self, *args, homes, residents_per_home, quiet, **options):
@@ -266,69 +170,18 @@ class Command(BaseCommand):
         )
 
         for home in home_list:
-            self._seed_residents(home, residents_per_home, by_email)
+            home_set_up(home=home)
+            demo.admit_residents(home=home, count=residents_per_home)
             self._seed_features(home)
+            # Demo rows are bulk-created: their history says "created by the demo".
+            record_demo_history(home)
 
         if not quiet:
             self._print_logins(home_list)
 
-    def _seed_residents(self, home, count, by_email):
-        rng = random.Random(f"residents-{home.slug}")
-        names = resident_names(count, rng)
-        existing = set(Resident.objects.for_home(home).values_list("full_name", flat=True))
-        key_workers = [
-            by_email[email(local, home.slug)]
-            for local in ["staff", "champion"] + [f"staff{n}" for n in range(2, 8)]
-        ]
-        today = timezone.localdate()
-        new = []
-        for n, (full_name, preferred) in enumerate(names):
-            if full_name in existing:
-                continue
-            new.append(
-                Resident(
-                    home=home,
-                    full_name=full_name,
-                    preferred_name=preferred,
-                    room=str(n + 1),
-                    unit=UNITS[n % len(UNITS)],
-                    admitted_on=today - timedelta(days=rng.randint(20, 2400)),
-                    key_worker=key_workers[n % len(key_workers)],
-                    status=Resident.Status.HOSPITAL if n % 29 == 7 else Resident.Status.CURRENT,
-                )
-            )
-        Resident.objects.bulk_create(new, batch_size=1000)
-
-        residents = list(Resident.objects.for_home(home).order_by("id")[:10])
-        memberships = {
-            m.user.email: m
-            for m in Membership.objects.for_home(home).filter(role=Role.FAMILY).select_related("user")
-        }
-        links = []
-        family_locals = ["family"] + [f"family{n}" for n in range(1, 9)]
-        for n, local in enumerate(family_locals):
-            m = memberships.get(email(local, home.slug))
-            if m and n < len(residents):
-                links.append(
-                    RelativeLink(
-                        home=home,
-                        membership=m,
-                        resident=residents[n],
-                        relationship=RELATIONSHIPS[n % len(RELATIONSHIPS)],
-                    )
-                )
-        # The main demo relative follows two people (mother and her friend).
-        lead = memberships.get(email("family", home.slug))
-        if lead and len(residents) > 9:
-            links.append(
-                RelativeLink(home=home, membership=lead, resident=residents[9], relationship="family friend")
-            )
-        RelativeLink.objects.bulk_create(links, ignore_conflicts=True)
-
     def _seed_features(self, home):
-        """Each feature area adds its demo rows: ``<app>/demo/<area>.py`` has
-        ``seed(*, home, residents, staff, today, rng)``, idempotent and bulk."""
-        residents = list(Resident.objects.for_home(home).order_by("id"))
+        """Each registered area adds its demo rows (see ``homes.demo``)."""
+        residents = demo.residents_for(home)
         staff = [
             m.user
             for m in Membership.objects.for_home(home)
@@ -336,16 +189,14 @@ class Command(BaseCommand):
             .select_related("user")
             .order_by("id")
         ]
-        for module_name in DEMO_AREAS:
-            if importlib.util.find_spec(module_name) is None:
-                continue
-            module = importlib.import_module(module_name)
+        for area in demo.demo_areas():
+            module = importlib.import_module(area.module)
             module.seed(
                 home=home,
                 residents=residents,
                 staff=staff,
                 today=timezone.localdate(),
-                rng=random.Random(f"{module_name}-{home.slug}"),
+                rng=random.Random(f"{area.module}-{home.slug}"),
             )
 
     def _print_logins(self, homes):
