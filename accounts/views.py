@@ -1,4 +1,3 @@
-from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
@@ -15,7 +14,10 @@ from accounts.forms import (
     ProfileForm,
     SignUpForm,
 )
+from accounts.security import sign_in_pause_end
+from carehome.audit import acting_as
 from carehome.errors import DomainError
+from homes.scoping import home_scope
 from homes.services import invitation_accept, invitation_from_token, invitation_problem
 
 
@@ -31,6 +33,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password_reset_subject.txt"
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_in_pause_end(user=form.user)
+        return response
+
+
 @login_required
 def account(request):
     user = request.user
@@ -39,7 +48,7 @@ def account(request):
         initial={"full_name": user.full_name, "preferred_name": user.preferred_name, "phone": user.phone},
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic(), set_actor(user):
+        with transaction.atomic(), acting_as(user):
             for key, value in form.cleaned_data.items():
                 setattr(user, key, value)
             user.save(update_fields=list(form.cleaned_data))
@@ -60,7 +69,12 @@ def accept_invitation(request, token):
             {"problem": problem, "invitation": invitation, "valid_days": settings.INVITATION_VALID_DAYS},
             status=status,
         )
+    # The rest of the page works for the home the link belongs to.
+    with home_scope(invitation.home):
+        return _accept(request, invitation)
 
+
+def _accept(request, invitation):
     from accounts.models import User
 
     existing = User.objects.filter(email__iexact=invitation.email).first()

@@ -1,17 +1,21 @@
+"""Forms for the tenancy core. They only parse; the rules (a name and a real
+address for an invitation, a space's hours and buffer) belong to
+``homes.services``, whose ``DomainError`` the views show next to the field."""
+
 from django import forms
 
+from carehome.forms import KithForm, KithModelForm, OnceFormMixin, VersionedFormMixin
 from homes.models import Role, Space
+from homes.services import BUFFER_RANGE, EMAIL_INVALID, NAME_MISSING
 
 
-class InvitationForm(forms.Form):
-    full_name = forms.CharField(
-        label="Their name", max_length=150, error_messages={"required": "Enter the person's name."}
-    )
+class InvitationForm(OnceFormMixin, KithForm):
+    full_name = forms.CharField(label="Their name", max_length=150, error_messages={"required": NAME_MISSING})
     email = forms.EmailField(
         label="Their email address",
         error_messages={
             "required": "Enter their email address.",
-            "invalid": "Enter an email address like name@example.com.",
+            "invalid": EMAIL_INVALID,
         },
         help_text="We send the invitation link here. It works once.",
     )
@@ -26,14 +30,8 @@ class InvitationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def clean_full_name(self):
-        name = self.cleaned_data["full_name"].strip()
-        if not name:
-            raise forms.ValidationError("Enter the person's name.")
-        return name
 
-
-class MembershipForm(forms.Form):
+class MembershipForm(KithForm):
     role = forms.ChoiceField(label="Role", choices=[(r.value, r.label) for r in Role])
     job_title = forms.CharField(label="Job title (optional)", max_length=100, required=False)
     is_active = forms.BooleanField(
@@ -43,7 +41,7 @@ class MembershipForm(forms.Form):
     )
 
 
-class SpaceForm(forms.ModelForm):
+class SpaceForm(OnceFormMixin, VersionedFormMixin, KithModelForm):
     class Meta:
         model = Space
         fields = [
@@ -95,7 +93,8 @@ class SpaceForm(forms.ModelForm):
             "buffer_minutes": {
                 "required": "Enter the minutes to keep free between bookings, for example 15 (or 0).",
                 "invalid": "Enter a number of minutes, for example 15.",
-                "min_value": "Enter a number of minutes from 0 to 240.",
+                "min_value": BUFFER_RANGE,
+                "max_value": BUFFER_RANGE,
             },
         }
 
@@ -113,6 +112,7 @@ class SpaceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        del self.fields["form_token" if self.instance.pk else "version"]
         # Left empty, the hours and the gap stay as they are (a new space gets the usual ones).
         for name in ("opens_at", "closes_at", "buffer_minutes"):
             self.fields[name].required = False
@@ -128,14 +128,12 @@ class SpaceForm(forms.ModelForm):
         return self._kept("closes_at")
 
     def clean_buffer_minutes(self):
-        minutes = self._kept("buffer_minutes")
-        if minutes is not None and not 0 <= minutes <= 240:
-            raise forms.ValidationError("Enter a number of minutes from 0 to 240 (four hours).")
-        return minutes
+        return self._kept("buffer_minutes")
 
-    def clean(self):
-        data = super().clean()
-        opens, closes = data.get("opens_at"), data.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", "The closing time must be after the opening time.")
-        return data
+    # The hours' order and the buffer's range are ``space_save``'s rules (the
+    # database's check constraints back them up): the model's own validation
+    # is not run on them here, so the service's words show next to the field.
+    SERVICE_RULES = {"opens_at", "closes_at", "buffer_minutes"}
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | self.SERVICE_RULES

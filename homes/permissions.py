@@ -14,7 +14,7 @@ _STAFF = {
     "residents.view",  # the list, a resident's page, plan, timeline, wellbeing, peers
     "residents.change",  # edit details, move room, key worker, photo
     "plans.change",  # write the personal plan, people who matter, reviews
-    "connections.log",  # log connections, read the worklist
+    "connections.log",  # log connections, read the worklist; correct their own entries for a while
     "wellbeing.record",  # the loneliness measure
     "peers.manage",  # friendships, buddies, support flags
     "coproduction.manage",  # sessions and ideas
@@ -40,6 +40,7 @@ _MANAGER = _STAFF | {
     "spaces.manage",
     "audit.view",
     "home.settings",
+    "connections.correct_any",  # correct or strike out any connection-log entry, at any time
     "messages.manage",  # the outbox: what was sent, what could not be, try again
 }
 

@@ -4,18 +4,31 @@
 import secrets
 from datetime import timedelta
 
-from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
+from carehome.versions import version_bump, version_check
+from homes import outbox
+from homes.messages import INVITATION_KIND
 from homes.models import Invitation, Membership, Role, Space
+from homes.scoping import check_home, crossing_homes
+from homes.submissions import submission_once, submission_seen
 
 INVITATION_SALT = "kith.invitation"
+
+# Words the forms show too (they import them from here).
+NAME_MISSING = "Enter the person's name."
+EMAIL_INVALID = "Enter an email address like name@example.com."
+CLOSES_BEFORE_OPENS = "The closing time must be after the opening time."
+BUFFER_RANGE = "Enter a number of minutes from 0 to 240 (four hours)."
 
 # Feature apps that need to act when an invitation is accepted (e.g. linking a
 # relative's new account to a resident) register a callable here from their
@@ -50,12 +63,12 @@ def invitation_from_token(token):
         return None
     if not isinstance(data, dict):
         return None
-    invitation = (
-        Invitation.objects.select_related("home", "home__organisation")
-        .filter(pk=data.get("i"), token_nonce=data.get("n"))
-        .first()
-    )
-    return invitation
+    with crossing_homes("an invitation link is what finds its home"):
+        return (
+            Invitation.objects.select_related("home", "home__organisation")
+            .filter(pk=data.get("i"), token_nonce=data.get("n"))
+            .first()
+        )
 
 
 def _send(invitation):
@@ -65,12 +78,9 @@ def _send(invitation):
     with it and goes to a worker on commit. The outbox sends each row once
     and skips it if the link has been replaced, used or withdrawn by then.
     """
-    from homes.messages import INVITATION
-    from notifications.services import reminders_schedule
-
-    reminders_schedule(
+    outbox.schedule(
         home=invitation.home,
-        kind=INVITATION.name,
+        kind=INVITATION_KIND,
         obj=invitation,
         recipients=[invitation.email],
         due=timezone.now(),
@@ -80,21 +90,28 @@ def _send(invitation):
 
 
 def _cancel_waiting_emails(invitation, reason):
-    from homes.messages import INVITATION
-    from notifications.services import reminders_cancel
-
-    reminders_cancel(obj=invitation, kinds=[INVITATION.name], reason=reason)
+    outbox.cancel(obj=invitation, kinds=[INVITATION_KIND], reason=reason)
 
 
-def invitation_create(*, home, actor, email, full_name, role, message=""):
+def invitation_create(*, home, actor, email, full_name, role, message="", form_token=None):
     email = email.strip().lower()
+    if not full_name.strip():
+        raise DomainError(NAME_MISSING, field="full_name")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(EMAIL_INVALID, field="email") from None
     if role not in Role.values:
         raise DomainError("Choose a role from the list.", field="role")
     if Membership.objects.for_home(home).filter(user__email__iexact=email, is_active=True).exists():
         raise DomainError(f"{email} already belongs to {home.name}.", field="email")
     now = timezone.now()
     try:
-        with transaction.atomic(), set_actor(actor):
+        with (
+            transaction.atomic(),
+            acting_as(actor),
+            submission_once(home=home, actor=actor, token=form_token) as once,
+        ):
             invitation = Invitation.objects.create(
                 home=home,
                 email=email,
@@ -106,6 +123,7 @@ def invitation_create(*, home, actor, email, full_name, role, message=""):
                 created_at=now,
                 expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
             )
+            once.created(invitation)
             _send(invitation)
     except IntegrityError:
         raise DomainError(
@@ -115,13 +133,14 @@ def invitation_create(*, home, actor, email, full_name, role, message=""):
     return invitation
 
 
-def invitation_resend(*, invitation, actor):
+def invitation_resend(*, home, invitation, actor):
     """Send a fresh link (the old one stops working) with a new expiry date."""
+    check_home(home, invitation)
     if invitation.accepted_at:
         raise DomainError("This invitation has already been accepted.")
     if invitation.revoked_at:
         raise DomainError("This invitation was withdrawn. Send a new one instead.")
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic(), acting_as(actor):
         invitation.token_nonce = _new_nonce()
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
         invitation.save(update_fields=["token_nonce", "expires_at"])
@@ -130,10 +149,11 @@ def invitation_resend(*, invitation, actor):
     return invitation
 
 
-def invitation_revoke(*, invitation, actor):
+def invitation_revoke(*, home, invitation, actor):
+    check_home(home, invitation)
     if invitation.accepted_at:
         raise DomainError("This invitation has already been accepted.")
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic(), acting_as(actor):
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         _cancel_waiting_emails(invitation, "The invitation was withdrawn.")
@@ -159,7 +179,7 @@ def invitation_accept(*, invitation, user=None, full_name="", password=""):
     """
     User = get_user_model()
     with transaction.atomic():
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        locked = Invitation.objects.for_home(invitation.home_id).select_for_update().get(pk=invitation.pk)
         if locked.token_nonce != invitation.token_nonce:
             raise DomainError("This link has been replaced by a newer one. Use the latest email.")
         problem = invitation_problem(locked)
@@ -179,7 +199,7 @@ def invitation_accept(*, invitation, user=None, full_name="", password=""):
             )
         elif user.email.lower() != locked.email.lower():
             raise DomainError(f"This invitation is for {locked.email}. Sign out and open the link again.")
-        with set_actor(user):
+        with acting_as(user):
             membership, created = Membership.objects.get_or_create(
                 user=user, home=locked.home, defaults={"role": locked.role}
             )
@@ -209,7 +229,7 @@ def membership_update(*, membership, actor, role, job_title="", is_active=True):
         raise DomainError(
             "Only an organisation admin can give or change organisation-wide access.", field="role"
         )
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic(), acting_as(actor):
         membership.role = role
         membership.job_title = job_title.strip()
         membership.is_active = is_active
@@ -217,31 +237,43 @@ def membership_update(*, membership, actor, role, job_title="", is_active=True):
     return membership
 
 
-def space_save(*, home, actor, space=None, **fields):
-    """Create a space (``space`` None) or update one; names are unique per home;
-    it closes after it opens, and keeps 0 to 240 minutes free between bookings."""
+def space_save(*, home, actor, space=None, version=None, form_token=None, **fields):
+    """Create a space (``space`` None, once per ``form_token``) or update one
+    (``EditConflict`` if it changed since ``version``); names are unique per
+    home; it closes after it opens, and keeps 0 to 240 minutes free between
+    bookings."""
+    if space is None:
+        submission_seen(home=home, token=form_token)
     name = fields.get("name", "").strip()
     opens_at = fields.get("opens_at", space.opens_at if space else Space._meta.get_field("opens_at").default)
     closes_at = fields.get(
         "closes_at", space.closes_at if space else Space._meta.get_field("closes_at").default
     )
     if opens_at is None or closes_at is None or closes_at <= opens_at:
-        raise DomainError("The closing time must be after the opening time.", field="closes_at")
+        raise DomainError(CLOSES_BEFORE_OPENS, field="closes_at")
     buffer_minutes = fields.get("buffer_minutes", 0)
     if buffer_minutes is None or not 0 <= buffer_minutes <= 240:
-        raise DomainError("Enter a number of minutes from 0 to 240 (four hours).", field="buffer_minutes")
+        raise DomainError(BUFFER_RANGE, field="buffer_minutes")
     duplicate = Space.objects.for_home(home).filter(name__iexact=name)
     if space is not None:
         duplicate = duplicate.exclude(pk=space.pk)
     if duplicate.exists():
         raise DomainError(f"{home.name} already has a space called “{name}”.", field="name")
     try:
-        with transaction.atomic(), set_actor(actor):
+        with transaction.atomic(), acting_as(actor):
             if space is None:
-                space = Space(home=home)
+                with submission_once(home=home, actor=actor, token=form_token) as once:
+                    space = Space(home=home, **fields)
+                    space.name = name
+                    space.save()
+                    once.created(space)
+                return space
+            space = Space.objects.for_home(home).select_for_update().get(pk=space.pk)
+            version_check(space, version, submitted={**fields, "name": name})
             for key, value in fields.items():
                 setattr(space, key, value)
             space.name = name
+            version_bump(space)
             space.save()
     except IntegrityError:
         raise DomainError(f"{home.name} already has a space called “{name}”.", field="name") from None

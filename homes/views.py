@@ -4,15 +4,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
+from carehome.versions import EditConflict, show_conflict
 from homes import selectors, services
 from homes.dashboard import panels_for
 from homes.decorators import home_permission
 from homes.forms import InvitationForm, MembershipForm, SpaceForm
 from homes.middleware import HOME_COOKIE
 from homes.models import Invitation, Membership, Space
+from homes.submissions import AlreadySaved, already_saved
 
 
 def start(request):
@@ -67,6 +70,8 @@ def invite(request, home_slug):
             invitation = services.invitation_create(
                 home=request.home, actor=request.user, **form.cleaned_data
             )
+        except AlreadySaved as saved:
+            return already_saved(request, saved, reverse("homes:members", kwargs={"home_slug": home_slug}))
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -88,7 +93,7 @@ def _invitation(request, pk):
 def invitation_resend(request, home_slug, pk):
     invitation = _invitation(request, pk)
     try:
-        services.invitation_resend(invitation=invitation, actor=request.user)
+        services.invitation_resend(home=request.home, invitation=invitation, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -101,7 +106,7 @@ def invitation_resend(request, home_slug, pk):
 def invitation_revoke(request, home_slug, pk):
     invitation = _invitation(request, pk)
     try:
-        services.invitation_revoke(invitation=invitation, actor=request.user)
+        services.invitation_revoke(home=request.home, invitation=invitation, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -152,6 +157,10 @@ def space_edit(request, home_slug, pk=None):
             saved = services.space_save(
                 home=request.home, actor=request.user, space=space, **form.cleaned_data
             )
+        except AlreadySaved as saved:
+            return already_saved(request, saved, reverse("homes:spaces", kwargs={"home_slug": home_slug}))
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
         except DomainError as error:
             error.add_to_form(form)
         else:

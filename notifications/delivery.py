@@ -21,6 +21,7 @@ Guarantees, and how:
 """
 
 import logging
+import re
 import smtplib
 import uuid
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from homes.scoping import crossing_homes, home_scope
 from notifications import sms
 from notifications.kinds import UnknownKind, get_kind
 from notifications.models import AUTOMATIC_CHANNELS, Channel, ContactPreference, Heartbeat, Reminder
@@ -84,7 +86,7 @@ def compose(reminder, obj=None, *, preference=None):
     """Render a reminder's subject, plain text, HTML and text message body."""
     kind = get_kind(reminder.kind)
     if obj is None:
-        obj = kind.load(reminder.object_id)
+        obj = kind.load(reminder.object_id, home_id=reminder.home_id)
     name, email, _, _ = recipient_details(reminder, preference)
     if reminder.user_id:
         stop = stop_url(user_id=reminder.user_id)
@@ -120,6 +122,17 @@ def compose(reminder, obj=None, *, preference=None):
     return composed
 
 
+# An email address, with the angle brackets mail servers put round it.
+EMAIL_ADDRESS = re.compile(r"<?[^\s<>@'\"(),;:\[\]]+@[^\s<>@'\"(),;:\[\]]+>?")
+
+
+def for_the_log(error):
+    """Error text as it may be logged: no email addresses (a mail server's
+    answer often repeats the recipient's). The row keeps the whole text for
+    the manager's Messages page."""
+    return EMAIL_ADDRESS.sub("<address>", str(error))
+
+
 def _is_permanent_smtp(error):
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
@@ -140,10 +153,10 @@ class Sender:
         self._objects = {}
         self._homes = {}
 
-    def load(self, kind, object_id):
-        key = (kind.name, object_id)
+    def load(self, kind, reminder):
+        key = (kind.name, reminder.object_id)
         if key not in self._objects:
-            self._objects[key] = kind.load(object_id)
+            self._objects[key] = kind.load(reminder.object_id, home_id=reminder.home_id)
         return self._objects[key]
 
     def home(self, reminder):
@@ -198,7 +211,11 @@ def claim(reminder_id, now):
 
 
 def _finish(reminder, token, **fields):
-    return Reminder.objects.filter(pk=reminder.pk, claim=token, status=Status.SENDING).update(**fields)
+    return (
+        Reminder.objects.for_home(reminder.home_id)
+        .filter(pk=reminder.pk, claim=token, status=Status.SENDING)
+        .update(**fields)
+    )
 
 
 def deliver(ids, *, now=None):
@@ -219,9 +236,11 @@ def deliver_one(reminder_id, *, sender, now=None):
     token = claim(reminder_id, now)
     if token is None:
         return "skipped"
-    reminder = Reminder.objects.select_related("home", "user").get(pk=reminder_id)
+    with crossing_homes("the claimed reminder's id is what finds its home"):
+        reminder = Reminder.objects.select_related("home", "user").get(pk=reminder_id)
     try:
-        return _deliver_claimed(reminder, token, sender, now)
+        with home_scope(reminder.home_id):
+            return _deliver_claimed(reminder, token, sender, now)
     except Exception as error:  # a bug must fail this row, not the batch
         logger.exception("reminder %s failed", reminder_id)
         _finish(
@@ -316,7 +335,7 @@ def _still_wanted(reminder, kind, now, sender):
     """(object, preference), or ``Cancel`` with the reason it should not go."""
     if reminder.expires_at and reminder.expires_at <= now:
         raise Cancel("Too late to be useful.")
-    obj = sender.load(kind, reminder.object_id)
+    obj = sender.load(kind, reminder)
     if obj is None:
         raise Cancel("What it was about no longer exists.")
     reason = kind.stale(obj, reminder)
@@ -337,7 +356,7 @@ def _still_wanted(reminder, kind, now, sender):
 
 def _failed(reminder, token, error, address):
     _finish(reminder, token, status=Status.FAILED, last_error=error[:2000], address=address, claim=None)
-    logger.warning("reminder %s failed: %s", reminder.pk, error)
+    logger.warning("reminder %s failed: %s", reminder.pk, for_the_log(error))
     return "failed"
 
 
@@ -351,7 +370,7 @@ def _retry_later(reminder, token, error, now):
             last_error=f"Gave up after {attempts} tries. {error}"[:2000],
             claim=None,
         )
-        logger.warning("reminder %s gave up: %s", reminder.pk, error)
+        logger.warning("reminder %s gave up: %s", reminder.pk, for_the_log(error))
         return "failed"
     wait = retry_delay(attempts)
     _finish(
@@ -363,7 +382,7 @@ def _retry_later(reminder, token, error, now):
         queued_at=None,
         claim=None,
     )
-    logger.info("reminder %s will be tried again in %ss: %s", reminder.pk, wait, error)
+    logger.info("reminder %s will be tried again in %ss: %s", reminder.pk, wait, for_the_log(error))
     return "retry"
 
 

@@ -1,22 +1,28 @@
-"""Forms for a person's contact choices and a home's quiet hours. Rules that
-need the database or a phone-number library live in the services."""
+"""Forms for a person's contact choices and a home's quiet hours. The forms
+only parse; the rules (a phone number for texts, an address for letters, how
+long quiet hours last) live in ``notifications.services``, whose words the
+forms import when they need the same ones."""
 
 from django import forms
 
-from carehome.forms import time_field
+from carehome.forms import KithForm, time_field
 from notifications.models import Channel
+from notifications.services import (
+    CHANNEL_CHOICE_ERROR,
+    NO_CHANNEL,
+    QUIET_FROM_MISSING,
+    QUIET_UNTIL_MISSING,
+)
 
-CHANNEL_CHOICE_ERROR = "Choose from email, text message or post."
 
-
-class ContactChoicesForm(forms.Form):
+class ContactChoicesForm(KithForm):
     channels = forms.MultipleChoiceField(
         label="How should we contact you?",
         choices=Channel.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick every way that suits you. We use each one you tick.",
         error_messages={
-            "required": "Choose at least one way for us to reach you.",
+            "required": NO_CHANNEL,
             "invalid_choice": CHANNEL_CHOICE_ERROR,
             "invalid_list": CHANNEL_CHOICE_ERROR,
         },
@@ -52,14 +58,19 @@ class ContactChoicesForm(forms.Form):
         }
 
 
-class QuietHoursForm(forms.Form):
+class QuietHoursForm(KithForm):
     quiet_from = time_field(
         "No text messages from",
-        "Enter when quiet hours start, like 21:00.",
+        QUIET_FROM_MISSING,
         help_text="Home time, for example 21:00.",
     )
     quiet_until = time_field(
         "No text messages until",
-        "Enter when quiet hours end, like 08:00.",
+        QUIET_UNTIL_MISSING,
         help_text="Home time, for example 08:00. A text message due in the night waits until then.",
+    )
+    daytime_confirmed = forms.BooleanField(
+        label="Yes, hold text messages during the day",
+        required=False,
+        help_text="Needed only when quiet hours cover the daytime (10:00 to 16:00).",
     )

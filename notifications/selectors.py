@@ -98,7 +98,7 @@ def _letter_text(letter):
     """The letter's words, from its kind's plain-text template; "" if what it
     was about has gone or a template is broken (the page says so, never a 500)."""
     try:
-        obj = get_kind(letter.kind).load(letter.object_id)
+        obj = get_kind(letter.kind).load(letter.object_id, home_id=letter.home_id)
         if obj is None:
             return ""
         return compose(letter, obj, preference=letter.preference).text

@@ -10,20 +10,27 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-import phonenumbers
-from auditlog.context import set_actor
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
+from carehome.lib.phones import display_phone, mobile_number  # noqa: F401 - display_phone for the views
+from homes.scoping import crossing_homes
 from notifications.kinds import UnknownKind, get_kind
 from notifications.models import Channel, ContactPreference, Reminder
-from notifications.timing import after_quiet_hours, quiet_hours
+from notifications.timing import after_quiet_hours, holds_daytime, quiet_hours
 
 logger = logging.getLogger(__name__)
 
 Status = Reminder.Status
+
+# Words the forms show too (they import them from here).
+CHANNEL_CHOICE_ERROR = "Choose from email, text message or post."
+NO_CHANNEL = "Choose at least one way for us to reach you."
+QUIET_FROM_MISSING = "Enter when quiet hours start, like 21:00."
+QUIET_UNTIL_MISSING = "Enter when quiet hours end, like 08:00."
 
 
 def recipient_key(person):
@@ -136,7 +143,9 @@ def reminders_schedule(
         return 0
     # ON CONFLICT DO NOTHING against the partial unique index: a repeat is absorbed.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    _deliver_due_after_commit(definition.name, object_type, obj.pk, due, now)
+    _deliver_due_after_commit(
+        home=home, kind=definition.name, object_type=object_type, object_id=obj.pk, due=due, now=now
+    )
     return len(rows)
 
 
@@ -211,7 +220,7 @@ def reminders_schedule_many(*, kind, planned, now=None):
     return len(new)
 
 
-def _deliver_due_after_commit(kind, object_type, object_id, due, now):
+def _deliver_due_after_commit(*, home, kind, object_type, object_id, due, now):
     """Rows due now go to a worker straight after commit; later ones wait for the sweeper."""
     if due > now:
         return
@@ -219,7 +228,8 @@ def _deliver_due_after_commit(kind, object_type, object_id, due, now):
 
     def send():
         ids = list(
-            Reminder.objects.filter(
+            Reminder.objects.for_home(home)
+            .filter(
                 kind=kind,
                 object_type=object_type,
                 object_id=object_id,
@@ -227,7 +237,8 @@ def _deliver_due_after_commit(kind, object_type, object_id, due, now):
                 status=Status.PENDING,
                 channel__in=[Channel.EMAIL, Channel.SMS],
                 not_before__lte=timezone.now(),
-            ).values_list("pk", flat=True)
+            )
+            .values_list("pk", flat=True)
         )
         if ids:
             try:
@@ -243,7 +254,11 @@ def reminders_cancel(*, obj, kinds=None, reason):
     already sending are left to their worker, which checks the object again
     before it sends. Returns how many were cancelled."""
     object_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    rows = Reminder.objects.filter(object_type=object_type, object_id=obj.pk, status=Status.PENDING)
+    # Every object a reminder is about belongs to a home (or is the home).
+    home_id = obj.pk if obj._meta.label == "homes.Home" else obj.home_id
+    rows = Reminder.objects.for_home(home_id).filter(
+        object_type=object_type, object_id=obj.pk, status=Status.PENDING
+    )
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
     return rows.update(status=Status.CANCELLED, cancelled_reason=reason[:200], queued_at=None)
@@ -269,7 +284,7 @@ def reminder_retry(*, home, actor, reminder_id):
             if not Reminder.objects.filter(home=home, pk=reminder_id).exists():
                 raise Reminder.DoesNotExist
             raise DomainError("This message is not waiting for a retry any more.")
-        reminder = Reminder.objects.get(pk=reminder_id)
+        reminder = Reminder.objects.for_home(home).get(pk=reminder_id)
         if reminder.channel != Channel.POST:
             deliver.enqueue_on_commit([reminder_id])
     return reminder
@@ -291,57 +306,14 @@ def reminder_mark_posted(*, home, actor, reminder_id):
         if not Reminder.objects.filter(home=home, pk=reminder_id, channel=Channel.POST).exists():
             raise Reminder.DoesNotExist
         raise DomainError("This letter is already marked as posted or was cancelled.")
-    return Reminder.objects.get(pk=reminder_id)
+    return Reminder.objects.for_home(home).get(pk=reminder_id)
 
 
 # --- People's choices ----------------------------------------------------------
 
 
-DRAMA_MOBILES = ("7700900000", "7700900999")
-
-
-def normalise_phone(value):
-    """A UK (or +international) mobile number in E.164 form, or a DomainError
-    with a message a person can act on."""
-    text = (value or "").strip()
-    if not text:
-        raise DomainError("Enter a mobile number for text messages, like 07700 900123.", field="phone")
-    try:
-        number = phonenumbers.parse(text, "GB")
-    except phonenumbers.NumberParseException:
-        raise DomainError(
-            "That is not a phone number. Enter a mobile number, like 07700 900123.", field="phone"
-        ) from None
-    national = str(number.national_number)
-    if number.country_code == 44 and DRAMA_MOBILES[0] <= national <= DRAMA_MOBILES[1]:
-        # Ofcom's numbers for drama and examples: valid here so demos and
-        # tests never text a real person.
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if not phonenumbers.is_valid_number(number):
-        raise DomainError(
-            "That number is not complete or not in use. Enter a mobile number, like 07700 900123.",
-            field="phone",
-        )
-    kind = phonenumbers.number_type(number)
-    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        raise DomainError(
-            "That looks like a landline. Text messages need a mobile number, like 07700 900123.",
-            field="phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def display_phone(e164):
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    # UK numbers as people write them (07700 900123), the drama range included.
-    formats = phonenumbers.PhoneNumberFormat
-    style = formats.NATIONAL if number.country_code == 44 else formats.INTERNATIONAL
-    return phonenumbers.format_number(number, style)
+# Phone numbers are checked and shown in one place (carehome.lib.phones).
+normalise_phone = mobile_number
 
 
 def preference_update(*, user, channels, phone="", postal_address="", reminders=True):
@@ -350,9 +322,9 @@ def preference_update(*, user, channels, phone="", postal_address="", reminders=
     channels = list(channels or [])
     unknown = [c for c in channels if c not in Channel.values]
     if unknown:
-        raise DomainError("Choose from email, text message or post.", field="channels")
+        raise DomainError(CHANNEL_CHOICE_ERROR, field="channels")
     if not channels:
-        raise DomainError("Choose at least one way for us to reach you.", field="channels")
+        raise DomainError(NO_CHANNEL, field="channels")
     phone = (phone or "").strip()
     postal_address = "\n".join(
         line.strip() for line in (postal_address or "").strip().splitlines() if line.strip()
@@ -364,7 +336,7 @@ def preference_update(*, user, channels, phone="", postal_address="", reminders=
     if len(postal_address) > 500:
         raise DomainError("Keep the address under 500 characters.", field="postal_address")
     now = timezone.now()
-    with transaction.atomic(), set_actor(user):
+    with transaction.atomic(), acting_as(user):
         preference, _ = ContactPreference.objects.select_for_update().get_or_create(user=user)
         preference.by_email = Channel.EMAIL in channels
         preference.by_text = Channel.SMS in channels
@@ -379,11 +351,12 @@ def preference_update(*, user, channels, phone="", postal_address="", reminders=
         preference.save()
         # Waiting messages by a channel they no longer want are not sent that way.
         dropped = [c for c in Channel.values if c not in channels]
-        Reminder.objects.filter(
-            recipient=recipient_key(user), status=Status.PENDING, channel__in=dropped
-        ).update(status=Status.CANCELLED, cancelled_reason="They stopped messages by this channel.")
-        if turning_off:
-            _cancel_non_essential(recipient_key(user))
+        with crossing_homes("a person's contact choices hold for every home they belong to"):
+            Reminder.objects.filter(
+                recipient=recipient_key(user), status=Status.PENDING, channel__in=dropped
+            ).update(status=Status.CANCELLED, cancelled_reason="They stopped messages by this channel.")
+            if turning_off:
+                _cancel_non_essential(recipient_key(user))
     return preference
 
 
@@ -391,9 +364,10 @@ def _cancel_non_essential(key):
     from notifications.kinds import all_kinds  # noqa: PLC0415
 
     optional = [k.name for k in all_kinds() if not k.essential]
-    return Reminder.objects.filter(recipient=key, status=Status.PENDING, kind__in=optional).update(
-        status=Status.CANCELLED, cancelled_reason="They turned reminders off."
-    )
+    with crossing_homes("turning reminders off holds for every home the person belongs to"):
+        return Reminder.objects.filter(recipient=key, status=Status.PENDING, kind__in=optional).update(
+            status=Status.CANCELLED, cancelled_reason="They turned reminders off."
+        )
 
 
 def reminders_stop(*, subject):
@@ -407,7 +381,7 @@ def reminders_stop(*, subject):
             user = User.objects.filter(pk=subject["u"]).first()
             if user is None:
                 raise DomainError("This link is for an account that no longer exists.")
-            with set_actor(user):
+            with acting_as(user):
                 preference, _ = ContactPreference.objects.select_for_update().get_or_create(user=user)
                 if preference.reminders_off_at is None:
                     preference.reminders_off_at = now
@@ -432,7 +406,7 @@ def reminders_restart(*, subject):
             user = User.objects.filter(pk=subject["u"]).first()
             if user is None:
                 raise DomainError("This link is for an account that no longer exists.")
-            with set_actor(user):
+            with acting_as(user):
                 preference, _ = ContactPreference.objects.get_or_create(user=user)
                 preference.reminders_off_at = None
                 preference.save(update_fields=["reminders_off_at", "updated_at"])
@@ -445,13 +419,15 @@ def reminders_restart(*, subject):
     return preference
 
 
-def message_settings_update(*, home, actor, quiet_from, quiet_until):
+def message_settings_update(*, home, actor, quiet_from, quiet_until, daytime_confirmed=False):
+    """Save a home's quiet hours. Hours that hold texts during the day (most
+    likely typed the wrong way round, 08:00–21:00) need ``daytime_confirmed``."""
     from notifications.models import MessageSettings  # noqa: PLC0415
 
     if quiet_from is None:
-        raise DomainError("Enter when quiet hours start, like 21:00.", field="quiet_from")
+        raise DomainError(QUIET_FROM_MISSING, field="quiet_from")
     if quiet_until is None:
-        raise DomainError("Enter when quiet hours end, like 08:00.", field="quiet_until")
+        raise DomainError(QUIET_UNTIL_MISSING, field="quiet_until")
     span = (
         datetime.datetime.combine(datetime.date.min, quiet_until)
         - datetime.datetime.combine(datetime.date.min, quiet_from)
@@ -461,7 +437,15 @@ def message_settings_update(*, home, actor, quiet_from, quiet_until):
             "Quiet hours are for the night: make them at least 6 hours, or the same time to switch them off.",
             field="quiet_until",
         )
-    with transaction.atomic(), set_actor(actor):
+    if holds_daytime(quiet_from, quiet_until) and not daytime_confirmed:
+        start, end = quiet_from.strftime("%H:%M"), quiet_until.strftime("%H:%M")
+        raise DomainError(
+            f"Texts will wait from {start} until {end}, so none would be sent during the day — "
+            f"is that right? For quiet nights, swap the times ({end} to {start}). "
+            "To hold texts during the day, tick the box below to confirm.",
+            field="quiet_from",
+        )
+    with transaction.atomic(), acting_as(actor):
         saved, _ = MessageSettings.objects.select_for_update().get_or_create(home=home)
         saved.quiet_from = quiet_from
         saved.quiet_until = quiet_until

@@ -15,7 +15,7 @@ from homes.decorators import home_permission
 from notifications import selectors, services, tokens
 from notifications.forms import ContactChoicesForm, QuietHoursForm
 from notifications.models import Channel, ContactPreference, Reminder
-from notifications.timing import quiet_hours
+from notifications.timing import holds_daytime, quiet_hours, quiet_hours_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,9 @@ def message_settings(request, home_slug):
     quiet_from, quiet_until = quiet_hours(request.home)
     initial = {"quiet_from": quiet_from, "quiet_until": quiet_until}
     form = QuietHoursForm(request.POST or None, initial=initial)
+    typed = initial  # the hours to ask about: the saved ones, or those just typed
     if request.method == "POST" and form.is_valid():
+        typed = dict(form.cleaned_data)
         try:
             services.message_settings_update(home=request.home, actor=request.user, **form.cleaned_data)
         except DomainError as error:
@@ -108,7 +110,12 @@ def message_settings(request, home_slug):
         else:
             messages.success(request, "Saved. Text messages will wait for the end of the new quiet hours.")
             return redirect("notifications:settings", home_slug=home_slug)
-    return render(request, "notifications/settings.html", {"form": form})
+    context = {
+        "form": form,
+        "saved_in_words": quiet_hours_in_words(quiet_from, quiet_until),
+        "asks_daytime_confirmation": holds_daytime(typed["quiet_from"], typed["quiet_until"]),
+    }
+    return render(request, "notifications/settings.html", context)
 
 
 # --- A person's own choices ----------------------------------------------------

@@ -65,3 +65,37 @@ def object_kwargs():
     if not OBJECT_KWARGS:
         OBJECT_KWARGS.update(_collect())
     return OBJECT_KWARGS
+
+
+# Pages whose view declares a broad permission (for the middleware) and then asks for
+# a narrower one itself: the roles that may really use them, and why.
+_BOOKERS = {"manager", "champion", "staff", "family"}
+SEEN_ONLY_BY = {
+    "visits:book": (_BOOKERS, "visits.book or visits.book_own"),
+    "visits:visit_detail": (_BOOKERS, "visits.book or visits.book_own"),
+    "visits:visit_edit": (_BOOKERS, "visits.book or visits.book_own"),
+    "visits:visit_cancel": (_BOOKERS, "visits.book or visits.book_own"),
+    "visits:visit_ics": (_BOOKERS, "visits.book or visits.book_own"),
+    "visits:event_reply": ({"family"}, "a relative replies for their own resident"),
+    "visits:contribution_add": ({"family"}, "a relative suggests for their own resident"),
+    # The sweep's entry has no author: only a manager (connections.correct_any) may change it.
+    "residents:connection_correct": ({"manager"}, "the entry's author for a few days, or a manager"),
+    "residents:connection_strike_out": ({"manager"}, "the entry's author for a few days, or a manager"),
+}
+
+
+def may_see(name, url, role):
+    """Whether ``role`` ("manager", "champion", "staff", "volunteer" or "family")
+    holds the permission the view at ``url`` declares (or, for the pages in
+    SEEN_ONLY_BY, is one of the roles listed there)."""
+    from django.urls import resolve
+
+    from homes.middleware import view_permission
+    from homes.models import Role
+    from homes.permissions import role_has_perm
+
+    if name in SEEN_ONLY_BY:
+        return role in SEEN_ONLY_BY[name][0]
+    roles = {"manager": Role.MANAGER, "champion": Role.CHAMPION, "staff": Role.STAFF}
+    roles |= {"volunteer": Role.VOLUNTEER, "family": Role.FAMILY}
+    return role_has_perm(roles[role], view_permission(resolve(url).func))

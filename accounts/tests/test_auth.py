@@ -367,12 +367,12 @@ def test_account_page_saves_a_persons_details(client_for, world):
         (
             {"full_name": "Aisha Bello", "phone": "call me"},
             "phone",
-            "Enter a phone number using digits, for example 01632 960123.",
+            "Enter a phone number using only digits, spaces, + and brackets, like 01632 960123.",
         ),
         (
             {"full_name": "Aisha Bello", "phone": "0163"},
             "phone",
-            "Enter a phone number using digits, for example 01632 960123.",
+            "A phone number has at least 7 digits, like 01632 960123.",
         ),
     ],
 )

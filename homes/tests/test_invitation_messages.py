@@ -95,7 +95,7 @@ def test_a_home_name_with_an_apostrophe_is_written_plainly(world, django_capture
 def test_a_resend_kills_the_first_row_and_sends_only_the_new_link(world, django_capture_on_commit_callbacks):
     invitation = invite(world.home, world.manager.user)  # its email not handed out yet
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_resend(invitation=invitation, actor=world.manager.user)
+        services.invitation_resend(home=world.home, invitation=invitation, actor=world.manager.user)
 
     first, second = rows(invitation)
     assert (first.status, first.cancelled_reason) == (Reminder.Status.CANCELLED, "A newer link was sent.")
@@ -137,7 +137,7 @@ def test_nothing_is_sent_for_a_withdrawn_or_accepted_invitation(world, change, r
 
 def test_withdrawing_cancels_the_waiting_email(world):
     invitation = invite(world.home, world.manager.user)
-    services.invitation_revoke(invitation=invitation, actor=world.manager.user)
+    services.invitation_revoke(home=world.home, invitation=invitation, actor=world.manager.user)
     (row,) = rows(invitation)
     assert (row.status, row.cancelled_reason) == (Reminder.Status.CANCELLED, "The invitation was withdrawn.")
     assert deliver_waiting()["sent"] == 0

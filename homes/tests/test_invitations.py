@@ -25,6 +25,7 @@ from homes.tests.factories import HomeFactory, InvitationFactory
 from notifications import delivery
 from notifications.models import Reminder
 from tests.html import field_error, main_text
+from tests.threads import scoped_thread
 
 NEW_PASSWORD = "sparrows-on-the-hedge-42"
 
@@ -491,7 +492,7 @@ def _race(invitation, attempts):
 
     def run(i, kwargs):
         try:
-            copy = Invitation.objects.get(pk=invitation.pk)
+            copy = Invitation.objects.for_home(invitation.home).get(pk=invitation.pk)
             barrier.wait(timeout=10)
             results[i] = services.invitation_accept(invitation=copy, **kwargs)
         except DomainError as error:
@@ -501,7 +502,7 @@ def _race(invitation, attempts):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, kw)) for i, kw in enumerate(attempts)]
+    threads = [scoped_thread(invitation.home, run, i, kw) for i, kw in enumerate(attempts)]
     for t in threads:
         t.start()
     for t in threads:
@@ -581,7 +582,7 @@ def test_an_email_for_a_replaced_link_is_not_sent(world):
         full_name="Claire Baxter",
         role=Role.FAMILY,
     )
-    services.invitation_resend(invitation=invitation, actor=world.manager.user)
+    services.invitation_resend(home=world.home, invitation=invitation, actor=world.manager.user)
     _deliver_waiting()
     first, second = _invitation_rows(invitation)
     assert (first.status, first.cancelled_reason) == (Reminder.Status.CANCELLED, "A newer link was sent.")
@@ -595,7 +596,7 @@ def test_no_email_for_a_withdrawn_or_accepted_invitation(world):
     withdrawn = services.invitation_create(
         home=world.home, actor=world.manager.user, email="w@example.org", full_name="W", role=Role.FAMILY
     )
-    services.invitation_revoke(invitation=withdrawn, actor=world.manager.user)
+    services.invitation_revoke(home=world.home, invitation=withdrawn, actor=world.manager.user)
     accepted = services.invitation_create(
         home=world.home, actor=world.manager.user, email="a@example.org", full_name="A", role=Role.FAMILY
     )

@@ -332,7 +332,7 @@ def test_a_tablet_can_be_added_for_calls(world, manager_client):
         ),
         ({"opens_at": "ten"}, "opens_at", "Enter a time like 10:00."),
         ({"buffer_minutes": "500"}, "buffer_minutes", "Enter a number of minutes from 0 to 240"),
-        ({"buffer_minutes": "-5"}, "buffer_minutes", "Enter a number of minutes from 0 to 240."),
+        ({"buffer_minutes": "-5"}, "buffer_minutes", "Enter a number of minutes from 0 to 240 (four hours)."),
         ({"buffer_minutes": "a while"}, "buffer_minutes", "Enter a number of minutes, for example 15."),
     ],
 )

@@ -122,7 +122,9 @@ def test_turning_reminders_off_cancels_waiting_reminders_but_not_essential_ones(
 def test_preferences_queries_are_few(world, client_for, django_assert_max_num_queries):
     client = client_for(world.relative)
     with django_assert_max_num_queries(8):
-        assert client.get(PREFS).status_code == 200
+        response = client.get(PREFS)
+    assert response.status_code == 200
+    assert "How we contact you" in main_text(response)
 
 
 def test_the_account_page_links_to_contact_choices(world, client_for):
@@ -233,4 +235,6 @@ def test_a_link_for_an_account_that_has_gone(world, client):
 def test_stop_page_queries_are_few(world, client, django_assert_max_num_queries):
     path = stop_path(user_id=world.relative.user.pk)
     with django_assert_max_num_queries(4):
-        client.get(path)
+        response = client.get(path)
+    assert response.status_code == 200
+    assert "Stop reminders?" in main_text(response)

@@ -1,33 +1,44 @@
 """Forms for logging a connection, in two short steps: who took part, then
-what happened and how it went for each of them."""
+what happened and how it went for each of them.
 
-from datetime import timedelta
+The forms only parse; the rules (when it may have happened, who it may be
+with) belong to ``residents.services.connections``, whose ``DomainError`` the
+views show next to the field."""
 
 from django import forms
-from django.utils import timezone
 
 from carehome.errors import DomainError
-from carehome.forms import date_field, time_field
+from carehome.forms import KithForm, OnceFormMixin, date_field, time_field
 from carehome.timeutils import local_datetime
 from residents.models import Connection, Response
 from residents.selectors.connections import people_who_matter_to, residents_to_choose, staff_to_choose
-from residents.services.connections import FUTURE_ALLOWANCE, NAMED_KINDS, OLDEST_DAYS
-
-
-def _not_here(home):
-    return f"One of the people chosen does not live at {home.name}."
+from residents.services.connections import (
+    CHOOSE_WITH_WHOM,
+    NAME_TOO_LONG,
+    NOBODY_CHOSEN,
+    NOTE_LIMIT,
+    NOTE_TOO_LONG,
+    PARTICIPANT_NOTE_LIMIT,
+    REASON_MISSING,
+    REASON_TOO_LONG,
+    choose_how_it_went,
+    choose_someone_who_matters,
+    choose_staff_here,
+    not_living_here,
+    participant_note_too_long,
+)
 
 
 class ResidentChoiceField(forms.ModelMultipleChoiceField):
     """The residents taking part, restricted to this home's residents living here."""
 
     def __init__(self, *, home, **kwargs):
-        message = _not_here(home)
+        message = not_living_here(home)
         super().__init__(
             queryset=residents_to_choose(home),
             label="Who took part?",
             error_messages={
-                "required": "Choose at least one person who took part.",
+                "required": NOBODY_CHOSEN,
                 "invalid_choice": message,
                 "invalid_pk_value": message,
                 "invalid_list": "Choose the people who took part from the list.",
@@ -36,7 +47,7 @@ class ResidentChoiceField(forms.ModelMultipleChoiceField):
         )
 
 
-class ChooseResidentsForm(forms.Form):
+class ChooseResidentsForm(KithForm):
     """Step 1: who took part. Sent with GET; nothing is saved."""
 
     def __init__(self, *args, home, **kwargs):
@@ -59,7 +70,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.full_name or obj.email
 
 
-class ConnectionForm(forms.Form):
+class ConnectionForm(OnceFormMixin, KithForm):
     """Step 2: when, with whom, how, and how it went for each person chosen."""
 
     date = date_field("Date", "Enter the date it happened, like 12/11/2026.")
@@ -69,7 +80,7 @@ class ConnectionForm(forms.Form):
         choices=Connection.WithWhom.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose who the connection was with.",
+            "required": CHOOSE_WITH_WHOM,
             "invalid_choice": "Choose who the connection was with, from the list.",
         },
     )
@@ -78,7 +89,7 @@ class ConnectionForm(forms.Form):
         max_length=150,
         required=False,
         help_text="For example “Singing group”, “St Mary’s choir” or the volunteer’s name.",
-        error_messages={"max_length": "Keep the name under 150 characters."},
+        error_messages={"max_length": NAME_TOO_LONG},
     )
     mode = forms.ChoiceField(
         label="How did it happen?",
@@ -92,9 +103,9 @@ class ConnectionForm(forms.Form):
     note = forms.CharField(
         label="Anything else to remember (optional)",
         required=False,
-        max_length=2000,
+        max_length=NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the note under 2,000 characters."},
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
 
     def __init__(self, *args, home, residents, **kwargs):
@@ -112,7 +123,7 @@ class ConnectionForm(forms.Form):
             required=False,
             empty_label=None,
             error_messages={
-                "invalid_choice": f"Choose someone who matters to {one.short_name}."
+                "invalid_choice": choose_someone_who_matters(one)
                 if one
                 else "Choose someone who matters to the person you are logging for."
             },
@@ -129,7 +140,7 @@ class ConnectionForm(forms.Form):
             queryset=staff_to_choose(home),
             required=False,
             empty_label="Choose a member of staff",
-            error_messages={"invalid_choice": f"Choose someone who works at {home.name}."},
+            error_messages={"invalid_choice": choose_staff_here(home)},
         )
         for resident in self.chosen:
             self.fields[f"response_{resident.pk}"] = forms.ChoiceField(
@@ -138,15 +149,15 @@ class ConnectionForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=Response.ACTIVE,
                 error_messages={
-                    "required": f"Choose how it went for {resident.short_name}.",
+                    "required": choose_how_it_went(resident),
                     "invalid_choice": f"Choose how it went for {resident.short_name}, from the list.",
                 },
             )
             self.fields[f"note_{resident.pk}"] = forms.CharField(
                 label=f"A note about {resident.short_name} (optional)",
                 required=False,
-                max_length=300,
-                error_messages={"max_length": "Keep the note under 300 characters."},
+                max_length=PARTICIPANT_NOTE_LIMIT,
+                error_messages={"max_length": participant_note_too_long(resident)},
             )
 
     @property
@@ -160,69 +171,13 @@ class ConnectionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        self._clean_when(data)
-        self._clean_with_whom(data)
-        return data
-
-    def _clean_when(self, data):
         day, time = data.get("date"), data.get("time")
-        if day is None or time is None:
-            return
-        now = timezone.now()
-        try:
-            occurred_at = local_datetime(day, time, field="time")
-        except DomainError as error:
-            self.add_error("time", error.message)
-            return
-        if occurred_at > now + FUTURE_ALLOWANCE:
-            if day > timezone.localdate(now):
-                self.add_error("date", "That date is in the future. Enter when it happened.")
-            else:
-                self.add_error("time", "That time is in the future. Enter when it happened.")
-        elif occurred_at < now - timedelta(days=OLDEST_DAYS):
-            self.add_error(
-                "date",
-                f"That is more than {OLDEST_DAYS} days ago. Enter a date in the last {OLDEST_DAYS} days.",
-            )
-        else:
-            data["occurred_at"] = occurred_at
-
-    def _clean_with_whom(self, data):
-        with_whom = data.get("with_whom")
-        one = self.one_resident
-        if with_whom == Connection.WithWhom.PERSON:
-            if len(self.chosen) > 1:
-                self.add_error(
-                    "with_whom",
-                    "Someone who matters can be chosen only when logging for one resident. "
-                    "Log it for each resident separately.",
-                )
-            elif one and not data.get("person") and "person" not in self.errors:
-                if self.fields["person"].queryset.exists():
-                    self.add_error("person", f"Choose who {one.short_name} was in touch with.")
-                else:
-                    self.add_error(
-                        "with_whom",
-                        f"No one who matters to {one.short_name} is recorded yet. "
-                        "Add them to the personal plan first, or choose another option.",
-                    )
-        elif with_whom == Connection.WithWhom.RESIDENT:
-            other = data.get("other_resident")
-            if other is None and "other_resident" not in self.errors:
-                self.add_error("other_resident", "Choose which resident they spent time with.")
-            elif other is not None and other.pk in {r.pk for r in self.chosen}:
-                self.add_error(
-                    "other_resident",
-                    f"{other.short_name} is one of the people taking part. Choose someone else.",
-                )
-        elif with_whom == Connection.WithWhom.STAFF:
-            if data.get("staff_member") is None and "staff_member" not in self.errors:
-                self.add_error("staff_member", "Choose which member of staff.")
-        elif with_whom in NAMED_KINDS and not (data.get("with_name") or "").strip():
-            if "with_name" not in self.errors:
-                self.add_error(
-                    "with_name", "Enter the name of the activity, group or volunteer, like “Singing group”."
-                )
+        if day is not None and time is not None:
+            try:
+                data["occurred_at"] = local_datetime(day, time, field="time")
+            except DomainError as error:
+                self.add_error("time", error.message)
+        return data
 
     def service_kwargs(self):
         """The cleaned form as keyword arguments for ``connection_log``."""
@@ -239,4 +194,64 @@ class ConnectionForm(forms.Form):
             "with_name": data.get("with_name", ""),
             "mode": data["mode"],
             "note": data.get("note", ""),
+            "form_token": data.get("form_token"),
         }
+
+
+class CorrectConnectionForm(KithForm):
+    """Correct a logged connection: when, how, its note, and how it went for
+    the resident whose timeline it was opened from."""
+
+    date = date_field("Date", "Enter the date it happened, like 12/11/2026.")
+    time = time_field("Time", "Enter the time it happened, like 14:30.")
+    mode = ConnectionForm.base_fields["mode"]
+    note = ConnectionForm.base_fields["note"]
+    response = forms.ChoiceField(
+        choices=Response.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose how it went, from the list."},
+    )
+    participant_note = forms.CharField(
+        required=False,
+        max_length=PARTICIPANT_NOTE_LIMIT,
+    )
+
+    def __init__(self, *args, resident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].label = f"How it went for {resident.display_name}"
+        self.fields["response"].error_messages["required"] = choose_how_it_went(resident)
+        self.fields["participant_note"].error_messages["max_length"] = participant_note_too_long(resident)
+        self.fields["participant_note"].label = f"A note about {resident.short_name} (optional)"
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.get("date"), data.get("time")
+        if day is not None and time is not None:
+            try:
+                data["occurred_at"] = local_datetime(day, time, field="time")
+            except DomainError as error:
+                self.add_error("time", error.message)
+        return data
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "occurred_at": data["occurred_at"],
+            "mode": data["mode"],
+            "note": data.get("note", ""),
+            "response": data["response"],
+            "participant_note": data.get("participant_note", ""),
+        }
+
+
+class StrikeOutForm(KithForm):
+    reason = forms.CharField(
+        label="Why is this entry wrong?",
+        max_length=300,
+        help_text="For example “Logged for the wrong resident” or “Entered twice”.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": REASON_MISSING,
+            "max_length": REASON_TOO_LONG,
+        },
+    )

@@ -1,13 +1,27 @@
+"""Forms for co-production. They only parse; the rules (the session's date,
+who must take part, how an idea may move on) belong to
+``residents.services.coproduction``, whose ``DomainError`` the views show next
+to the field."""
+
 from itertools import groupby
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.html import format_html
 
+from carehome.forms import KithForm, OnceFormMixin
 from homes.models import Interest
 from residents.models import CoproductionSession, Idea, Resident
-from residents.services.coproduction import EARLIEST_SESSION, NEXT_STATUSES
+from residents.services.coproduction import (
+    IDEA_MISSING,
+    IDEA_TOO_LONG,
+    NEXT_STATUSES,
+    RAISED_BY_CHOICE,
+    STATUS_MISSING,
+    TITLE_MISSING,
+    UNDER_300_CHARACTERS,
+)
+from residents.services.plans import CHOOSE_INTERESTS
 
 Method = CoproductionSession.Method
 
@@ -38,7 +52,7 @@ class ResidentChoices(forms.ModelMultipleChoiceField):
         return f"{obj.display_name}, room {obj.room}" if obj.room else obj.display_name
 
 
-class SessionForm(forms.Form):
+class SessionForm(OnceFormMixin, KithForm):
     held_on = forms.DateField(
         label="Date of the session",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -62,7 +76,7 @@ class SessionForm(forms.Form):
         max_length=150,
         help_text="A few words to find it again, like “Summer outings — where shall we go?”",
         error_messages={
-            "required": "Give the session a short title, like “Summer outings”.",
+            "required": TITLE_MISSING,
             "max_length": "Keep the title under 150 characters.",
         },
     )
@@ -83,7 +97,7 @@ class SessionForm(forms.Form):
         max_length=300,
         required=False,
         help_text="Staff, relatives or volunteers, like “Beryl (volunteer), Sue (Ada's daughter)”.",
-        error_messages={"max_length": "Keep this under 300 characters."},
+        error_messages={"max_length": UNDER_300_CHARACTERS},
     )
     notes = forms.CharField(
         label="Notes (optional)",
@@ -98,42 +112,18 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         living_here = Q(status__in=[Resident.Status.CURRENT, Resident.Status.HOSPITAL])
         if session is not None:
+            del self.fields["form_token"]  # a one-time token is for recording a new session
             # People who have since left stay on the list when the session is edited.
             living_here |= Q(pk__in=session.participants.values("pk"))
         self.fields["participants"].queryset = (
             Resident.objects.for_home(home).filter(living_here).order_by("full_name")
         )
 
-    def clean_held_on(self):
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError("That date is in the future. Record a session after it has happened.")
-        if held_on < EARLIEST_SESSION:
-            raise forms.ValidationError("Check the year: that date is a long time ago.")
-        return held_on
-
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
         if not title:
-            raise forms.ValidationError("Give the session a short title, like “Summer outings”.")
+            raise forms.ValidationError(TITLE_MISSING)
         return title
-
-    def clean(self):
-        data = super().clean()
-        method = data.get("method")
-        participants = data.get("participants")
-        if (
-            method
-            and method != CoproductionSession.Method.SUGGESTION_BOX
-            and participants is not None
-            and not participants
-            and "participants" not in self.errors
-        ):
-            self.add_error(
-                "participants",
-                "Tick at least one resident who took part. Only a suggestion box can have nobody named.",
-            )
-        return data
 
 
 class InterestChoices(forms.ModelMultipleChoiceField):
@@ -141,14 +131,14 @@ class InterestChoices(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(OnceFormMixin, KithForm):
     text = forms.CharField(
         label="The idea",
         max_length=300,
         help_text="In the resident's words where you can, like “A trip to the garden centre”.",
         error_messages={
-            "required": "Write the idea in a few words, like “A trip to the garden centre”.",
-            "max_length": "Keep the idea under 300 characters; put more in the session notes.",
+            "required": IDEA_MISSING,
+            "max_length": IDEA_TOO_LONG,
         },
     )
     raised_by = forms.ModelChoiceField(
@@ -156,7 +146,7 @@ class IdeaForm(forms.Form):
         queryset=Resident.objects.none(),
         required=False,
         empty_label="Nobody in particular",
-        error_messages={"invalid_choice": "Choose someone who took part in this session, or nobody."},
+        error_messages={"invalid_choice": RAISED_BY_CHOICE},
     )
     interests = InterestChoices(
         label="Interests it connects to (optional)",
@@ -164,9 +154,9 @@ class IdeaForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
         error_messages={
-            "invalid_choice": "Choose interests from the list.",
-            "invalid_pk_value": "Choose interests from the list.",
-            "invalid_list": "Choose interests from the list.",
+            "invalid_choice": CHOOSE_INTERESTS,
+            "invalid_pk_value": CHOOSE_INTERESTS,
+            "invalid_list": CHOOSE_INTERESTS,
         },
     )
 
@@ -188,12 +178,12 @@ class IdeaForm(forms.Form):
         ]
 
 
-class IdeaStatusForm(forms.Form):
+class IdeaStatusForm(KithForm):
     status = forms.ChoiceField(
         label="What has happened to this idea?",
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what has happened to this idea.",
+            "required": STATUS_MISSING,
             "invalid_choice": "Choose one of the options for this idea.",
         },
     )
@@ -205,7 +195,7 @@ class IdeaStatusForm(forms.Form):
             "Needed if it is not taken forward: tell residents why. "
             "Otherwise, for example “Booked for Thursday”."
         ),
-        error_messages={"max_length": "Keep this under 300 characters."},
+        error_messages={"max_length": UNDER_300_CHARACTERS},
     )
 
     def __init__(self, *args, idea, **kwargs):

@@ -1,13 +1,15 @@
 from django import forms
 
+from carehome.forms import KithForm, OnceFormMixin
 from residents.models import Resident, SupportFlag
+from residents.services.peers import SUPPORT_NOTE_MISSING, SUPPORT_NOTE_TOO_LONG
 
 
 def resident_label(resident):
     return f"{resident.display_name} (room {resident.room})" if resident.room else resident.display_name
 
 
-class _OtherResidentForm(forms.Form):
+class _OtherResidentForm(OnceFormMixin, KithForm):
     """A form that picks another current resident of the same home.
 
     ``choices`` (optional) is a list of residents already loaded, or of
@@ -67,19 +69,19 @@ class BuddyForm(_OtherResidentForm):
         self.fields["notes"].help_text = "For example, why they might get on, or when they will first meet."
 
 
-class SupportFlagResolveForm(forms.Form):
+class SupportFlagResolveForm(KithForm):
     note = forms.CharField(
         label="How they were supported",
         max_length=SupportFlag._meta.get_field("resolution_note").max_length,
         help_text="A short note, for example “Sat together after lunch and looked at old photos.”",
         error_messages={
-            "required": "Write a short note about the support given.",
-            "max_length": "Keep the note under 300 characters.",
+            "required": SUPPORT_NOTE_MISSING,
+            "max_length": SUPPORT_NOTE_TOO_LONG,
         },
     )
 
     def clean_note(self):
         note = self.cleaned_data["note"].strip()
         if not note:
-            raise forms.ValidationError("Write a short note about the support given.")
+            raise forms.ValidationError(SUPPORT_NOTE_MISSING)
         return note

@@ -1,21 +1,29 @@
 """Forms for the personal plan: one short form per section, people who
 matter, and recording a review. Every message is written for the person
-filling the form in; the services check the same rules again."""
+filling the form in. The forms only parse; the rules (review dates in range and
+in order, a way to keep in touch when a frequency is chosen) belong to
+``residents.services.plans``, whose ``DomainError`` the views show next to the
+field."""
 
 from datetime import timedelta
 
 from django import forms
 
-from carehome.forms import date_field
+from carehome.forms import KithForm, OnceFormMixin, VersionedFormMixin, date_field
+from carehome.lib.phones import phone_problem
 from homes.models import Interest
 from residents.models import PersonalPlan, PersonWhoMatters, PlanReview
 from residents.selectors.plans import LABELS
 from residents.services.plans import (
-    NO_WAY_TO_KEEP_IN_TOUCH,
+    CHOOSE_HOW_OFTEN,
+    CHOOSE_INTERESTS,
+    EMAIL_INVALID,
+    PERSON_NAME_MISSING,
+    RELATIONSHIP_MISSING,
+    REVIEW_DATE_MISSING,
+    REVIEW_DUE_MISSING,
     TEXT_LIMIT,
-    a_year_after,
-    long_date,
-    phone_problem,
+    choose_an_option,
 )
 
 TOO_LONG = "This is too long: keep it to %(limit_value)d characters (it has %(show_value)d)."
@@ -48,7 +56,7 @@ def _date(label, *, help_text="", required=True, example="12/11/2026"):
     )
 
 
-class PlanSectionForm(forms.Form):
+class PlanSectionForm(VersionedFormMixin, KithForm):
     """A section of the plan. ``resident`` personalises the hints."""
 
     hints = {}
@@ -107,12 +115,12 @@ class CommunicationForm(PlanSectionForm):
 
 
 _VIDEO_MESSAGES = {
-    "required": "Choose one of the options for video calls.",
-    "invalid_choice": "Choose one of the options for video calls.",
+    "required": choose_an_option("video_calls"),
+    "invalid_choice": choose_an_option("video_calls"),
 }
 _PHONE_MESSAGES = {
-    "required": "Choose one of the options for phone calls.",
-    "invalid_choice": "Choose one of the options for phone calls.",
+    "required": choose_an_option("phone_calls"),
+    "invalid_choice": choose_an_option("phone_calls"),
 }
 
 
@@ -154,8 +162,8 @@ class InterestsForm(PlanSectionForm):
         required=False,
         error_messages={
             "invalid_choice": "One of the interests chosen is not on the list. Please choose again.",
-            "invalid_pk_value": "Choose interests from the list.",
-            "invalid_list": "Choose interests from the list.",
+            "invalid_pk_value": CHOOSE_INTERESTS,
+            "invalid_list": CHOOSE_INTERESTS,
         },
     )
     interests_notes = _plan_text("interests_notes", rows=3)
@@ -213,6 +221,7 @@ def section_initial(section_form, plan, interests):
     initial = {}
     for name in section_form.base_fields:
         initial[name] = [i.pk for i in interests] if name == "interests" else getattr(plan, name)
+    initial["version"] = plan.version if plan.pk else 0
     return initial
 
 
@@ -226,13 +235,13 @@ WAYS = [
 ]
 
 
-class PersonForm(forms.Form):
+class PersonForm(OnceFormMixin, VersionedFormMixin, KithForm):
     name = _text(
         PersonWhoMatters,
         "name",
         label="Their name",
         required=True,
-        messages={"required": "Enter their name, for example “Susan Baxter”."},
+        messages={"required": PERSON_NAME_MISSING},
     )
     relationship = _text(
         PersonWhoMatters,
@@ -240,7 +249,7 @@ class PersonForm(forms.Form):
         label="Who they are to {name}",
         required=True,
         help_text="For example daughter, old friend, former neighbour.",
-        messages={"required": "Say who they are, for example “daughter” or “old friend”."},
+        messages={"required": RELATIONSHIP_MISSING},
     )
     ways = forms.MultipleChoiceField(
         label="Ways to keep in touch",
@@ -255,14 +264,14 @@ class PersonForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        error_messages={"invalid_choice": "Choose how often from the list."},
+        error_messages={"invalid_choice": CHOOSE_HOW_OFTEN},
     )
     phone = _text(PersonWhoMatters, "phone", label="Phone number (optional)")
     email = forms.EmailField(
         label="Email address (optional)",
         required=False,
         max_length=PersonWhoMatters._meta.get_field("email").max_length,
-        error_messages={"invalid": "Enter an email address like name@example.com.", "max_length": TOO_LONG},
+        error_messages={"invalid": EMAIL_INVALID, "max_length": TOO_LONG},
     )
     address = _text(PersonWhoMatters, "address", label="Address (optional)", rows=2)
     essential_care_supporter = forms.BooleanField(
@@ -294,23 +303,25 @@ class PersonForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "off"
         if not editing:
             del self.fields["is_active"]
+        del self.fields["version" if not editing else "form_token"]
 
     @classmethod
     def initial_for(cls, person):
         initial = {name: getattr(person, name) for name in cls.base_fields if name != "ways"}
         initial["ways"] = [name for name, _ in WAYS if getattr(person, name)]
+        initial["version"] = person.version
         return initial
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("Enter their name, for example “Susan Baxter”.")
+            raise forms.ValidationError(PERSON_NAME_MISSING)
         return name
 
     def clean_relationship(self):
         relationship = self.cleaned_data["relationship"].strip()
         if not relationship:
-            raise forms.ValidationError("Say who they are, for example “daughter” or “old friend”.")
+            raise forms.ValidationError(RELATIONSHIP_MISSING)
         return relationship
 
     def clean_phone(self):
@@ -319,12 +330,6 @@ class PersonForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return phone
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("contact_every_days") and not cleaned.get("ways") and "ways" not in self.errors:
-            self.add_error("ways", NO_WAY_TO_KEEP_IN_TOUCH)
-        return cleaned
 
     def person_data(self):
         """The cleaned form as the people services take it."""
@@ -342,7 +347,7 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.relationship})"
 
 
-class PlanReviewForm(forms.Form):
+class PlanReviewForm(OnceFormMixin, KithForm):
     reviewed_on = _date("Date of the review")
     resident_took_part = forms.BooleanField(label="{name} took part", required=False, initial=True)
     key_worker_took_part = forms.BooleanField(
@@ -401,36 +406,8 @@ class PlanReviewForm(forms.Form):
         else:
             del self.fields["people"]
             self.fields["relatives_other"].label = "Relatives or friends who took part (optional)"
-        self.fields["reviewed_on"].error_messages["required"] = (
-            "Enter the date of the review, like 12/11/2026."
-        )
-        self.fields["review_due_on"].error_messages["required"] = (
-            "Enter when the next review is due, like 12/05/2027."
-        )
+        self.fields["reviewed_on"].error_messages["required"] = REVIEW_DATE_MISSING
+        self.fields["review_due_on"].error_messages["required"] = REVIEW_DUE_MISSING
         if not self.is_bound:
             self.initial.setdefault("reviewed_on", today)
             self.initial.setdefault("review_due_on", today + timedelta(days=182))
-
-    def clean_reviewed_on(self):
-        day = self.cleaned_data["reviewed_on"]
-        if day > self.today:
-            raise forms.ValidationError("The review date can't be in the future.")
-        admitted = self.resident.admitted_on
-        if day < admitted:
-            raise forms.ValidationError(
-                f"The review can't be before {self.resident.short_name} moved in ({long_date(admitted)})."
-            )
-        return day
-
-    def clean(self):
-        cleaned = super().clean()
-        reviewed_on, due = cleaned.get("reviewed_on"), cleaned.get("review_due_on")
-        if reviewed_on and due:
-            if due <= reviewed_on:
-                self.add_error("review_due_on", "The next review must be after this one.")
-            elif due > a_year_after(reviewed_on):
-                self.add_error(
-                    "review_due_on",
-                    "Plans are reviewed at least once a year: choose a date within 12 months of this review.",
-                )
-        return cleaned

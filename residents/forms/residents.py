@@ -1,31 +1,29 @@
 """Forms for residents: the list filters, admitting, editing, the key worker,
-leaving, and the home's connection settings. Every message says what to do."""
+leaving, and the home's connection settings. Every message says what to do.
 
-from datetime import timedelta
+The forms only parse what was typed; the rules (dates in range and in order,
+photo consent, a reason for leaving) belong to ``residents.services.residents``,
+whose ``DomainError`` the views show next to the field."""
 
 from django import forms
-from django.utils import timezone
 
+from carehome.forms import KithForm, KithModelForm, OnceFormMixin, VersionedFormMixin
 from carehome.forms import date_field as picker_date_field
+from carehome.photos import PictureField
 from homes.models import Interest
 from residents.models import HomeConnectionSettings, Resident
 from residents.selectors.residents import StatusFilter, interests_in_use, key_worker_choices
+from residents.services.residents import (
+    FULL_NAME_MISSING,
+    KEY_WORKER_NOT_HERE,
+    LEAVING_KIND_CHOICE,
+    NOT_A_PICTURE,
+    STATUS_CHOICE,
+)
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"]
-MAX_ADMISSION_AHEAD_DAYS = 30
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
-
-
-def years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _example(day):
-    return day.strftime("%d/%m/%Y")
 
 
 def date_field(label, *, required=True, missing="Enter the date, like 12/11/2026.", help_text=""):
@@ -51,7 +49,7 @@ def key_worker_field(home, *, label, empty_label):
         required=False,
         empty_label=empty_label,
         error_messages={
-            "invalid_choice": "Choose a key worker from the list of staff at this home.",
+            "invalid_choice": KEY_WORKER_NOT_HERE,
         },
     )
 
@@ -59,7 +57,7 @@ def key_worker_field(home, *, label, empty_label):
 # --- The list's filters ---------------------------------------------------------
 
 
-class ResidentFilterForm(forms.Form):
+class ResidentFilterForm(KithForm):
     """The GET form above the resident list. Anything odd in the address is
     ignored rather than shown as an error: it is only a filter."""
 
@@ -100,11 +98,11 @@ class ResidentFilterForm(forms.Form):
 # --- Shared pieces of the resident forms ------------------------------------------
 
 
-class ResidentDetailsMixin(forms.Form):
+class ResidentDetailsMixin(KithForm):
     full_name = forms.CharField(
         label="Full name",
         max_length=150,
-        error_messages={"required": "Enter the person's full name, for example “Margaret Baxter”."},
+        error_messages={"required": FULL_NAME_MISSING},
     )
     preferred_name = forms.CharField(
         label="What they like to be called (optional)",
@@ -125,7 +123,7 @@ class ResidentDetailsMixin(forms.Form):
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())
         if not name:
-            raise forms.ValidationError("Enter the person's full name, for example “Margaret Baxter”.")
+            raise forms.ValidationError(FULL_NAME_MISSING)
         return name
 
     def clean_preferred_name(self):
@@ -137,30 +135,17 @@ class ResidentDetailsMixin(forms.Form):
     def clean_unit(self):
         return " ".join(self.cleaned_data["unit"].split())
 
-    def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        if born is None:
-            return None
-        today = timezone.localdate()
-        if born > today:
-            raise forms.ValidationError("The date of birth cannot be in the future.")
-        if born > years_before(today, 18):
-            raise forms.ValidationError("Check the date of birth: the people who live here are adults.")
-        if born.year < today.year - 115:
-            raise forms.ValidationError(f"Check the year of birth: {born.year} would make them over 115.")
-        return born
 
-
-class PhotoMixin(forms.Form):
+class PhotoMixin(KithForm):
     """A photo may be kept only with consent, and we note who gave it."""
 
-    photo = forms.ImageField(
+    photo = PictureField(
         label="Choose a photo",
         required=False,
         widget=forms.FileInput(attrs={"accept": PHOTO_TYPES}),
         help_text="A JPEG, PNG or WebP picture. It is shown only to staff, never made public.",
         error_messages={
-            "invalid_image": "This file is not a picture we can use. Choose a JPEG, PNG or WebP photo.",
+            "invalid_image": NOT_A_PICTURE,
             "empty": "This file is empty. Choose the photo again.",
             "invalid": "Choose a photo file from this device.",
         },
@@ -186,35 +171,11 @@ class PhotoMixin(forms.Form):
     def clean_photo_consent_note(self):
         return " ".join(self.cleaned_data["photo_consent_note"].split())
 
-    def check_consent(self, *, keeps_photo):
-        """``keeps_photo``: the resident will have a photo after this save."""
-        data = self.cleaned_data
-        if not keeps_photo:
-            return
-        if not data.get("photo_consent"):
-            if data.get("photo"):
-                self.add_error(
-                    "photo",
-                    "A photo can only be kept with consent. Tick “They agree to a photo being kept here” "
-                    "and say who gave consent, then choose the photo again. Or leave the photo out.",
-                )
-            else:
-                self.add_error(
-                    "photo_consent",
-                    "Consent is needed to keep their photo. If consent has been withdrawn, "
-                    "tick “Remove the photo” too.",
-                )
-        elif not data.get("photo_consent_note") and "photo_consent_note" not in self.errors:
-            self.add_error(
-                "photo_consent_note",
-                "Say who gave consent and how, for example “Margaret agreed, 3 March”.",
-            )
-
 
 # --- Admit, edit ---------------------------------------------------------------------
 
 
-class AdmitForm(ResidentDetailsMixin, PhotoMixin, forms.Form):
+class AdmitForm(OnceFormMixin, ResidentDetailsMixin, PhotoMixin, KithForm):
     field_order = [
         "full_name",
         "preferred_name",
@@ -230,7 +191,7 @@ class AdmitForm(ResidentDetailsMixin, PhotoMixin, forms.Form):
 
     admitted_on = date_field(
         "Admission date",
-        missing="Enter the day they came (or will come) to live here, like 12/11/2026.",
+        missing="Enter the day they came to live here, like 12/11/2026.",
     )
 
     def __init__(self, *args, home, **kwargs):
@@ -241,28 +202,8 @@ class AdmitForm(ResidentDetailsMixin, PhotoMixin, forms.Form):
         self.order_fields(self.field_order)
         self.fields["key_worker"].help_text = "The member of staff who will get to know them best."
 
-    def clean_admitted_on(self):
-        admitted = self.cleaned_data["admitted_on"]
-        latest = timezone.localdate() + timedelta(days=MAX_ADMISSION_AHEAD_DAYS)
-        if admitted > latest:
-            raise forms.ValidationError(
-                f"The admission date can be at most {MAX_ADMISSION_AHEAD_DAYS} days ahead, "
-                f"so on or before {_example(latest)}."
-            )
-        if admitted.year < timezone.localdate().year - 60:
-            raise forms.ValidationError(f"Check the year: {admitted.year} is too long ago.")
-        return admitted
 
-    def clean(self):
-        data = super().clean()
-        born, admitted = data.get("date_of_birth"), data.get("admitted_on")
-        if born and admitted and admitted < born:
-            self.add_error("admitted_on", "The admission date cannot be before their date of birth.")
-        self.check_consent(keeps_photo=bool(data.get("photo")))
-        return data
-
-
-class EditForm(ResidentDetailsMixin, PhotoMixin, forms.Form):
+class EditForm(VersionedFormMixin, ResidentDetailsMixin, PhotoMixin, KithForm):
     """Details, room, living here / in hospital, and the photo. Leaving and the
     key worker have their own pages."""
 
@@ -275,8 +216,7 @@ class EditForm(ResidentDetailsMixin, PhotoMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose whether they are living here or in hospital.",
-            "invalid_choice": "Choose whether they are living here or in hospital. "
-            "To record that someone has left, use “Record leaving”.",
+            "invalid_choice": STATUS_CHOICE,
         },
     )
     remove_photo = forms.BooleanField(label="Remove the photo", required=False)
@@ -307,6 +247,7 @@ class EditForm(ResidentDetailsMixin, PhotoMixin, forms.Form):
                 "status": resident.status,
                 "photo_consent": resident.photo_consent,
                 "photo_consent_note": resident.photo_consent_note,
+                "version": resident.version,
             },
         )
         super().__init__(*args, **kwargs)
@@ -318,21 +259,11 @@ class EditForm(ResidentDetailsMixin, PhotoMixin, forms.Form):
         else:
             del self.fields["remove_photo"]
 
-    def clean(self):
-        data = super().clean()
-        born = data.get("date_of_birth")
-        if born and born > self.resident.admitted_on:
-            self.add_error("date_of_birth", "The date of birth cannot be after their admission date.")
-        removing = data.get("remove_photo") and not data.get("photo")
-        keeps = bool(data.get("photo")) or (bool(self.resident.photo) and not removing)
-        self.check_consent(keeps_photo=keeps)
-        return data
-
 
 # --- Key worker, leaving -------------------------------------------------------------
 
 
-class KeyWorkerForm(forms.Form):
+class KeyWorkerForm(KithForm):
     def __init__(self, *args, home, resident, **kwargs):
         kwargs.setdefault("initial", {"key_worker": resident.key_worker_id})
         super().__init__(*args, **kwargs)
@@ -342,13 +273,13 @@ class KeyWorkerForm(forms.Form):
         self.fields["key_worker"].help_text = "Only staff of this home are listed."
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(KithForm):
     kind = forms.ChoiceField(
         label="What happened",
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether they moved out or died.",
-            "invalid_choice": "Choose whether they moved out or died.",
+            "required": LEAVING_KIND_CHOICE,
+            "invalid_choice": LEAVING_KIND_CHOICE,
         },
     )
     left_on = date_field("The date", missing="Enter the date it happened, like 12/11/2026.")
@@ -370,28 +301,8 @@ class LeaveForm(forms.Form):
             (Resident.Status.DIED, f"{name} has died"),
         ]
 
-    def clean_left_on(self):
-        left_on = self.cleaned_data["left_on"]
-        if left_on > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future. Record it on the day or after.")
-        if left_on < self.resident.admitted_on:
-            raise forms.ValidationError(
-                f"The date cannot be before they came to live here ({_example(self.resident.admitted_on)})."
-            )
-        return left_on
-
     def clean_reason(self):
         return self.cleaned_data["reason"].strip()
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("kind") == Resident.Status.LEFT
-            and not data.get("reason")
-            and "reason" not in self.errors
-        ):
-            self.add_error("reason", "Say where they moved to, or why they left.")
-        return data
 
 
 # --- The home's connection settings --------------------------------------------------
@@ -407,7 +318,7 @@ def _whole_number(low, high, what):
     }
 
 
-class ConnectionSettingsForm(forms.ModelForm):
+class ConnectionSettingsForm(KithModelForm):
     quiet_days = forms.IntegerField(
         label="Days without a meaningful connection",
         min_value=1,

@@ -1,12 +1,15 @@
+"""The loneliness measure form. It only parses; the rules (the date in range)
+belong to ``residents.services.wellbeing``, whose ``DomainError`` the view
+shows next to the field."""
+
 from django import forms
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
-from carehome.forms import date_field
+from carehome.forms import KithForm, OnceFormMixin, date_field
 from residents.models import LonelinessMeasure
+from residents.services.wellbeing import DIRECT_CHOICE, ITEM_CHOICE, NOTE_TOO_LONG
 
 ITEM_FIELDS = ["lack_companionship", "left_out", "isolated"]
-_ANSWER_WORDS = "hardly ever or never, some of the time, or often"
 
 
 def _item(field_name):
@@ -18,12 +21,12 @@ def _item(field_name):
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose an answer to this question.",
-            "invalid_choice": f"Choose one of the three answers: {_ANSWER_WORDS}.",
+            "invalid_choice": ITEM_CHOICE,
         },
     )
 
 
-class LonelinessMeasureForm(forms.Form):
+class LonelinessMeasureForm(OnceFormMixin, KithForm):
     """The three-item loneliness scale and the direct question, as the person answered."""
 
     recorded_on = date_field(
@@ -40,7 +43,7 @@ class LonelinessMeasureForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose an answer, or “Preferred not to say”.",
-            "invalid_choice": "Choose one of the answers in the list, or “Preferred not to say”.",
+            "invalid_choice": DIRECT_CHOICE,
         },
     )
     staff_helped = forms.BooleanField(
@@ -54,24 +57,13 @@ class LonelinessMeasureForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Anything that helps the next person understand the answers.",
-        error_messages={"max_length": "Keep the note under 300 characters."},
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
 
     def __init__(self, *args, resident, **kwargs):
         kwargs.setdefault("initial", {"recorded_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.resident = resident
-
-    def clean_recorded_on(self):
-        day = self.cleaned_data["recorded_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
-        if day < self.resident.admitted_on:
-            raise forms.ValidationError(
-                f"The date cannot be before {self.resident.short_name} came to live here "
-                f"({date_format(self.resident.admitted_on, 'j M Y')})."
-            )
-        return day
 
     def clean_note(self):
         return self.cleaned_data["note"].strip()

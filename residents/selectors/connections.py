@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from carehome.query import parse_ids
 from homes.models import Membership, Role
 from residents.models import Connection, ConnectionParticipant, PersonWhoMatters, Resident
 
@@ -26,7 +27,7 @@ def chosen_residents(home, ids):
     """The residents of this home living here now among ``ids`` (strings from a
     form), in name order. Ids that are not whole numbers, or name someone who
     does not live here, are simply not found: the form reports them."""
-    clean = {int(i) for i in ids if str(i).strip().isdigit()}
+    clean = set(parse_ids(ids))
     if not clean:
         return []
     return list(residents_to_choose(home).filter(pk__in=clean).order_by("full_name", "pk"))
@@ -66,6 +67,7 @@ def timeline_page(home, resident, page_number):
             "connection__other_resident",
             "connection__staff_member",
             "connection__logged_by",
+            "connection__struck_out_by",
         )
         .annotate(taking_part=Coalesce(Subquery(others, output_field=IntegerField()), 1))
         .order_by("-occurred_at", "-pk")
@@ -73,11 +75,24 @@ def timeline_page(home, resident, page_number):
     return Paginator(entries, TIMELINE_PAGE_SIZE).get_page(page_number)
 
 
+def participant_for_change(home, resident_pk, connection_pk):
+    """A resident's part in one logged connection, with the connection and
+    who logged it, for correcting or striking it out; or None. One query."""
+    return (
+        ConnectionParticipant.objects.for_home(home)
+        .filter(resident_id=resident_pk, connection_id=connection_pk)
+        .select_related("resident", "connection", "connection__logged_by")
+        .first()
+    )
+
+
 def connection_with_participants(home, pk):
     """One logged connection and everyone who took part, or None."""
     connection = (
         Connection.objects.for_home(home)
-        .select_related("person", "person__resident", "other_resident", "staff_member", "logged_by")
+        .select_related(
+            "person", "person__resident", "other_resident", "staff_member", "logged_by", "struck_out_by"
+        )
         .filter(pk=pk)
         .first()
     )

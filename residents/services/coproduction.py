@@ -1,17 +1,27 @@
 """Writes for co-production: recording sessions, the ideas raised in them and
 what became of each idea. Every change runs in one transaction inside
-``set_actor`` so the change history shows who did it."""
+``acting_as`` so the change history shows who did it."""
 
 from datetime import date
 
-from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
+from homes.scoping import check_home
+from homes.submissions import submission_once
 from residents.models import CoproductionSession, Idea
 
 EARLIEST_SESSION = date(2000, 1, 1)
+
+# Messages the forms share (they need them to parse the same field).
+TITLE_MISSING = "Give the session a short title, like “Summer outings”."
+IDEA_MISSING = "Write the idea in a few words, like “A trip to the garden centre”."
+IDEA_TOO_LONG = "Keep the idea under 300 characters; put more in the session notes."
+RAISED_BY_CHOICE = "Choose someone who took part in this session, or nobody."
+STATUS_MISSING = "Choose what has happened to this idea."
+UNDER_300_CHARACTERS = "Keep this under 300 characters."
 
 # Where an idea may go next from each status. "Done" only follows "planned";
 # an idea not taken forward can be thought about again.
@@ -39,7 +49,7 @@ def _check_session(*, home, held_on, method, title, participants):
     if method not in CoproductionSession.Method.values:
         raise DomainError("Choose how you found out what residents wanted.", field="method")
     if not title:
-        raise DomainError("Give the session a short title, like “Summer outings”.", field="title")
+        raise DomainError(TITLE_MISSING, field="title")
     if any(r.home_id != home.pk for r in participants):
         raise DomainError(
             "Someone chosen does not live at this home. Choose people from the list.", field="participants"
@@ -52,13 +62,18 @@ def _check_session(*, home, held_on, method, title, participants):
 
 
 def coproduction_session_record(
-    *, home, actor, held_on, method, title, participants, others_present="", notes=""
+    *, home, actor, held_on, method, title, participants, others_present="", notes="", form_token=None
 ):
-    """Record a session that has happened; the acting user is its facilitator."""
+    """Record a session that has happened; the acting user is its facilitator
+    (once per ``form_token``)."""
     participants = list(participants)
     title = _clean_text(title)
     _check_session(home=home, held_on=held_on, method=method, title=title, participants=participants)
-    with transaction.atomic(), set_actor(actor):
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
         session = CoproductionSession.objects.create(
             home=home,
             held_on=held_on,
@@ -69,6 +84,7 @@ def coproduction_session_record(
             facilitator=actor,
         )
         session.participants.set(participants)
+        once.created(session)
     return session
 
 
@@ -93,7 +109,7 @@ def coproduction_session_update(
         raise DomainError(
             f"{names} raised an idea in this session, so keep them ticked.", field="participants"
         )
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic(), acting_as(actor):
         session.held_on = held_on
         session.method = method
         session.title = title
@@ -104,34 +120,44 @@ def coproduction_session_update(
     return session
 
 
-def idea_record(*, session, actor, text, raised_by=None, interests=()):
-    """Add an idea raised in a session. ``raised_by`` must have taken part."""
+def idea_record(*, home, session, actor, text, raised_by=None, interests=(), form_token=None):
+    """Add an idea raised in a session (once per ``form_token``). ``raised_by``
+    must have taken part."""
+    check_home(home, session, raised_by)
     text = _clean_text(text)
     if not text:
-        raise DomainError("Write the idea in a few words, like “A trip to the garden centre”.", field="text")
+        raise DomainError(IDEA_MISSING, field="text")
     if len(text) > 300:
-        raise DomainError("Keep the idea under 300 characters; put more in the session notes.", field="text")
+        raise DomainError(IDEA_TOO_LONG, field="text")
     if raised_by is not None and not session.participants.filter(pk=raised_by.pk).exists():
-        raise DomainError("Choose someone who took part in this session, or nobody.", field="raised_by")
-    with transaction.atomic(), set_actor(actor):
+        raise DomainError(RAISED_BY_CHOICE, field="raised_by")
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
         idea = Idea.objects.create(home_id=session.home_id, session=session, text=text, raised_by=raised_by)
         idea.interests.set(list(interests))
+        once.created(idea)
     return idea
 
 
-def idea_status_set(*, idea, actor, status, note=""):
+def idea_status_set(*, home, idea, actor, status, note=""):
     """Move an idea on: new → planned → done, or not taken forward (with a
     reason residents can be told)."""
+    check_home(home, idea)
     note = _clean_text(note)
     if status not in Idea.Status.values:
-        raise DomainError("Choose what has happened to this idea.", field="status")
+        raise DomainError(STATUS_MISSING, field="status")
     if status == Idea.Status.NOT_TAKEN_FORWARD and not note:
         raise DomainError("Tell residents why — write a short reason.", field="note")
     if len(note) > 300:
-        raise DomainError("Keep this under 300 characters.", field="note")
-    with transaction.atomic(), set_actor(actor):
+        raise DomainError(UNDER_300_CHARACTERS, field="note")
+    with transaction.atomic(), acting_as(actor):
         # Lock the row so two people moving the same idea at once are checked in turn.
-        current = Idea.objects.select_for_update().only("status").get(pk=idea.pk).status
+        current = (
+            Idea.objects.for_home(idea.home_id).select_for_update().only("status").get(pk=idea.pk).status
+        )
         if status == current:
             label = Idea.Status(current).label.lower()
             raise DomainError(f"This idea is already “{label}”.", field="status")

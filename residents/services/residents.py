@@ -6,21 +6,34 @@ history says who did what and when; each raises ``DomainError`` with words a
 person can act on, and leaves nothing half-saved.
 """
 
-from datetime import timedelta
-
-from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
 from carehome.photos import PhotoGuard, delete_file_later, prepared_photo
+from carehome.versions import version_bump, version_check
+from homes.submissions import submission_once
 from residents.models import HomeConnectionSettings, KeyWorkerAssignment, PersonalPlan, Resident
 from residents.selectors.residents import is_key_worker_here
 from residents.services.peers import peers_flag_friends_of
 
 PHOTO_MAX_SIDE = 800
 NOT_A_PICTURE = "This file is not a picture we can use. Choose a JPEG, PNG or WebP photo."
-MAX_ADMISSION_AHEAD_DAYS = 30
+# People who live here are adults, and nobody is older than this.
+ADULT_AGE = 18
+OLDEST_AGE = 115
+# An admission date this many years back is a typing mistake.
+OLDEST_ADMISSION_YEARS = 60
+
+# Messages the forms share (they need them to parse the same field).
+FULL_NAME_MISSING = "Enter the person's full name, for example “Margaret Baxter”."
+KEY_WORKER_NOT_HERE = "Choose a key worker from the list of staff at this home."
+STATUS_CHOICE = (
+    "Choose whether they are living here or in hospital. "
+    "To record that someone has left, use “Record leaving”."
+)
+LEAVING_KIND_CHOICE = "Choose whether they moved out or died."
 LEAVING_REASONS = {Resident.Status.LEFT: "has moved out", Resident.Status.DIED: "has died"}
 
 
@@ -31,28 +44,74 @@ def _clean_name(value):
     return " ".join((value or "").split())
 
 
+def _day_month_year(day):
+    return day.strftime("%d/%m/%Y")
+
+
+def years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def _check_details(*, full_name, date_of_birth, today):
     if not full_name:
-        raise DomainError("Enter the person's full name.", field="full_name")
-    if date_of_birth and date_of_birth > today:
+        raise DomainError(FULL_NAME_MISSING, field="full_name")
+    if date_of_birth is None:
+        return
+    if date_of_birth > today:
         raise DomainError("The date of birth cannot be in the future.", field="date_of_birth")
+    if date_of_birth > years_before(today, ADULT_AGE):
+        raise DomainError(
+            "Check the date of birth: the people who live here are adults.", field="date_of_birth"
+        )
+    if date_of_birth.year < today.year - OLDEST_AGE:
+        raise DomainError(
+            f"Check the year of birth: {date_of_birth.year} would make them over {OLDEST_AGE}.",
+            field="date_of_birth",
+        )
+
+
+def _check_admission(*, admitted_on, date_of_birth, today):
+    if admitted_on > today:
+        raise DomainError(
+            "The admission date cannot be in the future. Admit them on the day they arrive.",
+            field="admitted_on",
+        )
+    if admitted_on.year < today.year - OLDEST_ADMISSION_YEARS:
+        raise DomainError(f"Check the year: {admitted_on.year} is too long ago.", field="admitted_on")
+    if date_of_birth and admitted_on < date_of_birth:
+        raise DomainError("The admission date cannot be before their date of birth.", field="admitted_on")
 
 
 def _check_key_worker(home, key_worker):
     if key_worker is not None and not is_key_worker_here(home, key_worker):
-        raise DomainError("Choose a key worker from the list of staff at this home.", field="key_worker")
+        raise DomainError(KEY_WORKER_NOT_HERE, field="key_worker")
 
 
-def _check_consent(*, has_photo, consent, note):
-    if not has_photo:
+def _check_consent(*, new_photo, keeps_photo, consent, note):
+    """``new_photo``: a photo was chosen now; ``keeps_photo``: they will have a
+    photo after this save (a new one, or the one kept now)."""
+    if not keeps_photo:
         return
     if not consent:
+        if new_photo:
+            raise DomainError(
+                "A photo can only be kept with consent. Tick “They agree to a photo being kept here” "
+                "and say who gave consent, then choose the photo again. Or leave the photo out.",
+                field="photo",
+            )
         raise DomainError(
-            "A photo can only be kept with consent. Record who gave consent, or leave the photo out.",
-            field="photo",
+            "Consent is needed to keep their photo. "
+            "If consent has been withdrawn, tick “Remove the photo” too.",
+            field="photo_consent",
         )
     if not note:
-        raise DomainError("Say who gave consent for the photo, and how.", field="photo_consent_note")
+        raise DomainError(
+            "Say who gave consent and how, for example “Margaret agreed, 3 March”.",
+            field="photo_consent_note",
+        )
 
 
 # --- Photos --------------------------------------------------------------------------
@@ -83,21 +142,19 @@ def resident_admit(
     photo=None,
     photo_consent=False,
     photo_consent_note="",
+    form_token=None,
 ):
     """A new resident, their (empty) personal plan and, if one is chosen,
-    their first key worker assignment: all or nothing."""
+    their first key worker assignment: all or nothing, once per ``form_token``."""
     today = timezone.localdate()
     full_name = _clean_name(full_name)
     photo_consent_note = _clean_name(photo_consent_note)
     _check_details(full_name=full_name, date_of_birth=date_of_birth, today=today)
-    if admitted_on > today + timedelta(days=MAX_ADMISSION_AHEAD_DAYS):
-        raise DomainError(
-            f"The admission date can be at most {MAX_ADMISSION_AHEAD_DAYS} days ahead.", field="admitted_on"
-        )
-    if date_of_birth and admitted_on < date_of_birth:
-        raise DomainError("The admission date cannot be before their date of birth.", field="admitted_on")
+    _check_admission(admitted_on=admitted_on, date_of_birth=date_of_birth, today=today)
     _check_key_worker(home, key_worker)
-    _check_consent(has_photo=bool(photo), consent=photo_consent, note=photo_consent_note)
+    _check_consent(
+        new_photo=bool(photo), keeps_photo=bool(photo), consent=photo_consent, note=photo_consent_note
+    )
 
     resident = Resident(
         home=home,
@@ -115,8 +172,13 @@ def resident_admit(
     with PhotoGuard(resident.photo.storage) as guard:
         if photo:
             guard.name = _store_photo(resident, photo)
-        with transaction.atomic(), set_actor(actor):
+        with (
+            transaction.atomic(),
+            acting_as(actor),
+            submission_once(home=home, actor=actor, token=form_token) as once,
+        ):
             resident.save()
+            once.created(resident)
             PersonalPlan.objects.create(home=home, resident=resident, updated_by=actor)
             if key_worker is not None:
                 KeyWorkerAssignment.objects.create(
@@ -149,6 +211,7 @@ def resident_update(
     remove_photo=False,
     photo_consent=False,
     photo_consent_note="",
+    version=None,
 ):
     """Change a resident's details: names, date of birth, room and unit, living
     here or in hospital, and the photo (with consent). Returns
@@ -162,12 +225,9 @@ def resident_update(
     photo_consent_note = _clean_name(photo_consent_note)
     _check_details(full_name=full_name, date_of_birth=date_of_birth, today=today)
     if status is not None and status not in (Resident.Status.CURRENT, Resident.Status.HOSPITAL):
-        raise DomainError(
-            "Choose living here or in hospital. To record that someone has left, use “Record leaving”.",
-            field="status",
-        )
+        raise DomainError(STATUS_CHOICE, field="status")
 
-    with PhotoGuard(resident.photo.storage) as guard, transaction.atomic(), set_actor(actor):
+    with PhotoGuard(resident.photo.storage) as guard, transaction.atomic(), acting_as(actor):
         locked = Resident.objects.for_home(home).select_for_update().get(pk=resident.pk)
         if date_of_birth and date_of_birth > locked.admitted_on:
             raise DomainError(
@@ -188,9 +248,12 @@ def resident_update(
             wanted["status"] = status
         old_photo = locked.photo.name
         keeps_photo = bool(photo) or (bool(old_photo) and not remove_photo)
-        _check_consent(has_photo=keeps_photo, consent=photo_consent, note=photo_consent_note)
+        _check_consent(
+            new_photo=bool(photo), keeps_photo=keeps_photo, consent=photo_consent, note=photo_consent_note
+        )
         wanted["photo_consent"] = bool(photo_consent)
         wanted["photo_consent_note"] = photo_consent_note if photo_consent else ""
+        version_check(locked, version, submitted=wanted)
 
         changes = {}
         for field, value in wanted.items():
@@ -207,7 +270,7 @@ def resident_update(
             changes["photo"] = (old_photo, "")
             delete_file_later(locked.photo.storage, old_photo)
         if changes:
-            locked.save(update_fields=list(changes))
+            locked.save(update_fields=[*changes, *version_bump(locked)])
     for field in changes:
         setattr(resident, field, getattr(locked, field))
     return changes
@@ -227,7 +290,7 @@ def resident_change_key_worker(*, home, actor, resident, key_worker):
     today = timezone.localdate()
     new_id = key_worker.pk if key_worker is not None else None
     try:
-        with transaction.atomic(), set_actor(actor):
+        with transaction.atomic(), acting_as(actor):
             locked = Resident.objects.for_home(home).select_for_update().get(pk=resident.pk)
             if locked.has_left:
                 raise DomainError(
@@ -266,20 +329,23 @@ def resident_leave(*, home, actor, resident, kind, left_on, reason=""):
     worker assignment and their friendships end, and their friends are flagged
     so staff can offer support."""
     if kind not in LEAVING_REASONS:
-        raise DomainError("Choose whether they moved out or died.", field="kind")
+        raise DomainError(LEAVING_KIND_CHOICE, field="kind")
     reason = (reason or "").strip()
     if kind == Resident.Status.LEFT and not reason:
         raise DomainError("Say where they moved to, or why they left.", field="reason")
     if left_on > timezone.localdate():
-        raise DomainError("The date cannot be in the future.", field="left_on")
-    with transaction.atomic(), set_actor(actor):
+        raise DomainError("The date cannot be in the future. Record it on the day or after.", field="left_on")
+    with transaction.atomic(), acting_as(actor):
         locked = Resident.objects.for_home(home).select_for_update().get(pk=resident.pk)
         if locked.has_left:
             verb = "died" if locked.status == Resident.Status.DIED else "moved out"
             when = f"{locked.left_on.day} {locked.left_on:%B %Y}"
             raise DomainError(f"It is already recorded that {locked.short_name} {verb} on {when}.")
         if left_on < locked.admitted_on:
-            raise DomainError("The date cannot be before they came to live here.", field="left_on")
+            raise DomainError(
+                f"The date cannot be before they came to live here ({_day_month_year(locked.admitted_on)}).",
+                field="left_on",
+            )
         for assignment in KeyWorkerAssignment.objects.for_home(home).filter(
             resident=locked, ended_on__isnull=True
         ):
@@ -306,12 +372,19 @@ SETTING_RANGES = {
 }
 
 
+def connection_settings_create(*, home):
+    """A new home's settings row, with the defaults (``homes.setup``: run where
+    the home is created, so reading the settings never writes)."""
+    settings, _ = HomeConnectionSettings.objects.get_or_create(home=home)
+    return settings
+
+
 def connection_settings_update(*, home, actor, **values):
     for field, value in values.items():
         low, high, message = SETTING_RANGES[field]
         if value is None or not low <= value <= high:
             raise DomainError(message, field=field)
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic(), acting_as(actor):
         settings, _ = HomeConnectionSettings.objects.select_for_update().get_or_create(home=home)
         changed = [field for field, value in values.items() if getattr(settings, field) != value]
         for field in changed:

@@ -1,14 +1,20 @@
 """Writes for wellbeing: the loneliness measure."""
 
-from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
+from homes.submissions import submission_once
 from residents.models import LonelinessMeasure
 
 ITEMS = ("lack_companionship", "left_out", "isolated")
+
+# Messages the form shares (it needs them to parse the same fields).
+ITEM_CHOICE = "Choose one of the three answers: hardly ever or never, some of the time, or often."
+DIRECT_CHOICE = "Choose one of the answers in the list, or “Preferred not to say”."
+NOTE_TOO_LONG = "Keep the note under 300 characters."
 
 
 def loneliness_measure_record(
@@ -23,9 +29,11 @@ def loneliness_measure_record(
     direct,
     staff_helped=False,
     note="",
+    form_token=None,
 ):
     """Record one set of answers to the three-item loneliness scale (each
-    1–3) and the direct question, as the person gave them on ``recorded_on``."""
+    1–3) and the direct question, as the person gave them on ``recorded_on``
+    (once per ``form_token``)."""
     if resident.home_id != home.pk:
         raise DomainError("That resident does not live here.")
     if resident.has_left:
@@ -41,17 +49,18 @@ def loneliness_measure_record(
     answers = {"lack_companionship": lack_companionship, "left_out": left_out, "isolated": isolated}
     for name, value in answers.items():
         if type(value) is not int or value not in LonelinessMeasure.Answer.values:
-            raise DomainError(
-                "Choose one of the three answers: hardly ever or never, some of the time, or often.",
-                field=name,
-            )
+            raise DomainError(ITEM_CHOICE, field=name)
     if direct not in LonelinessMeasure.Direct.values:
-        raise DomainError("Choose one of the answers in the list, or “Preferred not to say”.", field="direct")
+        raise DomainError(DIRECT_CHOICE, field="direct")
     note = (note or "").strip()
     if len(note) > LonelinessMeasure._meta.get_field("note").max_length:
-        raise DomainError("Keep the note under 300 characters.", field="note")
-    with transaction.atomic(), set_actor(actor):
-        return LonelinessMeasure.objects.create(
+        raise DomainError(NOTE_TOO_LONG, field="note")
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
+        measure = LonelinessMeasure.objects.create(
             home=home,
             resident=resident,
             recorded_on=recorded_on,
@@ -61,3 +70,5 @@ def loneliness_measure_record(
             recorded_by=actor,
             **answers,
         )
+        once.created(measure)
+    return measure

@@ -81,7 +81,13 @@ def test_a_session_needs_a_resident_unless_it_is_a_suggestion_box(world):
 
 def test_updating_a_session_keeps_anyone_who_raised_an_idea(world):
     session = record(world)
-    idea_record(session=session, actor=world.staff.user, text="Fish and chips", raised_by=world.resident)
+    idea_record(
+        home=world.home,
+        session=session,
+        actor=world.staff.user,
+        text="Fish and chips",
+        raised_by=world.resident,
+    )
     with pytest.raises(DomainError) as caught:
         coproduction_session_update(
             session=session,
@@ -114,6 +120,7 @@ def test_an_idea_is_recorded_with_clean_words_and_interest_tags(world):
     session = record(world)
     gardening = Interest.objects.get(name="Gardening")
     idea = idea_record(
+        home=world.home,
         session=session,
         actor=world.staff.user,
         text="  A trip to   the garden centre ",
@@ -131,10 +138,16 @@ def test_an_idea_is_recorded_with_clean_words_and_interest_tags(world):
 def test_an_idea_can_only_be_raised_by_someone_who_took_part(world):
     session = record(world, participants=[world.resident])
     with pytest.raises(DomainError) as caught:
-        idea_record(session=session, actor=world.staff.user, text="Bingo", raised_by=world.unlinked_resident)
+        idea_record(
+            home=world.home,
+            session=session,
+            actor=world.staff.user,
+            text="Bingo",
+            raised_by=world.unlinked_resident,
+        )
     assert caught.value.field == "raised_by"
     with pytest.raises(DomainError) as caught:
-        idea_record(session=session, actor=world.staff.user, text="   ")
+        idea_record(home=world.home, session=session, actor=world.staff.user, text="   ")
     assert caught.value.field == "text"
     assert not Idea.objects.exists()
 
@@ -156,12 +169,14 @@ def test_an_idea_can_only_be_raised_by_someone_who_took_part(world):
 def test_how_an_idea_moves_between_statuses(world, start, to, allowed):
     idea = IdeaFactory(session__home=world.home, status=start)
     if allowed:
-        idea_status_set(idea=idea, actor=world.staff.user, status=to, note="Booked for Thursday")
+        idea_status_set(
+            home=world.home, idea=idea, actor=world.staff.user, status=to, note="Booked for Thursday"
+        )
         idea.refresh_from_db()
         assert (idea.status, idea.status_note) == (to, "Booked for Thursday")
     else:
         with pytest.raises(DomainError) as caught:
-            idea_status_set(idea=idea, actor=world.staff.user, status=to, note="x")
+            idea_status_set(home=world.home, idea=idea, actor=world.staff.user, status=to, note="x")
         assert caught.value.field == "status"
         idea.refresh_from_db()
         assert idea.status == start
@@ -170,7 +185,7 @@ def test_how_an_idea_moves_between_statuses(world, start, to, allowed):
 def test_done_before_planned_is_explained(world):
     idea = IdeaFactory(session__home=world.home)
     with pytest.raises(DomainError) as caught:
-        idea_status_set(idea=idea, actor=world.staff.user, status=S.DONE)
+        idea_status_set(home=world.home, idea=idea, actor=world.staff.user, status=S.DONE)
     assert (
         caught.value.message == "An idea is marked done once it has been planned. Mark it as planned first."
     )
@@ -179,7 +194,9 @@ def test_done_before_planned_is_explained(world):
 def test_not_taken_forward_needs_a_reason(world):
     idea = IdeaFactory(session__home=world.home)
     with pytest.raises(DomainError) as caught:
-        idea_status_set(idea=idea, actor=world.staff.user, status=S.NOT_TAKEN_FORWARD, note="   ")
+        idea_status_set(
+            home=world.home, idea=idea, actor=world.staff.user, status=S.NOT_TAKEN_FORWARD, note="   "
+        )
     assert (caught.value.field, caught.value.message) == (
         "note",
         "Tell residents why — write a short reason.",
@@ -189,7 +206,11 @@ def test_not_taken_forward_needs_a_reason(world):
 
     before = idea.updated_at
     idea_status_set(
-        idea=idea, actor=world.manager.user, status=S.NOT_TAKEN_FORWARD, note="Some residents are allergic."
+        home=world.home,
+        idea=idea,
+        actor=world.manager.user,
+        status=S.NOT_TAKEN_FORWARD,
+        note="Some residents are allergic.",
     )
     idea.refresh_from_db()
     assert idea.status == S.NOT_TAKEN_FORWARD

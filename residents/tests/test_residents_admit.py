@@ -107,7 +107,7 @@ def test_a_key_worker_from_outside_the_team_is_refused(world, manager_client, wh
     ("fields", "field", "message"),
     [
         ({"full_name": "   "}, "full_name", "Enter the person's full name"),
-        ({"admitted_on": ""}, "admitted_on", "Enter the day they came (or will come) to live here"),
+        ({"admitted_on": ""}, "admitted_on", "Enter the day they came to live here"),
         ({"admitted_on": "31/02/2026"}, "admitted_on", "Enter a real date, like 12/11/2026."),
         ({"date_of_birth": "2099-01-01"}, "date_of_birth", "The date of birth cannot be in the future."),
         ({"date_of_birth": "2015-01-01"}, "date_of_birth", "the people who live here are adults"),
@@ -130,15 +130,17 @@ def test_bad_input_is_explained_next_to_the_field_and_nothing_is_saved(
     assert PersonalPlan.objects.count() == 0
 
 
-def test_the_admission_date_may_be_up_to_30_days_ahead(world, manager_client):
+def test_the_admission_date_cannot_be_in_the_future(world, manager_client):
     today = timezone.localdate()
-    too_far = manager_client.post(
-        admit_url(world), admit_data(admitted_on=(today + timedelta(days=31)).isoformat())
+    tomorrow = manager_client.post(
+        admit_url(world), admit_data(admitted_on=(today + timedelta(days=1)).isoformat())
     )
-    assert "at most 30 days ahead" in field_error(too_far, "admitted_on")
-    ok = manager_client.post(
-        admit_url(world), admit_data(admitted_on=(today + timedelta(days=30)).isoformat())
+    assert tomorrow.status_code == 200
+    assert field_error(tomorrow, "admitted_on") == (
+        "The admission date cannot be in the future. Admit them on the day they arrive."
     )
+    assert not Resident.objects.filter(full_name="Winifred Clarke").exists()
+    ok = manager_client.post(admit_url(world), admit_data(admitted_on=today.isoformat()))
     assert ok.status_code == 302
 
 

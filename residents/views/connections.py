@@ -4,15 +4,28 @@ connection, a resident's timeline, and the worklist "Who needs connection now"."
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from carehome.errors import DomainError
+from carehome.query import parse_id
 from homes.decorators import home_permission
-from residents.forms.connections import ChooseResidentsForm, ConnectionForm
+from homes.submissions import AlreadySaved, already_saved
+from residents.forms.connections import (
+    ChooseResidentsForm,
+    ConnectionForm,
+    CorrectConnectionForm,
+    StrikeOutForm,
+)
 from residents.models import Connection, Resident
 from residents.selectors import connections as selectors
 from residents.selectors.worklist import worklist_for
-from residents.services.connections import connection_log
+from residents.services.connections import (
+    connection_change_problem,
+    connection_correct,
+    connection_log,
+    connection_strike_out,
+)
 
 MODE_FOR_WAY = [
     ("by_phone", Connection.Mode.PHONE),
@@ -31,8 +44,8 @@ def _initial(request, residents):
     if len(residents) > 1:
         initial["with_whom"] = Connection.WithWhom.GROUP
         initial["mode"] = Connection.Mode.GROUP_ACTIVITY
-    person_id = request.GET.get("person", "")
-    if len(residents) == 1 and person_id.isdigit():
+    person_id = parse_id(request.GET.get("person"))
+    if len(residents) == 1 and person_id is not None:
         person = selectors.people_who_matter_to(request.home, residents).filter(pk=person_id).first()
         if person is not None:
             initial["with_whom"] = Connection.WithWhom.PERSON
@@ -57,6 +70,13 @@ def connection_add(request, home_slug):
         if form.is_valid():
             try:
                 connection = connection_log(home=home, actor=request.user, **form.service_kwargs())
+            except AlreadySaved as saved:
+                url = reverse("residents:worklist", kwargs={"home_slug": home.slug})
+                if saved.record is not None:
+                    url = reverse(
+                        "residents:connection_detail", kwargs={"home_slug": home.slug, "pk": saved.record.pk}
+                    )
+                return already_saved(request, saved, url)
             except DomainError as error:
                 error.add_to_form(form)
             else:
@@ -104,13 +124,20 @@ def connection_detail(request, home_slug, pk):
 def timeline(request, home_slug, pk):
     resident = get_object_or_404(Resident.objects.for_home(request.home).select_related("key_worker"), pk=pk)
     page = selectors.timeline_page(request.home, resident, request.GET.get("page"))
+    entries = list(page.object_list)
+    now = timezone.now()
+    for entry in entries:
+        # Who may correct or strike out each entry: worked out here, no query.
+        entry.can_change = not connection_change_problem(
+            membership=request.membership, connection=entry.connection, now=now
+        )
     return render(
         request,
         "residents/connections/timeline.html",
         {
             "resident": resident,
             "page": page,
-            "entries": page.object_list,
+            "entries": entries,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         },
     )
@@ -119,3 +146,91 @@ def timeline(request, home_slug, pk):
 @home_permission("connections.log")
 def worklist(request, home_slug):
     return render(request, "residents/worklist.html", {"work": worklist_for(request.home)})
+
+
+def _participant_to_change(request, pk, connection_pk):
+    """The resident's part in the entry, or 404; and why it cannot be changed."""
+    participant = selectors.participant_for_change(request.home, pk, connection_pk)
+    if participant is None:
+        raise Http404
+    problem = connection_change_problem(membership=request.membership, connection=participant.connection)
+    return participant, problem
+
+
+def _refused(request, participant, problem):
+    return render(
+        request,
+        "residents/connections/change_refused.html",
+        {"resident": participant.resident, "connection": participant.connection, "problem": problem},
+        status=403,
+    )
+
+
+@home_permission("connections.log")
+def entry_correct(request, home_slug, pk, connection_pk):
+    """Correct an entry: its author for a few days, a manager at any time."""
+    participant, problem = _participant_to_change(request, pk, connection_pk)
+    if problem:
+        return _refused(request, participant, problem)
+    connection, resident = participant.connection, participant.resident
+    when = timezone.localtime(connection.occurred_at)
+    initial = {
+        "date": when.date(),
+        "time": when.time().replace(second=0, microsecond=0),
+        "mode": connection.mode,
+        "note": connection.note,
+        "response": participant.response,
+        "participant_note": participant.note,
+    }
+    form = CorrectConnectionForm(request.POST or None, resident=resident, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            connection_correct(
+                home=request.home,
+                actor=request.user,
+                membership=request.membership,
+                connection=connection,
+                resident=resident,
+                **form.service_kwargs(),
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, "The entry was corrected. Its history keeps what it said before.")
+            return redirect("residents:timeline", home_slug=home_slug, pk=resident.pk)
+    return render(
+        request,
+        "residents/connections/correct.html",
+        {"form": form, "resident": resident, "connection": connection},
+    )
+
+
+@home_permission("connections.log")
+def entry_strike_out(request, home_slug, pk, connection_pk):
+    """Strike out a wrong entry with the reason; it stays, marked, and stops counting."""
+    participant, problem = _participant_to_change(request, pk, connection_pk)
+    if problem:
+        return _refused(request, participant, problem)
+    connection, resident = participant.connection, participant.resident
+    form = StrikeOutForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            connection_strike_out(
+                home=request.home,
+                actor=request.user,
+                membership=request.membership,
+                connection=connection,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(
+                request, "The entry was struck out. It stays in the log, marked, and no longer counts."
+            )
+            return redirect("residents:timeline", home_slug=home_slug, pk=resident.pk)
+    return render(
+        request,
+        "residents/connections/strike_out.html",
+        {"form": form, "resident": resident, "connection": connection, "participant": participant},
+    )

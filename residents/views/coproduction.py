@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from residents.forms.coproduction import IdeaForm, IdeaStatusForm, SessionForm, status_choices
 from residents.models import Idea
 from residents.selectors import coproduction as selectors
@@ -78,8 +79,18 @@ def coproduction_add(request, home_slug):
     if request.method == "POST" and form.is_valid():
         try:
             session = services.coproduction_session_record(
-                home=request.home, actor=request.user, **_session_data(form)
+                home=request.home,
+                actor=request.user,
+                form_token=form.cleaned_data.get("form_token"),
+                **_session_data(form),
             )
+        except AlreadySaved as saved:
+            url = reverse("residents:coproduction_list", kwargs={"home_slug": home_slug})
+            if saved.record is not None:
+                url = reverse(
+                    "residents:coproduction_detail", kwargs={"home_slug": home_slug, "pk": saved.record.pk}
+                )
+            return already_saved(request, saved, url)
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -141,7 +152,14 @@ def idea_add(request, home_slug, pk):
     form = IdeaForm(request.POST, session=session)
     if form.is_valid():
         try:
-            idea = services.idea_record(session=session, actor=request.user, **form.cleaned_data)
+            idea = services.idea_record(
+                home=request.home, session=session, actor=request.user, **form.cleaned_data
+            )
+        except AlreadySaved as saved:
+            url = reverse("residents:coproduction_detail", kwargs={"home_slug": home_slug, "pk": session.pk})
+            if saved.record is not None:
+                url += f"#idea-{saved.record.pk}"
+            return already_saved(request, saved, url)
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -179,7 +197,7 @@ def idea_status(request, home_slug, pk):
     form = IdeaStatusForm(request.POST or None, idea=idea)
     if request.method == "POST" and form.is_valid():
         try:
-            services.idea_status_set(idea=idea, actor=request.user, **form.cleaned_data)
+            services.idea_status_set(home=request.home, idea=idea, actor=request.user, **form.cleaned_data)
         except DomainError as error:
             error.add_to_form(form)
         else:

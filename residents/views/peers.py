@@ -4,11 +4,13 @@ they might enjoy spending time with, and friends who may need support."""
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from residents.forms.peers import BuddyForm, FriendshipForm, SupportFlagResolveForm
 from residents.models import Friendship, Resident, SupportFlag
 from residents.selectors import peers as selectors
@@ -24,8 +26,12 @@ def _resident(request, pk):
     return get_object_or_404(Resident.objects.for_home(request.home).select_related("key_worker"), pk=pk)
 
 
+def _friends_url(request, resident):
+    return reverse("residents:friends", kwargs={"home_slug": request.home.slug, "pk": resident.pk})
+
+
 def _back_to_friends(request, resident):
-    return redirect("residents:friends", home_slug=request.home.slug, pk=resident.pk)
+    return redirect(_friends_url(request, resident))
 
 
 @home_permission("residents.view")
@@ -61,7 +67,10 @@ def friendship_add(request, home_slug, pk):
                 other=other,
                 kind=Friendship.Kind.FRIEND,
                 notes=form.cleaned_data["notes"],
+                form_token=form.cleaned_data.get("form_token"),
             )
+        except AlreadySaved as saved:
+            return already_saved(request, saved, _friends_url(request, resident))
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -91,7 +100,10 @@ def buddy_assign(request, home_slug, pk):
                 resident=resident,
                 buddy=buddy,
                 notes=form.cleaned_data["notes"],
+                form_token=form.cleaned_data.get("form_token"),
             )
+        except AlreadySaved as saved:
+            return already_saved(request, saved, _friends_url(request, resident))
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -135,6 +147,10 @@ def support_flag_resolve_view(request, home_slug, pk, flag_pk):
         pk=flag_pk,
         resident=resident,
     )
+    if request.method == "POST" and flag.resolved_on:
+        # The page shows what was recorded instead of the form: say so and show it.
+        messages.info(request, "This was already marked as supported; nothing was changed.")
+        return redirect(request.path)
     form = SupportFlagResolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carehome.errors import DomainError
+from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from residents.forms.plans import SECTION_FORMS, PersonForm, PlanReviewForm, section_initial
 from residents.models import PersonalPlan
 from residents.selectors import plans as selectors
@@ -65,7 +67,10 @@ def plan_edit(request, home_slug, pk, section):
                 resident=resident,
                 section=section,
                 data=form.cleaned_data,
+                version=form.cleaned_data.get("version"),
             )
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -94,8 +99,14 @@ def person_add(request, home_slug, pk):
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_add(
-                home=request.home, actor=request.user, resident=resident, data=form.person_data()
+                home=request.home,
+                actor=request.user,
+                resident=resident,
+                data=form.person_data(),
+                form_token=form.cleaned_data.get("form_token"),
             )
+        except AlreadySaved as saved:
+            return already_saved(request, saved, _plan_url(request, resident, "plan-people"))
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -125,8 +136,14 @@ def person_edit(request, home_slug, pk, person_pk):
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_update(
-                home=request.home, actor=request.user, person=person, data=form.person_data()
+                home=request.home,
+                actor=request.user,
+                person=person,
+                data=form.person_data(),
+                version=form.cleaned_data.get("version"),
             )
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -169,7 +186,10 @@ def plan_review(request, home_slug, pk):
                 relatives_other=data["relatives_other"],
                 others_took_part=data["others_took_part"],
                 notes=data["notes"],
+                form_token=data.get("form_token"),
             )
+        except AlreadySaved as saved:
+            return already_saved(request, saved, _plan_url(request, resident, "plan-review"))
         except DomainError as error:
             error.add_to_form(form)
         else:

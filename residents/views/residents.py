@@ -5,11 +5,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from carehome.errors import DomainError
+from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from residents.forms.residents import (
     AdmitForm,
     ConnectionSettingsForm,
@@ -104,6 +107,11 @@ def resident_admit(request, home_slug):
     if request.method == "POST" and form.is_valid():
         try:
             resident = services.resident_admit(home=request.home, actor=request.user, **form.cleaned_data)
+        except AlreadySaved as saved:
+            url = reverse("residents:list", kwargs={"home_slug": home_slug})
+            if saved.record is not None:
+                url = reverse("residents:detail", kwargs={"home_slug": home_slug, "pk": saved.record.pk})
+            return already_saved(request, saved, url)
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -130,6 +138,8 @@ def resident_edit(request, home_slug, pk):
             changes = services.resident_update(
                 home=request.home, actor=request.user, resident=resident, **data
             )
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
         except DomainError as error:
             error.add_to_form(form)
         else:

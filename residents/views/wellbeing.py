@@ -2,9 +2,11 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from carehome.errors import DomainError
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from residents.forms.wellbeing import LonelinessMeasureForm
 from residents.models import LonelinessMeasure, Resident
 from residents.selectors import wellbeing as selectors
@@ -55,6 +57,9 @@ def wellbeing_add(request, home_slug, pk):
             loneliness_measure_record(
                 home=request.home, actor=request.user, resident=resident, **form.cleaned_data
             )
+        except AlreadySaved as saved:
+            url = reverse("residents:wellbeing", kwargs={"home_slug": home_slug, "pk": resident.pk})
+            return already_saved(request, saved, url)
         except DomainError as error:
             error.add_to_form(form)
         else:

@@ -1,19 +1,37 @@
-"""Forms for door codes and visiting restrictions. Every message says what to do."""
+"""Forms for door codes and visiting restrictions. Every message says what to do.
+
+The forms only parse; the rules (how often the code changes, a restriction's
+dates in order) belong to ``visits.services.access``, whose ``DomainError``
+the views show next to the field."""
 
 from django import forms
 
-from carehome.forms import date_field
+from carehome.forms import KithForm, OnceFormMixin, VersionedFormMixin, date_field
+from carehome.timeutils import horizon_date_problem
 from visits.selectors.access import essential_care_supporters, family_links_for_resident
+from visits.services.access import (
+    ALTERNATIVES_MISSING,
+    EXEMPT_NOT_LISTED,
+    OUTCOME_MISSING,
+    PEOPLE_MISSING,
+    REASON_MISSING,
+)
 
 
-def _date_field(label, what, help_text="", required=True):
+def _date_field(label, what, help_text="", required=True, bounds=None):
     return date_field(
         label,
         f"Enter {what}, like 12/11/2026.",
         required=required,
         help_text=help_text,
         error_messages={"invalid": f"Enter {what} as a real date, like 12/11/2026."},
+        bounds=bounds,
     )
+
+
+def _within_horizon(what):
+    """The horizon rule for a restriction's ``what`` (its start is checked in ``clean``)."""
+    return lambda day: horizon_date_problem(day, start=None, what=what)
 
 
 def _text(label, required_message, help_text="", rows=3):
@@ -25,7 +43,7 @@ def _text(label, required_message, help_text="", rows=3):
     )
 
 
-class DoorCodeChangeForm(forms.Form):
+class DoorCodeChangeForm(KithForm):
     code = forms.CharField(
         label="New code (optional)",
         required=False,
@@ -36,17 +54,14 @@ class DoorCodeChangeForm(forms.Form):
     )
 
 
-class RotateDaysForm(forms.Form):
+class RotateDaysForm(KithForm):
     days = forms.IntegerField(
         label="Change the code every (days)",
-        min_value=1,
-        max_value=365,
         help_text="Kith changes the code by itself when it is this many days old.",
+        widget=forms.NumberInput(attrs={"min": 1, "max": 365}),
         error_messages={
             "required": "Enter a number of days, like 30.",
             "invalid": "Enter a whole number of days, like 30.",
-            "min_value": "Choose a number of days from 1 to 365.",
-            "max_value": "Choose a number of days from 1 to 365.",
         },
     )
 
@@ -59,21 +74,21 @@ class ExemptLinkField(forms.ModelMultipleChoiceField):
         return label
 
 
-class RestrictionForm(forms.Form):
+class RestrictionForm(OnceFormMixin, KithForm):
     reason = _text(
         "Why visiting must be restricted for this person",
-        "Say why visiting must be restricted for this person.",
+        REASON_MISSING,
         "Restrictions are exceptional and for one person only — for example an infection that cannot be "
         "managed any other way, or a risk to this person's safety.",
     )
     alternatives_considered = _text(
         "Less restrictive options considered",
-        "Say which less restrictive options you considered, and why they are not enough.",
+        ALTERNATIVES_MISSING,
         "For example: visits in the garden room, window visits, protective equipment, video calls.",
     )
     people_involved = _text(
         "Who was involved in the decision",
-        "Say who was involved in the decision.",
+        PEOPLE_MISSING,
         "The person themselves where possible, their family or representative, and professionals.",
         rows=2,
     )
@@ -82,16 +97,20 @@ class RestrictionForm(forms.Form):
         "Expected end date",
         "the expected end date",
         "Every restriction is time-limited. Relatives are told this date.",
+        bounds=_within_horizon("expected end date"),
     )
     next_review_on = _date_field(
-        "Next review", "the date of the next review", "Between the start date and the expected end date."
+        "Next review",
+        "the date of the next review",
+        "Between the start date and the expected end date.",
+        bounds=_within_horizon("next review"),
     )
     exempt_links = ExemptLinkField(
         label="Exempt visitors (can still visit and book)",
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose exempt visitors from this person's family and friends."},
+        error_messages={"invalid_choice": EXEMPT_NOT_LISTED},
     )
     other_exempt_visitors = forms.CharField(
         label="Other exempt visitors (optional)",
@@ -116,37 +135,26 @@ class RestrictionForm(forms.Form):
                 "exempt_links"
             ].help_text = f"{resident.short_name}'s plan names no essential care supporter yet."
 
-    def clean(self):
-        data = super().clean()
-        start, end, review = (data.get(k) for k in ("starts_on", "expected_end_on", "next_review_on"))
-        if start and end and end <= start:
-            self.add_error(
-                "expected_end_on",
-                "The expected end date must be after the start date. A restriction is always time-limited.",
-            )
-        elif start and end and review and not start <= review <= end:
-            self.add_error(
-                "next_review_on", "The next review must be between the start date and the expected end date."
-            )
-        return data
-
     def service_kwargs(self):
         return {k: self.cleaned_data[k] for k in self.fields}
 
 
-class RestrictionReviewForm(forms.Form):
+class RestrictionReviewForm(OnceFormMixin, VersionedFormMixin, KithForm):
     reviewed_on = _date_field("Date of the review", "the date of the review")
-    outcome = _text("What the review decided", "Say what the review decided.", rows=3)
-    next_review_on = _date_field("Next review", "the date of the next review")
+    outcome = _text("What the review decided", OUTCOME_MISSING, rows=3)
+    next_review_on = _date_field(
+        "Next review", "the date of the next review", bounds=_within_horizon("next review")
+    )
     expected_end_on = _date_field(
         "New expected end date (optional)",
         "the new expected end date",
         "Only if the restriction must go on longer, or can end sooner.",
         required=False,
+        bounds=_within_horizon("expected end date"),
     )
 
 
-class RestrictionEndForm(forms.Form):
+class RestrictionEndForm(VersionedFormMixin, KithForm):
     ended_on = _date_field("Date it ended", "the date it ended")
     end_note = forms.CharField(
         label="A note (optional)",

@@ -1,14 +1,19 @@
-"""The booking form: who, when, where, a meal, how many, and what helps."""
+"""The booking form: who, when, where, a meal, how many, and what helps.
+
+The form only parses; the rules (times in order, how many people, whose
+relative) belong to ``visits.services.booking``, whose ``DomainError`` the
+views show next to the field."""
 
 from django import forms
 from django.utils import timezone
 
-from carehome.forms import date_field, time_field
+from carehome.forms import KithForm, OnceFormMixin, date_field, time_field
+from carehome.timeutils import booking_date_problem
 from homes.models import Space
 from residents.models import PersonalPlan
 from visits.models import Visit
 from visits.selectors import booking as selectors
-from visits.services.booking import MAX_VISITORS
+from visits.services.booking import NOT_LISTED
 
 WHEN = {
     "date": "Enter the date, like 14/11/2026.",
@@ -29,7 +34,7 @@ class SpaceField(forms.ModelChoiceField):
         return f"{obj.name} — up to {obj.capacity} people, {obj.opens_at:%H:%M} to {obj.closes_at:%H:%M}"
 
 
-class BookingForm(forms.Form):
+class BookingForm(OnceFormMixin, KithForm):
     resident = ResidentField(queryset=None, label="Who are you visiting?", empty_label=None)
     kind = forms.ChoiceField(
         label="Visit or call?",
@@ -41,7 +46,7 @@ class BookingForm(forms.Form):
             "invalid_choice": "Choose one of the options.",
         },
     )
-    date = date_field("Date", WHEN["date"])
+    date = date_field("Date", WHEN["date"], bounds=booking_date_problem)
     start_time = time_field("From", WHEN["start_time"])
     end_time = time_field("Until", WHEN["end_time"])
     space = SpaceField(
@@ -89,6 +94,8 @@ class BookingForm(forms.Form):
     def __init__(self, *args, home, membership, changing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.home = home
+        if changing:
+            del self.fields["form_token"]  # a one-time token is for a new booking
         if membership.has_perm("visits.book") and not changing:
             # Staff booking for a family: the visit becomes the relative's own.
             self.fields["for_relative"] = forms.ModelChoiceField(
@@ -107,7 +114,7 @@ class BookingForm(forms.Form):
         self.fields["resident"].error_messages.update(
             {
                 "required": "Choose who you are visiting.",
-                "invalid_choice": "Choose one of the people listed.",
+                "invalid_choice": NOT_LISTED,
             }
         )
         self.fields["space"].queryset = selectors.bookable_spaces(home)
@@ -117,6 +124,11 @@ class BookingForm(forms.Form):
         if len(self.fields["kind"].choices) == 1:
             self.fields["kind"].widget = forms.HiddenInput()
             self.fields["space"].help_text = ""
+            # Shown in the summary at the top (a hidden field has no place of its own).
+            self.fields["kind"].error_messages["invalid_choice"] = (
+                "Calls cannot be booked here at the moment: the home's tablet or phone is not available "
+                "for this booking. Book a visit instead, or ring the home to arrange a call."
+            )
 
     @staticmethod
     def _kinds(home, residents):
@@ -138,36 +150,6 @@ class BookingForm(forms.Form):
             choices.append((kind, label))
         return choices
 
-    def clean_visitors(self):
-        value = self.cleaned_data["visitors"]
-        if value < 1:
-            raise forms.ValidationError("Enter how many people are coming: at least 1.")
-        if value > MAX_VISITORS:
-            raise forms.ValidationError(
-                f"Up to {MAX_VISITORS} people can be booked at once. For a bigger gathering, ring the home."
-            )
-        return value
-
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value < timezone.localdate():
-            raise forms.ValidationError("That date has passed. Choose today or a later date.")
-        return value
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_time"), data.get("end_time")
-        if start and end and end <= start:
-            self.add_error("end_time", "The end time must be after the start time.")
-        link, resident = data.get("for_relative"), data.get("resident")
-        if link is not None and resident is not None and link.resident_id != resident.pk:
-            self.add_error(
-                "for_relative",
-                f"{link.membership.user.full_name} is not linked to {resident.short_name}. "
-                "Choose one of their relatives, or nobody.",
-            )
-        return data
-
     def service_kwargs(self):
         data = self.cleaned_data
         return {
@@ -183,6 +165,7 @@ class BookingForm(forms.Form):
             "accessibility_needs": data["accessibility_needs"],
             "note": data["note"],
             **({"on_behalf_of": data["for_relative"]} if data.get("for_relative") else {}),
+            **({"form_token": data.get("form_token")} if "form_token" in self.fields else {}),
         }
 
 

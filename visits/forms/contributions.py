@@ -1,10 +1,26 @@
-"""Forms for a family's suggested additions to the plan, and the staff's answer."""
+"""Forms for a family's suggested additions to the plan, and the staff's answer.
+
+The forms only parse; the rules (what each kind of suggestion needs, a reason
+to decline) belong to ``visits.services.contributions``, whose ``DomainError``
+the views show next to the field."""
 
 from django import forms
 
+from carehome.forms import KithForm, OnceFormMixin
 from homes.models import Interest
 from visits.models import FamilyContribution
-from visits.services.contributions import MAX_TEXT
+from visits.services.contributions import (
+    INTEREST_NOT_LISTED,
+    KIND_MISSING,
+    MAX_TEXT,
+    NAME_LIMIT,
+    NAME_TOO_LONG,
+    NOTE_LIMIT,
+    NOTE_TOO_LONG,
+    RELATIONSHIP_LIMIT,
+    RELATIONSHIP_TOO_LONG,
+    TEXT_TOO_LONG,
+)
 
 
 class InterestChoiceField(forms.ModelChoiceField):
@@ -12,7 +28,7 @@ class InterestChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(OnceFormMixin, KithForm):
     kind = forms.ChoiceField(
         label="What would you like to add?",
         choices=[
@@ -22,7 +38,7 @@ class ContributionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose what you would like to add.",
+            "required": KIND_MISSING,
             "invalid_choice": "Choose from the list.",
         },
     )
@@ -31,20 +47,20 @@ class ContributionForm(forms.Form):
         label="Interest or hobby (if it is on this list)",
         required=False,
         empty_label="— Not on the list —",
-        error_messages={"invalid_choice": "Choose an interest from the list."},
+        error_messages={"invalid_choice": INTEREST_NOT_LISTED},
     )
     person_name = forms.CharField(
         label="Their name (for someone who matters)",
         required=False,
-        max_length=150,
-        error_messages={"max_length": "Keep the name under 150 characters."},
+        max_length=NAME_LIMIT,
+        error_messages={"max_length": NAME_TOO_LONG},
     )
     person_relationship = forms.CharField(
         label="Who they are to them",
         required=False,
-        max_length=60,
+        max_length=RELATIONSHIP_LIMIT,
         help_text="For example “old friend”, “neighbour” or “grandson”.",
-        error_messages={"max_length": "Keep who they are under 60 characters."},
+        error_messages={"max_length": RELATIONSHIP_TOO_LONG},
     )
     text = forms.CharField(
         label="In your own words",
@@ -52,7 +68,7 @@ class ContributionForm(forms.Form):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="A memory, what they enjoy, or why this person matters. Staff read it before it is added.",
-        error_messages={"max_length": f"Keep what you write under {MAX_TEXT:,} characters."},
+        error_messages={"max_length": TEXT_TOO_LONG},
     )
 
     def __init__(self, *args, resident, **kwargs):
@@ -68,7 +84,7 @@ class ContributionForm(forms.Form):
         self.fields["person_relationship"].label = f"Who they are to {name}"
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(KithForm):
     decision = forms.ChoiceField(
         label="Add this to the plan?",
         choices=[("approve", "Yes, add it to the plan"), ("decline", "No, do not add it")],
@@ -81,8 +97,8 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label="A note for the family",
         required=False,
-        max_length=300,
+        max_length=NOTE_LIMIT,
         help_text="Needed if you do not add it: say why, kindly.",
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the note under 300 characters."},
+        error_messages={"max_length": NOTE_TOO_LONG},
     )

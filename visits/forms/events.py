@@ -1,10 +1,31 @@
-"""Forms for inviting families to a meal or an activity, and for replying."""
+"""Forms for inviting families to a meal or an activity, and for replying.
+
+The forms only parse; the rules (times in order, how many people, an adult
+with children) belong to ``visits.services.events``, whose ``DomainError`` the
+views show next to the field."""
 
 from django import forms
 
-from carehome.forms import date_field, time_field
+from carehome.forms import KithForm, OnceFormMixin, date_field, time_field
+from carehome.timeutils import booking_date_problem
 from visits.models import EventInvitation, EventReply
-from visits.services.events import MAX_PEOPLE, when_from
+from visits.services.events import (
+    ANSWER_MISSING,
+    KIND_MISSING,
+    MAX_PEOPLE,
+    MESSAGE_LIMIT,
+    MESSAGE_TOO_LONG,
+    NOBODY_INVITED,
+    NOTE_LIMIT,
+    NOTE_TOO_LONG,
+    PLACE_LIMIT,
+    PLACE_TOO_LONG,
+    TITLE_LIMIT,
+    TITLE_MISSING,
+    TITLE_TOO_LONG,
+    not_a_number,
+    when_from,
+)
 
 
 def invitee_label(resident):
@@ -21,38 +42,40 @@ def invitee_label(resident):
     return f"{resident.display_name} — invites {names}"
 
 
-class EventForm(forms.Form):
+class EventForm(OnceFormMixin, KithForm):
     kind = forms.ChoiceField(
         label="Is it a meal or an activity?",
         choices=EventInvitation.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether it is a meal or an activity."},
+        error_messages={"required": KIND_MISSING},
     )
     title = forms.CharField(
         label="What is it?",
-        max_length=150,
+        max_length=TITLE_LIMIT,
         help_text="For example “Sunday lunch” or “Summer fair”.",
-        error_messages={
-            "required": "Enter what it is, like “Sunday lunch”.",
-            "max_length": "Keep the name under 150 characters.",
-        },
+        error_messages={"required": TITLE_MISSING, "max_length": TITLE_TOO_LONG},
     )
-    date = date_field("Date", "Enter the date, like 14/12/2026.")
+    # Past times are refused by the service, to the minute; here only the horizon.
+    date = date_field(
+        "Date",
+        "Enter the date, like 14/12/2026.",
+        bounds=lambda day: booking_date_problem(day, allow_past=True),
+    )
     starts = time_field("Starts at", "Enter the start time, like 12:30.")
     ends = time_field("Ends at", "Enter the end time, like 14:00.")
     place = forms.CharField(
         label="Where (optional)",
         required=False,
-        max_length=150,
+        max_length=PLACE_LIMIT,
         help_text="For example “the dining room” or “the garden”.",
-        error_messages={"max_length": "Keep the place under 150 characters."},
+        error_messages={"max_length": PLACE_TOO_LONG},
     )
     message = forms.CharField(
         label="A message for the family (optional)",
         required=False,
-        max_length=2000,
+        max_length=MESSAGE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the message under 2,000 characters."},
+        error_messages={"max_length": MESSAGE_TOO_LONG},
     )
 
     def __init__(self, *args, residents, **kwargs):
@@ -64,7 +87,7 @@ class EventForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
             help_text="Everyone with a family account for the people you tick gets an email and can reply.",
             error_messages={
-                "required": "Choose whose family to invite.",
+                "required": NOBODY_INVITED,
                 "invalid_choice": "One of the people chosen does not live here. Choose from the list.",
                 "invalid_list": "Choose residents from the list.",
             },
@@ -72,13 +95,6 @@ class EventForm(forms.Form):
 
     def clean_residents(self):
         return [self.residents_by_pk[pk] for pk in self.cleaned_data["residents"]]
-
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts"), cleaned.get("ends")
-        if starts and ends and ends <= starts:
-            self.add_error("ends", "The end time must be after the start time.")
-        return cleaned
 
     def service_kwargs(self):
         data = self.cleaned_data
@@ -91,26 +107,22 @@ class EventForm(forms.Form):
             "place": data["place"],
             "message": data["message"],
             "residents": data["residents"],
+            "form_token": data.get("form_token"),
         }
 
 
 def _number(label):
-    message = f"Enter a number of {label} from 0 to {MAX_PEOPLE}. For a bigger group, please ring the home."
+    """A number of people; how many may come is the service's rule (the
+    browser is only told the range)."""
     return forms.IntegerField(
         label=f"How many {label}?",
-        min_value=0,
-        max_value=MAX_PEOPLE,
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "invalid": f"Enter how many {label} are coming, as a number.",
-            "min_value": message,
-            "max_value": message,
-        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_PEOPLE}),
+        error_messages={"invalid": not_a_number(label)},
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(KithForm):
     answer = forms.ChoiceField(
         label="Will you come?",
         choices=[
@@ -119,20 +131,17 @@ class ReplyForm(forms.Form):
             (EventReply.Answer.NO, "No, we can't come"),
         ],
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose yes, no or maybe.",
-            "invalid_choice": "Choose yes, no or maybe.",
-        },
+        error_messages={"required": ANSWER_MISSING, "invalid_choice": ANSWER_MISSING},
     )
     adults = _number("adults")
     children = _number("children")
     note = forms.CharField(
         label="A note for the home (optional)",
         required=False,
-        max_length=300,
+        max_length=NOTE_LIMIT,
         help_text="For example a wheelchair user, or food someone cannot eat.",
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "Keep the note under 300 characters."},
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
 
     def clean(self):
@@ -144,8 +153,8 @@ class ReplyForm(forms.Form):
                 self.errors.pop(name, None)
                 cleaned[name] = 0
         elif answer:
-            if cleaned.get("adults") in (None, 0) and "adults" not in self.errors:
-                self.add_error("adults", "Children need a grown-up with them: enter at least 1 adult.")
-            if cleaned.get("children") is None and "children" not in self.errors:
-                cleaned["children"] = 0
+            # A number left empty is none.
+            for name in ("adults", "children"):
+                if cleaned.get(name) is None and name not in self.errors:
+                    cleaned[name] = 0
         return cleaned

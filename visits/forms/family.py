@@ -1,11 +1,28 @@
+"""Forms for family accounts: inviting, pausing or ending a link, sharing news.
+
+The forms only parse; the rules (how they are related to each resident,
+whose residents) belong to ``visits.services.family`` and the residents
+app's services, whose ``DomainError`` the views show next to the field."""
+
 from django import forms
 
+from carehome.forms import KithForm, OnceFormMixin
 from residents.forms.peers import resident_label
-from residents.models import PersonWhoMatters, RelativeLink, Resident
-from visits.services.family import STATUS_CHANGES, UPDATE_MAX_LENGTH
+from residents.models import PersonWhoMatters, Resident
+from residents.services.family import REASON_MAX_LENGTH, REASON_MISSING, REASON_TOO_LONG
+from visits.services.family import (
+    EMAIL_INVALID,
+    NAME_LIMIT,
+    NAME_MISSING,
+    NAME_TOO_LONG,
+    STATUS_CHANGES,
+    UPDATE_MAX_LENGTH,
+    UPDATE_MISSING,
+    UPDATE_TOO_LONG,
+)
 
 
-class FamilyInviteForm(forms.Form):
+class FamilyInviteForm(OnceFormMixin, KithForm):
     """Invite one person to a family account linked to this resident (and,
     optionally, one more resident, e.g. both parents)."""
 
@@ -14,8 +31,8 @@ class FamilyInviteForm(forms.Form):
     )
     full_name = forms.CharField(
         label="Their name",
-        max_length=150,
-        error_messages={"required": "Write their name.", "max_length": "Keep the name under 150 characters."},
+        max_length=NAME_LIMIT,
+        error_messages={"required": NAME_MISSING, "max_length": NAME_TOO_LONG},
     )
     relationship = forms.CharField(
         label="How they are related",
@@ -29,10 +46,7 @@ class FamilyInviteForm(forms.Form):
     email = forms.EmailField(
         label="Their email address",
         help_text="We send them a link to set up their account. It works once and expires after two weeks.",
-        error_messages={
-            "required": "Enter their email address, like name@example.com.",
-            "invalid": "Enter their email address, like name@example.com.",
-        },
+        error_messages={"required": EMAIL_INVALID, "invalid": EMAIL_INVALID},
     )
     also_resident = forms.ModelChoiceField(
         label="Also link them to (optional)",
@@ -70,15 +84,6 @@ class FamilyInviteForm(forms.Form):
             # Already loaded by the view: no extra query to draw the list.
             also.choices = [("", "No one else"), *[(r.pk, resident_label(r)) for r in residents]]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("also_resident") and not data.get("also_relationship", "").strip():
-            self.add_error(
-                "also_relationship",
-                f"Write how they are related to {data['also_resident'].short_name}, like son or friend.",
-            )
-        return data
-
     def service_kwargs(self):
         data = self.cleaned_data
         links = [(self.resident, data["relationship"], data.get("person"))]
@@ -89,6 +94,7 @@ class FamilyInviteForm(forms.Form):
             "full_name": data["full_name"],
             "links": links,
             "message": data.get("message", ""),
+            "form_token": data.get("form_token"),
         }
 
 
@@ -99,7 +105,7 @@ ACTION_LABELS = {
 }
 
 
-class LinkStatusForm(forms.Form):
+class LinkStatusForm(KithForm):
     action = forms.ChoiceField(
         label="What would you like to do?",
         widget=forms.RadioSelect,
@@ -110,13 +116,10 @@ class LinkStatusForm(forms.Form):
     )
     reason = forms.CharField(
         label="Reason",
-        max_length=RelativeLink._meta.get_field("status_reason").max_length,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the home's records. Write it so a colleague understands.",
-        error_messages={
-            "required": "Write the reason, so the team knows why.",
-            "max_length": "Keep the reason under 300 characters.",
-        },
+        error_messages={"required": REASON_MISSING, "max_length": REASON_TOO_LONG},
     )
 
     def __init__(self, *args, link, **kwargs):
@@ -128,14 +131,11 @@ class LinkStatusForm(forms.Form):
         ]
 
 
-class SharedUpdateForm(forms.Form):
+class SharedUpdateForm(OnceFormMixin, KithForm):
     text = forms.CharField(
         label="The news to share",
         max_length=UPDATE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Only their linked family and friends see this. Write it as you would say it to them.",
-        error_messages={
-            "required": "Write the news you would like to share.",
-            "max_length": f"Keep the update under {UPDATE_MAX_LENGTH} characters.",
-        },
+        error_messages={"required": UPDATE_MISSING, "max_length": UPDATE_TOO_LONG},
     )

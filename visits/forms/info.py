@@ -2,8 +2,10 @@
 
 from django import forms
 
+from carehome.forms import KithForm, KithModelForm, VersionedFormMixin
+from carehome.photos import PictureField
 from visits.models import VisitingInfo
-from visits.services.info import INFO_FIELDS, NOT_A_PICTURE
+from visits.services.info import INFO_FIELDS, NOT_A_PICTURE, SPACE_PHOTO_FORMATS
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
@@ -12,7 +14,7 @@ def _area(rows=3):
     return forms.Textarea(attrs={"rows": rows})
 
 
-class VisitingInfoForm(forms.ModelForm):
+class VisitingInfoForm(VersionedFormMixin, KithModelForm):
     class Meta:
         model = VisitingInfo
         fields = list(INFO_FIELDS)
@@ -48,10 +50,11 @@ class VisitingInfoForm(forms.ModelForm):
         self.fields["welcome"].required = True
 
 
-class SpacePhotoForm(forms.Form):
-    photo = forms.ImageField(
+class SpacePhotoForm(KithForm):
+    photo = PictureField(
         label="Choose a photo of the space",
         required=False,
+        formats=SPACE_PHOTO_FORMATS,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
         help_text="A JPEG or PNG picture of the room or garden. It is shown on the public visiting page, "
         "so please no photos of residents, visitors or staff.",

@@ -3,6 +3,7 @@ waiting, shared updates, and what a relative sees on their home page."""
 
 from dataclasses import dataclass
 
+from carehome.query import parse_id
 from residents.models import PersonWhoMatters, RelativeLink, Resident
 from visits.models import PendingFamilyLink, SharedUpdate
 
@@ -63,7 +64,8 @@ def family_links_page(home, resident):
 
 def person_for(home, resident, person_id):
     """One of the resident's people who matter, or None."""
-    if not str(person_id or "").isdigit():
+    person_id = parse_id(person_id)
+    if person_id is None:
         return None
     return PersonWhoMatters.objects.for_home(home).filter(resident=resident, pk=person_id).first()
 

@@ -10,19 +10,30 @@ showing is logged.
 import secrets
 from datetime import timedelta
 
-from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
-from homes.models import Role
-from residents.models import RelativeLink
+from carehome.timeutils import check_date, horizon_date_problem
+from carehome.versions import version_bump, version_check
+from homes.scoping import check_home
+from homes.submissions import submission_once
+from residents.services.family import relative_link_set_regular_visitor
 from visits.messages import door_code_messages_schedule
 from visits.models import DoorCode, DoorCodeView, RestrictionReview, VisitingInfo, VisitRestriction
 from visits.selectors.access import current_codes_with_rotation, regular_visitors
 
 CODE_MIN, CODE_MAX = 4, 8
 MAX_START_AHEAD_DAYS = 60
+
+# Words the access forms show too (they import them from here).
+ROTATE_DAYS_RANGE = "Choose a number of days from 1 to 365."
+REASON_MISSING = "Say why visiting must be restricted for this person."
+ALTERNATIVES_MISSING = "Say which less restrictive options you considered, and why they are not enough."
+PEOPLE_MISSING = "Say who was involved in the decision."
+EXEMPT_NOT_LISTED = "Choose exempt visitors from this person's family and friends."
+OUTCOME_MISSING = "Say what the review decided."
 
 # --- Door codes ----------------------------------------------------------------------
 
@@ -59,7 +70,7 @@ def door_code_rotate(*, home, actor, code="", only_if_older_than=None, now=None)
     now = now or timezone.now()
     code = (code or "").strip()
     try:
-        with transaction.atomic(), set_actor(actor):
+        with transaction.atomic(), acting_as(actor):
             current = DoorCode.objects.select_for_update().filter(home=home, replaced_at__isnull=True).first()
             if only_if_older_than is not None and (
                 current is None or current.valid_from > now - only_if_older_than
@@ -87,8 +98,8 @@ def door_code_rotate(*, home, actor, code="", only_if_older_than=None, now=None)
 
 def door_code_rotate_days_set(*, home, actor, days):
     if days is None or not 1 <= days <= 365:
-        raise DomainError("Choose a number of days from 1 to 365.", field="days")
-    with transaction.atomic(), set_actor(actor):
+        raise DomainError(ROTATE_DAYS_RANGE, field="days")
+    with transaction.atomic(), acting_as(actor):
         info, _ = VisitingInfo.objects.select_for_update().get_or_create(home=home)
         info.door_code_rotate_days = days
         info.save(update_fields=["door_code_rotate_days", "updated_at"])
@@ -113,37 +124,19 @@ def door_codes_rotate_due(*, now=None):
     return rotated
 
 
-def door_code_view_record(*, membership, door_code):
-    return DoorCodeView.objects.create(home_id=membership.home_id, door_code=door_code, membership=membership)
+def door_code_view_record(*, home, membership, door_code):
+    """Log that a relative saw the code (every view is kept, for the manager)."""
+    check_home(home, membership, door_code)
+    return DoorCodeView.objects.create(home=home, door_code=door_code, membership=membership)
 
 
 # --- Regular visitors ----------------------------------------------------------------
 
 
 def regular_visitor_set(*, home, actor, link_id, approved):
-    """Approve (or withdraw) a relative as a regular visitor, who may see the door code."""
-    with transaction.atomic(), set_actor(actor):
-        link = (
-            RelativeLink.objects.for_home(home)
-            .select_for_update()
-            .select_related("membership__user", "resident")
-            .filter(pk=link_id, membership__role=Role.FAMILY)
-            .first()
-        )
-        if link is None:
-            raise DomainError("That family link is not at this home any more.")
-        if approved:
-            if link.status != RelativeLink.Status.ACTIVE:
-                raise DomainError("Only someone whose link is active can be a regular visitor.")
-            if link.regular_visitor_approved_at is None:
-                link.regular_visitor_approved_at = timezone.now()
-                link.regular_visitor_approved_by = actor
-                link.save(update_fields=["regular_visitor_approved_at", "regular_visitor_approved_by"])
-        elif link.regular_visitor_approved_at is not None:
-            link.regular_visitor_approved_at = None
-            link.regular_visitor_approved_by = None
-            link.save(update_fields=["regular_visitor_approved_at", "regular_visitor_approved_by"])
-    return link
+    """Approve (or withdraw) a relative as a regular visitor, who may see the
+    door code. The approval is on the relative's link: the residents app writes it."""
+    return relative_link_set_regular_visitor(home=home, actor=actor, link_id=link_id, approved=approved)
 
 
 # --- Restrictions --------------------------------------------------------------------
@@ -164,6 +157,20 @@ def _check_dates(*, starts_on, expected_end_on, next_review_on, today):
             "The next review must be between the start date and the expected end date.",
             field="next_review_on",
         )
+    check_horizon(
+        expected_end_on=expected_end_on, next_review_on=next_review_on, start=starts_on, today=today
+    )
+
+
+def check_horizon(*, expected_end_on, next_review_on, start, today):
+    """A restriction is looked at again within a set time: its expected end
+    and next review are never before ``start`` nor past the horizon."""
+    if expected_end_on is not None:
+        problem = horizon_date_problem(expected_end_on, start=start, what="expected end date", on=today)
+        check_date(problem, field="expected_end_on")
+    if next_review_on is not None:
+        problem = horizon_date_problem(next_review_on, start=start, what="next review", on=today)
+        check_date(problem, field="next_review_on")
 
 
 def restriction_add(
@@ -179,18 +186,20 @@ def restriction_add(
     next_review_on,
     exempt_links=(),
     other_exempt_visitors="",
+    form_token=None,
 ):
     today = timezone.localdate()
     if resident.home_id != home.pk:
         raise DomainError("Choose a resident of this home.")
+    if resident.has_left:
+        raise DomainError(
+            f"{resident.short_name} no longer lives here ({resident.get_status_display().lower()}), "
+            "so no visiting restriction can be recorded for them."
+        )
     for value, field, words in [
-        (reason, "reason", "Say why visiting must be restricted for this person."),
-        (
-            alternatives_considered,
-            "alternatives_considered",
-            "Say which less restrictive options you considered.",
-        ),
-        (people_involved, "people_involved", "Say who was involved in the decision."),
+        (reason, "reason", REASON_MISSING),
+        (alternatives_considered, "alternatives_considered", ALTERNATIVES_MISSING),
+        (people_involved, "people_involved", PEOPLE_MISSING),
     ]:
         if not (value or "").strip():
             raise DomainError(words, field=field)
@@ -199,10 +208,12 @@ def restriction_add(
     )
     links = list(exempt_links)
     if any(link.home_id != home.pk or link.resident_id != resident.pk for link in links):
-        raise DomainError(
-            "Choose exempt visitors from this person's family and friends.", field="exempt_links"
-        )
-    with transaction.atomic(), set_actor(actor):
+        raise DomainError(EXEMPT_NOT_LISTED, field="exempt_links")
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
         if VisitRestriction.objects.for_home(home).filter(resident=resident, ended_on__isnull=True).exists():
             raise DomainError(
                 "This person already has a restriction in force. Review or end it instead of adding another."
@@ -220,17 +231,30 @@ def restriction_add(
             created_by=actor,
         )
         restriction.exempt_links.set(links)
+        once.created(restriction)
     return restriction
 
 
 def restriction_review_add(
-    *, home, actor, restriction, reviewed_on, outcome, next_review_on, expected_end_on=None
+    *,
+    home,
+    actor,
+    restriction,
+    reviewed_on,
+    outcome,
+    next_review_on,
+    expected_end_on=None,
+    version=None,
+    form_token=None,
 ):
+    """Record a review of a restriction in force (once per ``form_token``)
+    and move its next review, and maybe its expected end (``EditConflict`` if
+    the restriction changed since ``version``)."""
     today = timezone.localdate()
     if restriction.ended_on is not None:
         raise DomainError("This restriction has ended; there is nothing to review.")
     if not (outcome or "").strip():
-        raise DomainError("Say what the review decided.", field="outcome")
+        raise DomainError(OUTCOME_MISSING, field="outcome")
     if reviewed_on > today:
         raise DomainError("The review date cannot be in the future.", field="reviewed_on")
     if reviewed_on < restriction.starts_on:
@@ -240,24 +264,36 @@ def restriction_review_add(
         raise DomainError("The new expected end date must be after the review.", field="expected_end_on")
     if not reviewed_on < next_review_on:
         raise DomainError("The next review must be after this review.", field="next_review_on")
+    check_horizon(
+        expected_end_on=expected_end_on,
+        next_review_on=next_review_on,
+        start=restriction.starts_on,
+        today=today,
+    )
     if next_review_on > end:
         raise DomainError(
             "The next review must be on or before the expected end date. If the restriction must go on "
             "longer, give a new expected end date.",
             field="next_review_on",
         )
-    with transaction.atomic(), set_actor(actor):
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
         locked = VisitRestriction.objects.select_for_update().get(pk=restriction.pk, home=home)
         review = RestrictionReview.objects.create(
             home=home, restriction=locked, reviewed_on=reviewed_on, outcome=outcome.strip(), reviewed_by=actor
         )
+        version_check(locked, version, submitted={"next_review_on": next_review_on, "expected_end_on": end})
         locked.next_review_on = next_review_on
         locked.expected_end_on = end
-        locked.save(update_fields=["next_review_on", "expected_end_on"])
+        locked.save(update_fields=["next_review_on", "expected_end_on", *version_bump(locked)])
+        once.created(review)
     return review
 
 
-def restriction_end(*, home, actor, restriction, ended_on, end_note=""):
+def restriction_end(*, home, actor, restriction, ended_on, end_note="", version=None):
     today = timezone.localdate()
     if restriction.ended_on is not None:
         raise DomainError("This restriction has already ended.")
@@ -265,11 +301,13 @@ def restriction_end(*, home, actor, restriction, ended_on, end_note=""):
         raise DomainError("The end date cannot be in the future.", field="ended_on")
     if ended_on < restriction.starts_on:
         raise DomainError("The end date cannot be before the restriction started.", field="ended_on")
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic(), acting_as(actor):
         locked = VisitRestriction.objects.for_home(home).select_for_update().get(pk=restriction.pk)
         if locked.ended_on is not None:
             raise DomainError("This restriction has already ended.")
+        end_note = (end_note or "").strip()
+        version_check(locked, version, submitted={"ended_on": ended_on, "end_note": end_note})
         locked.ended_on = ended_on
-        locked.end_note = (end_note or "").strip()
-        locked.save(update_fields=["ended_on", "end_note"])
+        locked.end_note = end_note
+        locked.save(update_fields=["ended_on", "end_note", *version_bump(locked)])
     return locked

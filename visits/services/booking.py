@@ -16,16 +16,18 @@ free times, never a server error.
 
 import secrets
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from auditlog.context import set_actor
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
+from carehome.timeutils import booking_date_problem, check_date
 from carehome.timeutils import local_datetime as _local_datetime
+from homes.audit import record_update
 from homes.models import Role, Space
+from homes.submissions import submission_once
 from residents.models import PersonalPlan, RelativeLink
 from visits import messages
 from visits.messages import visit_messages_schedule
@@ -33,12 +35,19 @@ from visits.models import CalendarFeed, Visit
 from visits.selectors import booking as selectors
 from visits.selectors.restrictions import active_restriction, is_exempt
 
-LONDON = ZoneInfo("Europe/London")
 MAX_VISITORS = 20
 ATTEMPTS = 3
 # PostgreSQL error codes we turn into "taken": exclusion violation, deadlock, serialization failure.
 EXCLUSION_VIOLATION = "23P01"
 RETRYABLE = {"40P01", "40001"}
+
+# Words the booking form shows too (it imports them from here).
+NOT_LISTED = "Choose one of the people listed."
+END_BEFORE_START = "The end time must be after the start time."
+TOO_FEW_VISITORS = "Enter how many people are coming: at least 1."
+TOO_MANY_VISITORS = (
+    f"Up to {MAX_VISITORS} people can be booked at once. For a bigger gathering, ring the home."
+)
 
 NOT_FOR_ME = {
     Visit.Kind.VIDEO_CALL: "{name}'s plan says video calls are not for them, so the home does not book them.",
@@ -60,12 +69,12 @@ def _sqlstate(error):
 
 
 def _format_slots(slots):
-    return ", ".join(f"{a.astimezone(LONDON):%H:%M}–{b.astimezone(LONDON):%H:%M}" for a, b in slots)
+    return ", ".join(f"{timezone.localtime(a):%H:%M}–{timezone.localtime(b):%H:%M}" for a, b in slots)
 
 
 def taken_error(space, starts_at, ends_at, *, exclude_pk=None):
     """The friendly "taken" message, offering up to three free times that day."""
-    day = starts_at.astimezone(LONDON).date()
+    day = timezone.localtime(starts_at).date()
     slots = selectors.free_slots(space, day, ends_at - starts_at, exclude_pk=exclude_pk, near=starts_at)
     if slots:
         message = f"That space is taken at that time — it is free {_format_slots(slots)}."
@@ -83,12 +92,12 @@ def taken_error(space, starts_at, ends_at, *, exclude_pk=None):
 def _check_resident(home, membership, resident):
     allowed = selectors.residents_to_book_for(home, membership).filter(pk=resident.pk).exists()
     if resident.home_id != home.pk or not allowed:
-        raise DomainError("Choose one of the people listed.", field="resident")
+        raise DomainError(NOT_LISTED, field="resident")
 
 
 def _check_times(starts_at, ends_at, now):
     if ends_at <= starts_at:
-        raise DomainError("The end time must be after the start time.", field="end_time")
+        raise DomainError(END_BEFORE_START, field="end_time")
     if starts_at <= now:
         raise DomainError("That time has already passed. Choose a time later than now.", field="date")
     if ends_at - starts_at > timedelta(hours=12):
@@ -97,12 +106,9 @@ def _check_times(starts_at, ends_at, now):
 
 def _check_visitors(visitors, space, kind):
     if visitors is None or visitors < 1:
-        raise DomainError("Enter how many people are coming: at least 1.", field="visitors")
+        raise DomainError(TOO_FEW_VISITORS, field="visitors")
     if visitors > MAX_VISITORS:
-        raise DomainError(
-            f"Up to {MAX_VISITORS} people can be booked at once. For a bigger gathering, ring the home.",
-            field="visitors",
-        )
+        raise DomainError(TOO_MANY_VISITORS, field="visitors")
     if space is not None and kind == Visit.Kind.VISIT and visitors > space.capacity:
         raise DomainError(
             f"The {space.name.lower()} has room for {space.capacity}. "
@@ -124,7 +130,7 @@ def _check_space(home, space, kind, starts_at, ends_at):
         raise DomainError(f"A call is booked on {device}, not a room. Leave the space empty.", field="space")
     if not wanted and space.kind in selectors.DEVICE_KINDS:
         raise DomainError("For a visit, choose a room, or no particular space.", field="space")
-    start_local, end_local = starts_at.astimezone(LONDON), ends_at.astimezone(LONDON)
+    start_local, end_local = timezone.localtime(starts_at), timezone.localtime(ends_at)
     if (
         start_local.date() != end_local.date()
         or start_local.time() < space.opens_at
@@ -165,6 +171,8 @@ def _prepare(*, home, membership, resident, kind, space, day, start_time, end_ti
     if meal not in Visit.Meal.values:
         raise DomainError("Choose a meal from the list, or no meal.", field="meal")
     _check_resident(home, membership, resident)
+    # Past times are refused just below, to the minute; here only the horizon.
+    check_date(booking_date_problem(day, allow_past=True, on=timezone.localdate(now)), field="date")
     starts_at = local_datetime(day, start_time, field="start_time")
     ends_at = local_datetime(day, end_time, field="end_time")
     _check_times(starts_at, ends_at, now)
@@ -215,7 +223,7 @@ def _lock_and_check(space, blocked_from, blocked_until, *, exclude_pk=None):
     if space is None:
         return
     # Bookings of one space queue up here, one transaction at a time.
-    Space.objects.select_for_update().get(pk=space.pk)
+    Space.objects.for_home(space.home_id).select_for_update().get(pk=space.pk)
     if selectors.overlaps(space, blocked_from, blocked_until, exclude_pk=exclude_pk):
         raise SpaceTaken
 
@@ -241,8 +249,9 @@ def visit_book(
     note="",
     on_behalf_of=None,
     now=None,
+    form_token=None,
 ):
-    """Book a visit or call. Staff (visits.book) for any current resident; a
+    """Book a visit or call (once per ``form_token``). Staff (visits.book) for any current resident; a
     relative for their own. Staff booking for a family pass ``on_behalf_of``
     (the relative's active link to this resident): the visit is then the
     relative's — on their home page, in their calendar, emailed to them — and
@@ -267,11 +276,13 @@ def visit_book(
     if on_behalf_of is not None:
         if membership.role == Role.FAMILY or not membership.has_perm("visits.book"):
             raise DomainError("Only staff can book for someone else.", field="for_relative")
-        if (
-            on_behalf_of.home_id != home.pk
-            or on_behalf_of.resident_id != resident.pk
-            or on_behalf_of.status != RelativeLink.Status.ACTIVE
-        ):
+        if on_behalf_of.home_id == home.pk and on_behalf_of.resident_id != resident.pk:
+            raise DomainError(
+                f"{on_behalf_of.membership.user.full_name} is not linked to {resident.short_name}. "
+                "Choose one of their relatives, or nobody.",
+                field="for_relative",
+            )
+        if on_behalf_of.home_id != home.pk or on_behalf_of.status != RelativeLink.Status.ACTIVE:
             raise DomainError(
                 f"Choose one of {resident.short_name}'s relatives, or nobody.", field="for_relative"
             )
@@ -280,7 +291,9 @@ def visit_book(
     blocked_from, blocked_until = _held(space, starts_at, ends_at)
 
     def work():
-        with set_actor(actor):
+        # The token first: a double tap waits here for the first and is told
+        # it was saved, rather than that the space is taken (by itself).
+        with acting_as(actor), submission_once(home=home, actor=actor, token=form_token) as once:
             _lock_and_check(space, blocked_from, blocked_until)
             visit = Visit.objects.create(
                 home=home,
@@ -300,6 +313,7 @@ def visit_book(
                 support_needed=support_needed,
             )
             visit_messages_schedule(visit=visit, kind=messages.BOOKED, now=now)
+            once.created(visit)
             return visit
 
     return _with_retries(work, space=space, starts_at=starts_at, ends_at=ends_at)
@@ -350,9 +364,9 @@ def visit_reschedule(
     visitor_name = " ".join((visitor_name or "").split()) or visit.visitor_name
 
     def work():
-        with set_actor(actor):
+        with acting_as(actor):
             _lock_and_check(space, blocked_from, blocked_until, exclude_pk=visit.pk)
-            locked = Visit.objects.select_for_update().get(pk=visit.pk)
+            locked = Visit.objects.for_home(visit.home_id).select_for_update().get(pk=visit.pk)
             if locked.status != Visit.Status.BOOKED:
                 raise DomainError("This visit was cancelled. Book a new one instead.")
             locked.resident = resident
@@ -382,8 +396,8 @@ def visit_cancel(*, home, actor, visit, now=None):
     now = now or timezone.now()
     if visit.home_id != home.pk:
         raise DomainError("That visit is not at this home.")
-    with transaction.atomic(), set_actor(actor):
-        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    with transaction.atomic(), acting_as(actor):
+        locked = Visit.objects.for_home(visit.home_id).select_for_update().get(pk=visit.pk)
         if locked.status == Visit.Status.CANCELLED:
             return locked
         locked.status = Visit.Status.CANCELLED
@@ -403,13 +417,14 @@ def visit_cancel(*, home, actor, visit, now=None):
 
 def feed_create(*, home, actor, membership):
     """A new secret feed address for this relative; any old one stops working."""
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic(), acting_as(actor):
         feed_revoke(home=home, actor=actor, membership=membership)
         return CalendarFeed.objects.create(home=home, membership=membership, token=secrets.token_urlsafe(32))
 
 
 def feed_revoke(*, home, actor, membership):
-    with transaction.atomic(), set_actor(actor):
-        return CalendarFeed.objects.filter(home=home, membership=membership, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
+    with transaction.atomic(), acting_as(actor):
+        return record_update(
+            CalendarFeed.objects.for_home(home).filter(membership=membership, revoked_at__isnull=True),
+            revoked_at=timezone.now(),
         )

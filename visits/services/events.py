@@ -6,19 +6,39 @@ access, or it was cancelled or started), the receipt for each reply, the
 reminder the evening before for those coming, and the cancellation notice.
 """
 
-from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
-from carehome.timeutils import local_datetime
+from carehome.timeutils import booking_date_problem, check_date, local_datetime
+from homes.audit import record_created
+from homes.submissions import submission_once
 from residents.models import RelativeLink, Resident
 from visits.messages import event_messages_cancel, event_messages_invite, event_messages_replied
 from visits.models import EventInvitation, EventReply
 from visits.selectors.events import invitees_for
+from visits.services.booking import END_BEFORE_START
 
 Answer = EventReply.Answer
 MAX_PEOPLE = 20
+TITLE_LIMIT, PLACE_LIMIT, MESSAGE_LIMIT, NOTE_LIMIT = 150, 150, 2000, 300
+
+# Words the event forms show too (they import them from here).
+KIND_MISSING = "Choose whether it is a meal or an activity."
+TITLE_MISSING = "Enter what it is, like “Sunday lunch”."
+TITLE_TOO_LONG = "Keep the name under 150 characters."
+PLACE_TOO_LONG = "Keep the place under 150 characters."
+MESSAGE_TOO_LONG = "Keep the message under 2,000 characters."
+NOBODY_INVITED = "Choose whose family to invite."
+ANSWER_MISSING = "Choose yes, no or maybe."
+NO_ADULT = "Children need a grown-up with them: enter at least 1 adult."
+NOTE_TOO_LONG = "Keep the note under 300 characters."
+
+
+def not_a_number(label):
+    """“Enter how many adults are coming, as a number.”"""
+    return f"Enter how many {label} are coming, as a number."
 
 
 def when_from(day, start, end):
@@ -28,22 +48,23 @@ def when_from(day, start, end):
 
 def _clean_event(*, kind, title, starts_at, ends_at, place, message):
     if kind not in EventInvitation.Kind.values:
-        raise DomainError("Choose whether it is a meal or an activity.", field="kind")
+        raise DomainError(KIND_MISSING, field="kind")
     title = " ".join((title or "").split())
     if not title:
-        raise DomainError("Enter what it is, like “Sunday lunch”.", field="title")
-    if len(title) > 150:
-        raise DomainError("Keep the name under 150 characters.", field="title")
+        raise DomainError(TITLE_MISSING, field="title")
+    if len(title) > TITLE_LIMIT:
+        raise DomainError(TITLE_TOO_LONG, field="title")
     if starts_at <= timezone.now():
         raise DomainError("That time has already passed. Choose a time in the future.", field="date")
+    check_date(booking_date_problem(timezone.localdate(starts_at), allow_past=True), field="date")
     if ends_at <= starts_at:
-        raise DomainError("The end time must be after the start time.", field="ends")
+        raise DomainError(END_BEFORE_START, field="ends")
     place = " ".join((place or "").split())
-    if len(place) > 150:
-        raise DomainError("Keep the place under 150 characters.", field="place")
+    if len(place) > PLACE_LIMIT:
+        raise DomainError(PLACE_TOO_LONG, field="place")
     message = (message or "").strip()
-    if len(message) > 2000:
-        raise DomainError("Keep the message under 2,000 characters.", field="message")
+    if len(message) > MESSAGE_LIMIT:
+        raise DomainError(MESSAGE_TOO_LONG, field="message")
     return {
         "kind": kind,
         "title": title,
@@ -54,7 +75,9 @@ def _clean_event(*, kind, title, starts_at, ends_at, place, message):
     }
 
 
-def event_invite(*, home, actor, residents, kind, title, starts_at, ends_at, place="", message=""):
+def event_invite(
+    *, home, actor, residents, kind, title, starts_at, ends_at, place="", message="", form_token=None
+):
     """Invite the families of ``residents`` to a meal or an activity: one
     invitation per resident who has family with an account, a WAITING reply
     for each of them, and an email to each after commit. Returns
@@ -65,7 +88,7 @@ def event_invite(*, home, actor, residents, kind, title, starts_at, ends_at, pla
     )
     residents = list(residents)
     if not residents:
-        raise DomainError("Choose whose family to invite.", field="residents")
+        raise DomainError(NOBODY_INVITED, field="residents")
     if len({r.pk for r in residents}) != len(residents):
         raise DomainError("A resident is chosen twice.", field="residents")
     living = set(
@@ -87,7 +110,11 @@ def event_invite(*, home, actor, residents, kind, title, starts_at, ends_at, pla
         )
     events = []
     now = timezone.now()
-    with transaction.atomic(), set_actor(actor):
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
         for resident in residents:
             links = invitees[resident.pk]
             if not links:
@@ -96,15 +123,17 @@ def event_invite(*, home, actor, residents, kind, title, starts_at, ends_at, pla
             replies = EventReply.objects.bulk_create(
                 [EventReply(home=home, event=event, membership_id=link.membership_id) for link in links]
             )
+            record_created(replies)
             users = {link.membership_id: link.membership.user for link in links}
             event_messages_invite(event=event, replies=replies, users=users, now=now)
             events.append(event)
+        once.created(events[0] if len(events) == 1 else None)
     return events, skipped
 
 
 def event_cancel(*, home, actor, event):
     """Cancel an invitation and tell everyone who has not said no."""
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic(), acting_as(actor):
         event = EventInvitation.objects.select_for_update().get(home=home, pk=event.pk)
         if event.cancelled_at is not None:
             raise DomainError("This invitation is already cancelled.")
@@ -126,7 +155,7 @@ def _clean_number(value, field, label):
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise DomainError(f"Enter how many {label} are coming, as a number.", field=field) from None
+        raise DomainError(not_a_number(label), field=field) from None
     if number < 0 or number > MAX_PEOPLE:
         raise DomainError(
             f"Enter a number of {label} from 0 to {MAX_PEOPLE}. For a bigger group, please ring the home.",
@@ -138,18 +167,18 @@ def _clean_number(value, field, label):
 def event_reply(*, home, actor, membership, reply, answer, adults=0, children=0, note=""):
     """Record a relative's answer (they can change it until the event starts)."""
     if answer not in (Answer.YES, Answer.NO, Answer.MAYBE):
-        raise DomainError("Choose yes, no or maybe.", field="answer")
+        raise DomainError(ANSWER_MISSING, field="answer")
     if answer == Answer.NO:
         adults = children = 0
     else:
         adults = _clean_number(adults, "adults", "adults")
         children = _clean_number(children, "children", "children")
         if adults < 1:
-            raise DomainError("Children need a grown-up with them: enter at least 1 adult.", field="adults")
+            raise DomainError(NO_ADULT, field="adults")
     note = (note or "").strip()
-    if len(note) > 300:
-        raise DomainError("Keep the note under 300 characters.", field="note")
-    with transaction.atomic(), set_actor(actor):
+    if len(note) > NOTE_LIMIT:
+        raise DomainError(NOTE_TOO_LONG, field="note")
+    with transaction.atomic(), acting_as(actor):
         reply = (
             EventReply.objects.select_for_update(of=("self",))
             .select_related("event__home", "membership__user")

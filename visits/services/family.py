@@ -4,19 +4,34 @@ restoring a link, and sharing an update with a resident's family."""
 
 from dataclasses import dataclass, field
 
-from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
+from homes.audit import record_created
 from homes.models import Invitation, Membership, Role
 from homes.services import invitation_create
+from homes.submissions import submission_once
 from residents.models import RelativeLink
-from visits.models import PendingFamilyLink, SharedUpdate
+from residents.services.family import (
+    STATUS_CHANGES,  # noqa: F401 - the form's buttons
+    relative_links_add,
+)
+from residents.services.family import relative_link_set_status as residents_relative_link_set_status
+from visits.models import CalendarFeed, PendingFamilyLink, SharedUpdate
 
 UPDATE_MAX_LENGTH = 1000
+NAME_LIMIT = 150
+
+# Words the family forms show too (they import them from here).
+NAME_MISSING = "Write their name."
+NAME_TOO_LONG = "Keep the name under 150 characters."
+EMAIL_INVALID = "Enter their email address, like name@example.com."
+UPDATE_MISSING = "Write the news you would like to share."
+UPDATE_TOO_LONG = f"Keep the update under {UPDATE_MAX_LENGTH} characters."
 
 
 @dataclass
@@ -38,15 +53,17 @@ class InviteOutcome:
 
 
 def _clean_links(home, links):
+    """The links to make; the first is the resident the invitation is from,
+    any other one the form's "also link them to"."""
     cleaned, seen = [], set()
-    for resident, given_relationship, given_person in links:
+    for index, (resident, given_relationship, given_person) in enumerate(links):
         relationship = (given_relationship or "").strip()
         if resident.home_id != home.pk:
             raise DomainError("Choose a resident who lives at this home.", field="also_resident")
         if not relationship:
             raise DomainError(
                 f"Write how they are related to {resident.short_name}, like daughter or friend.",
-                field="relationship",
+                field="also_relationship" if index else "relationship",
             )
         own_person = given_person is not None and given_person.resident_id == resident.pk
         person = given_person if own_person else None
@@ -62,43 +79,29 @@ def _clean_links(home, links):
 def _link_directly(*, home, member, links):
     """Link an existing relative's account now. A paused or ended link is left
     as it is: only a manager may restore it."""
-    outcome = InviteOutcome(member=member)
-    existing = {
-        link.resident_id: link
-        for link in RelativeLink.objects.for_home(home).filter(
-            membership=member, resident__in=[r for r, _, _ in links]
-        )
-    }
-    for resident, relationship, person in links:
-        link = existing.get(resident.pk)
-        if link is None:
-            RelativeLink.objects.create(
-                home=home, membership=member, resident=resident, relationship=relationship, person=person
-            )
-            outcome.linked.append(resident)
-        elif link.status == RelativeLink.Status.ACTIVE:
-            outcome.linked.append(resident)
-        else:
-            outcome.kept.append(resident)
-    return outcome
+    linked, kept = relative_links_add(home=home, membership=member, links=links)
+    return InviteOutcome(member=member, linked=linked, kept=kept)
 
 
-def family_invite(*, home, actor, email, full_name, links, message=""):
+def family_invite(*, home, actor, email, full_name, links, message="", form_token=None):
     """Invite a person who matters to a family account linked to ``links``:
     a list of (resident, relationship, person who matters or None).
 
     If the email already belongs to a relative of this home, no email is sent:
     the links are added at once. If an invitation is already waiting for that
-    email, the residents are added to it.
+    email, the residents are added to it. Once per ``form_token``: sent
+    again, it raises ``AlreadySaved`` and emails nobody.
     """
     email = (email or "").strip().lower()
     full_name = (full_name or "").strip()
     try:
         validate_email(email)
     except ValidationError:
-        raise DomainError("Enter their email address, like name@example.com.", field="email") from None
+        raise DomainError(EMAIL_INVALID, field="email") from None
     if not full_name:
-        raise DomainError("Write their name.", field="full_name")
+        raise DomainError(NAME_MISSING, field="full_name")
+    if len(full_name) > NAME_LIMIT:
+        raise DomainError(NAME_TOO_LONG, field="full_name")
     links = _clean_links(home, links)
 
     member = (
@@ -112,7 +115,11 @@ def family_invite(*, home, actor, email, full_name, links, message=""):
             f"{email} belongs to a member of the team at {home.name}, so it cannot be a family account.",
             field="email",
         )
-    with transaction.atomic(), set_actor(actor):
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
         if member is not None:
             return _link_directly(home=home, member=member, links=links)
         waiting = (
@@ -136,7 +143,7 @@ def family_invite(*, home, actor, email, full_name, links, message=""):
         already = set(
             PendingFamilyLink.objects.filter(invitation=invitation).values_list("resident_id", flat=True)
         )
-        PendingFamilyLink.objects.bulk_create(
+        pending = PendingFamilyLink.objects.bulk_create(
             [
                 PendingFamilyLink(
                     home=home, invitation=invitation, resident=r, relationship=rel, person=person
@@ -145,6 +152,8 @@ def family_invite(*, home, actor, email, full_name, links, message=""):
                 if r.pk not in already
             ]
         )
+        record_created(pending)
+        once.created(invitation)
     return InviteOutcome(
         invitation=invitation, added_to_waiting=added_to_waiting, linked=[r for r, _, _ in links]
     )
@@ -156,63 +165,54 @@ def family_invitation_accepted(*, invitation, membership):
     the manager paused or ended earlier stays as it is."""
     if invitation.role != Role.FAMILY:
         return
-    pending = PendingFamilyLink.objects.filter(invitation=invitation).select_related("resident")
-    existing = set(RelativeLink.objects.filter(membership=membership).values_list("resident_id", flat=True))
-    RelativeLink.objects.bulk_create(
-        [
-            RelativeLink(
-                home_id=invitation.home_id,
-                membership=membership,
-                resident=p.resident,
-                relationship=p.relationship,
-                person_id=p.person_id,
-            )
-            for p in pending
-            if p.resident_id not in existing
-        ],
-        ignore_conflicts=True,
+    pending = PendingFamilyLink.objects.filter(invitation=invitation).select_related("resident", "person")
+    relative_links_add(
+        home=invitation.home,
+        membership=membership,
+        links=[(p.resident, p.relationship, p.person) for p in pending],
     )
 
 
-# Which change each button makes, from which statuses.
-STATUS_CHANGES = {
-    "pause": (RelativeLink.Status.PAUSED, {RelativeLink.Status.ACTIVE}),
-    "end": (RelativeLink.Status.ENDED, {RelativeLink.Status.ACTIVE, RelativeLink.Status.PAUSED}),
-    "restore": (RelativeLink.Status.ACTIVE, {RelativeLink.Status.PAUSED, RelativeLink.Status.ENDED}),
-}
-
-
 def relative_link_set_status(*, home, actor, link, action, reason):
-    """Pause, end or restore a relative's link, with the reason. Takes effect
-    on the relative's next page: their residents are read through active links."""
-    reason = (reason or "").strip()
-    if action not in STATUS_CHANGES:
-        raise DomainError("Choose what to do: pause, end or restore.", field="action")
-    if not reason:
-        raise DomainError("Write the reason, so the team knows why.", field="reason")
-    if len(reason) > 300:
-        raise DomainError("Keep the reason under 300 characters.", field="reason")
-    new_status, allowed_from = STATUS_CHANGES[action]
-    with transaction.atomic(), set_actor(actor):
-        link = RelativeLink.objects.for_home(home).select_for_update().get(pk=link.pk)
-        if link.status not in allowed_from:
-            raise DomainError(f"This link is already {link.get_status_display().lower()}.", field="action")
-        link.status = new_status
-        link.status_reason = reason
-        link.status_changed_at = timezone.now()
-        link.status_changed_by = actor
-        link.save(update_fields=["status", "status_reason", "status_changed_at", "status_changed_by"])
+    """Pause, end or restore a relative's link, with the reason (the residents
+    app's rules). Takes effect on the relative's next page: their residents are
+    read through active links."""
+    with transaction.atomic(), acting_as(actor):
+        link = residents_relative_link_set_status(
+            home=home, actor=actor, link=link, action=action, reason=reason
+        )
+        if link.status == RelativeLink.Status.ENDED:
+            # Ending a link ends the access it gave: door-code approval is
+            # withdrawn (by the residents service) and, once no active link
+            # is left, the relative's calendar feed stops answering.
+            now = timezone.now()
+            still_linked = (
+                RelativeLink.objects.for_home(home)
+                .filter(membership_id=link.membership_id, status=RelativeLink.Status.ACTIVE)
+                .exists()
+            )
+            if not still_linked:
+                CalendarFeed.objects.for_home(home).filter(
+                    membership_id=link.membership_id, revoked_at__isnull=True
+                ).update(revoked_at=now)
     return link
 
 
-def shared_update_add(*, home, actor, resident, text):
-    """Share a short piece of news about a resident with their linked family."""
+def shared_update_add(*, home, actor, resident, text, form_token=None):
+    """Share a short piece of news about a resident with their linked family
+    (once per ``form_token``)."""
     text = (text or "").strip()
     if resident.home_id != home.pk:
         raise DomainError("Choose a resident who lives at this home.")
     if not text:
-        raise DomainError("Write the news you would like to share.", field="text")
+        raise DomainError(UPDATE_MISSING, field="text")
     if len(text) > UPDATE_MAX_LENGTH:
-        raise DomainError(f"Keep the update under {UPDATE_MAX_LENGTH} characters.", field="text")
-    with transaction.atomic(), set_actor(actor):
-        return SharedUpdate.objects.create(home=home, resident=resident, text=text, shared_by=actor)
+        raise DomainError(UPDATE_TOO_LONG, field="text")
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
+        update = SharedUpdate.objects.create(home=home, resident=resident, text=text, shared_by=actor)
+        once.created(update)
+    return update

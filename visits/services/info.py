@@ -4,11 +4,12 @@ Each runs in one transaction with the acting person recorded, so the change
 history says who changed what; nothing is half-saved.
 """
 
-from auditlog.context import set_actor
 from django.db import transaction
 
+from carehome.audit import acting_as
 from carehome.errors import DomainError
 from carehome.photos import PhotoGuard, delete_file_later, prepared_photo
+from carehome.versions import version_bump, version_check
 from homes.models import Space
 from visits.models import VisitingInfo
 
@@ -37,8 +38,9 @@ def _clean_text(value):
     return "\n".join(kept).strip()
 
 
-def visiting_info_save(*, home, actor, **fields):
-    """Create or update the home's visiting information (the public page)."""
+def visiting_info_save(*, home, actor, version=None, **fields):
+    """Create or update the home's visiting information (the public page);
+    ``EditConflict`` if it changed since ``version`` (0: before it existed)."""
     unknown = set(fields) - set(INFO_FIELDS)
     if unknown:
         raise TypeError(f"visiting_info_save() got unexpected fields {sorted(unknown)}")
@@ -48,13 +50,15 @@ def visiting_info_save(*, home, actor, **fields):
             "Write a short welcome, for example “Visiting is your right. You do not need to book.”",
             field="welcome",
         )
-    with transaction.atomic(), set_actor(actor):
-        info, _ = VisitingInfo.objects.select_for_update().get_or_create(home=home)
+    with transaction.atomic(), acting_as(actor):
+        info, created = VisitingInfo.objects.select_for_update().get_or_create(home=home)
+        if not created:
+            version_check(info, version, submitted=cleaned)
         changed = [name for name, value in cleaned.items() if getattr(info, name) != value]
         for name in changed:
             setattr(info, name, cleaned[name])
         if changed:
-            info.save(update_fields=[*changed, "updated_at"])
+            info.save(update_fields=[*changed, "updated_at", *version_bump(info)])
     return info
 
 
@@ -69,7 +73,7 @@ def space_photo_save(*, home, actor, space, photo=None, remove=False):
         prepared = prepared_photo(
             photo, max_side=SPACE_PHOTO_MAX_SIDE, formats=SPACE_PHOTO_FORMATS, message=NOT_A_PICTURE
         )
-    with PhotoGuard(space.photo.storage) as guard, transaction.atomic(), set_actor(actor):
+    with PhotoGuard(space.photo.storage) as guard, transaction.atomic(), acting_as(actor):
         locked = Space.objects.select_for_update().get(pk=space.pk, home=home)
         old = locked.photo.name
         if prepared is not None:

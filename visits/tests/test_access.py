@@ -20,6 +20,7 @@ from notifications.models import Reminder
 from residents.models import RelativeLink
 from residents.tests.factories import RelativeLinkFactory, ResidentFactory
 from tests.html import field_error, main_text
+from tests.threads import scoped_thread
 from visits.models import DoorCode, DoorCodeView, VisitingInfo
 from visits.services.access import door_code_rotate, regular_visitor_set
 from visits.tasks_access import rotate_due_door_codes
@@ -147,7 +148,7 @@ def test_two_managers_changing_the_code_at_once_leave_one_current_code(world):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=rotate, args=(c,)) for c in ("2222", "3333")]
+    threads = [scoped_thread(world.home, rotate, c) for c in ("2222", "3333")]
     for t in threads:
         t.start()
     for t in threads:

@@ -5,11 +5,15 @@ limits on visits anywhere in Kith."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
+from carehome.query import parse_id
+from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from residents.models import Resident
 from visits.forms.access import (
     DoorCodeChangeForm,
@@ -79,12 +83,12 @@ def regular_visitors(request, home_slug):
     home = request.home
     if request.method == "POST":
         approve = request.POST.get("approve") == "1"
-        link_id = request.POST.get("link", "")
+        link_id = parse_id(request.POST.get("link"))
         try:
-            if not link_id.isdigit():
+            if link_id is None:
                 raise DomainError("Choose someone from the list.")
             link = services.regular_visitor_set(
-                home=home, actor=request.user, link_id=int(link_id), approved=approve
+                home=home, actor=request.user, link_id=link_id, approved=approve
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -110,7 +114,7 @@ def my_door_code(request, home_slug):
         return render(request, "visits/access/door_code_not_available.html", status=403)
     current = selectors.current_door_code(request.home)
     if current is not None:
-        services.door_code_view_record(membership=membership, door_code=current)
+        services.door_code_view_record(home=request.home, membership=membership, door_code=current)
     return render(
         request, "visits/access/my_door_code.html", {"current": current, "shown_at": timezone.now()}
     )
@@ -123,8 +127,9 @@ def my_door_code(request, home_slug):
 def restrictions(request, home_slug):
     home = request.home
     chosen = request.GET.get("resident", "")
-    if chosen.isdigit() and selectors.residents_for_restriction(home).filter(pk=chosen).exists():
-        return redirect("visits:restriction_add", home_slug=home.slug, pk=chosen)
+    chosen_id = parse_id(chosen)
+    if chosen_id is not None and selectors.residents_for_restriction(home).filter(pk=chosen_id).exists():
+        return redirect("visits:restriction_add", home_slug=home.slug, pk=chosen_id)
     current, ended = selectors.restrictions_for_home(home)
     return render(
         request,
@@ -149,6 +154,13 @@ def restriction_add(request, home_slug, pk):
                 restriction = services.restriction_add(
                     home=home, actor=request.user, resident=resident, **form.service_kwargs()
                 )
+            except AlreadySaved as saved:
+                url = reverse("visits:restrictions", kwargs={"home_slug": home.slug})
+                if saved.record is not None:
+                    url = reverse(
+                        "visits:restriction_detail", kwargs={"home_slug": home.slug, "pk": saved.record.pk}
+                    )
+                return already_saved(request, saved, url)
             except DomainError as error:
                 error.add_to_form(form)
             else:
@@ -168,8 +180,10 @@ def _detail(request, restriction, *, review_form=None, end_form=None):
             "restriction": restriction,
             "resident": restriction.resident,
             "review_overdue": restriction.ended_on is None and restriction.next_review_on < today,
-            "review_form": review_form or RestrictionReviewForm(initial={"reviewed_on": today}),
-            "end_form": end_form or RestrictionEndForm(initial={"ended_on": today}),
+            "review_form": review_form
+            or RestrictionReviewForm(initial={"reviewed_on": today, "version": restriction.version}),
+            "end_form": end_form
+            or RestrictionEndForm(initial={"ended_on": today, "version": restriction.version}),
         },
     )
 
@@ -196,6 +210,13 @@ def restriction_review(request, home_slug, pk):
             services.restriction_review_add(
                 home=request.home, actor=request.user, restriction=restriction, **form.cleaned_data
             )
+        except AlreadySaved as saved:
+            url = reverse(
+                "visits:restriction_detail", kwargs={"home_slug": request.home.slug, "pk": restriction.pk}
+            )
+            return already_saved(request, saved, url)
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -208,12 +229,18 @@ def restriction_review(request, home_slug, pk):
 @home_permission("restrictions.manage")
 def restriction_end(request, home_slug, pk):
     restriction = _restriction_or_404(request, pk)
+    if restriction.ended_on:
+        # The page no longer shows the form: say so rather than re-show a hidden one.
+        messages.info(request, "This restriction has already ended; nothing was changed.")
+        return redirect("visits:restriction_detail", home_slug=request.home.slug, pk=restriction.pk)
     form = RestrictionEndForm(request.POST)
     if form.is_valid():
         try:
             services.restriction_end(
                 home=request.home, actor=request.user, restriction=restriction, **form.cleaned_data
             )
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
         except DomainError as error:
             error.add_to_form(form)
         else:

@@ -8,8 +8,6 @@ permission, so these pages declare "home.dashboard" (both have it) and
 ``_require`` then asks for either of the two.
 """
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -19,7 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
+from carehome.query import parse_id
+from carehome.timeutils import day_text, query_date
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from residents.models import PersonalPlan
 from visits.forms.booking import BookingForm, initial_from
 from visits.ical import calendar_bytes, ics_filename, visit_ics
@@ -66,21 +67,31 @@ def book(request, home_slug):
                 visit = visit_book(
                     home=home, actor=request.user, membership=membership, **form.service_kwargs()
                 )
+            except AlreadySaved as saved:
+                if saved.record is not None:
+                    url = reverse(
+                        "visits:visit_detail", kwargs={"home_slug": home.slug, "pk": saved.record.pk}
+                    )
+                elif membership.has_perm("visits.book_own"):
+                    url = reverse("visits:my_visits", kwargs={"home_slug": home.slug})
+                else:
+                    url = reverse("visits:day", kwargs={"home_slug": home.slug})
+                return already_saved(request, saved, url)
             except DomainError as error:
                 error.add_to_form(form)
             else:
                 messages.success(
                     request,
                     f"Booked: {visit.get_kind_display().lower()} with {visit.resident.short_name} on "
-                    f"{timezone.localtime(visit.starts_at):%A %-d %B at %H:%M}. "
+                    f"{day_text(visit.starts_at, 'l j F')} at {timezone.localtime(visit.starts_at):%H:%M}. "
                     "We have emailed you the details.",
                 )
                 return redirect("visits:visit_detail", home_slug=home.slug, pk=visit.pk)
     else:
         initial = {"visitor_name": "" if _staff(request) else request.user.full_name}
-        resident_id = request.GET.get("resident", "")
-        if resident_id.isdigit():
-            initial["resident"] = int(resident_id)
+        resident_id = parse_id(request.GET.get("resident"))
+        if resident_id is not None:
+            initial["resident"] = resident_id
         form = BookingForm(initial=initial, home=home, membership=membership)
     return render(
         request,
@@ -91,13 +102,7 @@ def book(request, home_slug):
 
 @home_permission("visits.view")
 def day(request, home_slug):
-    chosen = request.GET.get("date", "")
-    try:
-        the_day = date.fromisoformat(chosen) if chosen else timezone.localdate()
-        problem = ""
-    except ValueError:
-        the_day = timezone.localdate()
-        problem = "That date was not recognised, so this shows today. Choose a date like 14/11/2026."
+    the_day, problem = query_date(request.GET.get("date"))
     visits = selectors.visits_on_day(request.home, the_day)
     for visit in visits:
         visit.staff_notes = _staff_notes(visit)

@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from carehome.errors import DomainError
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from residents.models import Resident
 from visits.forms.contributions import ContributionForm, ReviewForm
 from visits.models import FamilyContribution
@@ -37,6 +39,11 @@ def contribution_add(request, home_slug, pk):
                     resident=resident,
                     **form.cleaned_data,
                 )
+            except AlreadySaved as saved:
+                url = reverse(
+                    "visits:contribution_add", kwargs={"home_slug": request.home.slug, "pk": resident.pk}
+                )
+                return already_saved(request, saved, url)
             except DomainError as error:
                 error.add_to_form(form)
             else:

@@ -5,11 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
+from carehome.query import parse_ids
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from visits.forms.events import EventForm, ReplyForm
 from visits.models import EventInvitation, EventReply
 from visits.selectors import events as selectors
@@ -37,6 +40,13 @@ def event_add(request, home_slug):
         if form.is_valid():
             try:
                 created, skipped = event_invite(home=home, actor=request.user, **form.service_kwargs())
+            except AlreadySaved as saved:
+                url = reverse("visits:events", kwargs={"home_slug": home.slug})
+                if saved.record is not None:
+                    url = reverse(
+                        "visits:event_detail", kwargs={"home_slug": home.slug, "pk": saved.record.pk}
+                    )
+                return already_saved(request, saved, url)
             except DomainError as error:
                 error.add_to_form(form)
             else:
@@ -50,7 +60,7 @@ def event_add(request, home_slug):
                     return redirect("visits:event_detail", home_slug=home.slug, pk=created[0].pk)
                 return redirect("visits:events", home_slug=home.slug)
     else:
-        chosen = [pk for pk in request.GET.getlist("resident") if pk.isdigit()]
+        chosen = [str(pk) for pk in parse_ids(request.GET.getlist("resident"))]
         form = EventForm(
             residents=residents,
             initial={"kind": EventInvitation.Kind.MEAL, "residents": chosen, "date": timezone.localdate()},

@@ -5,9 +5,11 @@ ending or restoring a link; sharing an update."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from carehome.errors import DomainError
 from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
 from residents.models import Resident
 from visits.forms.family import FamilyInviteForm, LinkStatusForm, SharedUpdateForm
 from visits.selectors import family as selectors
@@ -18,8 +20,12 @@ def _resident(request, pk):
     return get_object_or_404(Resident.objects.for_home(request.home).select_related("key_worker"), pk=pk)
 
 
+def _links_url(request, resident):
+    return reverse("visits:family_links", kwargs={"home_slug": request.home.slug, "pk": resident.pk})
+
+
 def _back(request, resident):
-    return redirect("visits:family_links", home_slug=request.home.slug, pk=resident.pk)
+    return redirect(_links_url(request, resident))
 
 
 def _names(residents):
@@ -73,6 +79,8 @@ def family_invite_view(request, home_slug, pk):
         if form.is_valid():
             try:
                 outcome = family_invite(home=home, actor=request.user, **form.service_kwargs())
+            except AlreadySaved as saved:
+                return already_saved(request, saved, _links_url(request, resident))
             except DomainError as error:
                 error.add_to_form(form)
             else:
@@ -104,7 +112,7 @@ def family_link_status(request, home_slug, pk):
     form = LinkStatusForm(request.POST or None, initial=initial, link=link)
     if request.method == "POST" and form.is_valid():
         try:
-            relative_link_set_status(
+            changed = relative_link_set_status(
                 home=request.home,
                 actor=request.user,
                 link=link,
@@ -119,6 +127,16 @@ def family_link_status(request, home_slug, pk):
             text = f"{who}'s link to {link.resident.short_name} has been {done}."
             if done != "restored":
                 text += f" They can no longer see {link.resident.short_name}."
+            if done == "ended":
+                text += (
+                    " Their regular visitor (door code) approval is withdrawn and, unless they have another "
+                    "active link, their calendar feed no longer works."
+                )
+            elif changed.regular_visitor_approved_at is None:
+                text += (
+                    " It is restored without regular visitor approval: they cannot see the door code "
+                    "until a manager approves them again on the Regular visitors page."
+                )
             messages.success(request, text)
             return _back(request, link.resident)
     return render(
@@ -135,8 +153,14 @@ def update_add(request, home_slug, pk):
     if request.method == "POST" and form.is_valid():
         try:
             shared_update_add(
-                home=request.home, actor=request.user, resident=resident, text=form.cleaned_data["text"]
+                home=request.home,
+                actor=request.user,
+                resident=resident,
+                text=form.cleaned_data["text"],
+                form_token=form.cleaned_data.get("form_token"),
             )
+        except AlreadySaved as saved:
+            return already_saved(request, saved, _links_url(request, resident))
         except DomainError as error:
             error.add_to_form(form)
         else:
