@@ -13,7 +13,7 @@ from tests.html import main_text
 PASSWORD = "a-long-test-password-2026"
 SAYS = (
     "This page had been open for a while or you signed in again in another tab, so we could not save it. "
-    "Nothing was saved. Go back, reload the page and try again."
+    "Go back, reload the page and try again."
 )
 
 

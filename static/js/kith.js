@@ -3,7 +3,7 @@
 document.addEventListener("DOMContentLoaded", () => {
   // Move focus to the first field with an error, so keyboard and screen
   // reader users land on what needs fixing.
-  const invalid = document.querySelector("form .is-invalid");
+  const invalid = document.querySelector("form :is(input, select, textarea).is-invalid");
   if (invalid) {
     invalid.focus();
   }

@@ -119,7 +119,11 @@ def test_a_carer_corrects_then_strikes_out_a_connection(walk, world, viewport):
     # The worklist counts it: Peggy is not among the quiet ones.
     walk.visit("/h/rowan/residents/worklist/", "worklist with the entry")
     quiet = page.get_by_role("region", name=re.compile("^No meaningful connection"))
+    quiet_count = page.get_by_role("navigation", name="Parts of this list").get_by_role(
+        "link", name=re.compile("no meaningful connection lately")
+    )
     expect(quiet).not_to_contain_text("Margaret Baxter")
+    expect(quiet_count).to_have_text("1 no meaningful connection lately")  # Arthur only
 
     # Open it from the timeline and correct the note.
     walk.visit(timeline, "timeline with the entry")
@@ -159,9 +163,10 @@ def test_a_carer_corrects_then_strikes_out_a_connection(walk, world, viewport):
     entry = page.locator(".timeline-entry").first
     expect(entry).to_have_class(re.compile(r"\btimeline-struck-out\b"))
     expect(entry).to_contain_text(f"Struck out by {world.staff.user.full_name}")
-    expect(entry).to_contain_text("Logged for the wrong resident")
+    expect(entry).to_contain_text("It does not count. Reason: Logged for the wrong resident")
     expect(entry.locator("del")).to_contain_text("Talked about her garden in Harrogate.")
-    assert "line-through" in entry.locator("del").evaluate("el => getComputedStyle(el).textDecorationLine")
+    for struck in [entry.locator("del"), entry.locator("del .response-badge")]:
+        assert "line-through" in struck.evaluate("el => getComputedStyle(el).textDecorationLine")
     expect(entry.get_by_role("link", name=re.compile("^Strike out"))).to_have_count(0)
     logged.refresh_from_db()
     assert logged.struck_out_reason == "Logged for the wrong resident"
@@ -169,6 +174,7 @@ def test_a_carer_corrects_then_strikes_out_a_connection(walk, world, viewport):
     # The worklist no longer counts it: Peggy is quiet again.
     walk.visit("/h/rowan/residents/worklist/", "worklist without the entry")
     expect(quiet).to_contain_text("Margaret Baxter (Peggy)")
+    expect(quiet_count).to_have_text("2 no meaningful connection lately")
 
     # Striking it out again is refused in plain words, with a way back.
     walk.visit(f"{timeline}{logged.pk}/strike-out/", "already struck out", status=403)
@@ -208,7 +214,9 @@ def test_two_people_edit_the_same_plan_section(walk, second_walk, world, viewpor
     staff.submit(page.get_by_role("button", name="Save"), "staff sees the conflict")
     box = page.get_by_role("region", name=re.compile("^Saved by Ruth Adeyemi"))
     expect(box).to_be_visible()
-    expect(box.get_by_role("heading")).to_have_text(re.compile(r"^Saved by Ruth Adeyemi at \d\d:\d\d on \d+ \w+ \d{4}$"))
+    expect(box.get_by_role("heading")).to_have_text(
+        re.compile(r"^Saved by Ruth Adeyemi at \d\d:\d\d on \d+ \w+ \d{4}$")
+    )
     expect(box.get_by_role("columnheader")).to_have_text(["Saved now", "Yours"])
     difference = box.get_by_role("rowgroup").filter(has_text="What matters to me")
     expect(difference.get_by_role("cell")).to_have_text(
