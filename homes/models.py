@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from homes.scoping import HomeScopedManager, HomeScopedQuerySet, scoped_manager
+from homes.scoping import HomeScopedManager, HomeScopedQuerySet, check_write, scoped_manager
 
 __all__ = ["HomeScopedQuerySet"]  # re-exported: models of every app extend it
 
@@ -59,6 +59,11 @@ class HomeScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # The tenant guard for writes: inside a home's scope, only that home's rows.
+        check_write(self)
+        super().save(*args, **kwargs)
 
     def get_additional_data(self):
         # Stored on every audit entry, so a home's history can be read by home.

@@ -15,8 +15,8 @@ that asks django-scopes for the current scope:
 
 Who opens the scope: ``HomeScopeMiddleware`` for every ``/h/<home>/…`` request
 (and for the admin, crossing homes), ``KithTask`` for every Celery task (a task
-takes a ``home_id`` or declares ``crosses_homes``), ``HomeCommand`` for
-management commands, and the few public pages that find their home from a
+takes a ``home_id`` or declares ``crosses_homes``), each management command
+(its ``execute``), and the few public pages that find their home from a
 token or a slug.
 
 With ``KITH_STRICT_SCOPES`` on (the test suite), a query inside a scope must
@@ -104,6 +104,13 @@ def _names_a_home(key, value):
     return False
 
 
+def check_write(row):
+    """Inside a home's scope, a row can only be written for that home."""
+    ids = scoped_home_ids()
+    if ids and row.home_id not in ids:
+        raise ScopeError(f"{type(row).__name__} for home {row.home_id} written inside the scope of {ids}")
+
+
 def check_home(home, *rows):
     """Every service that touches a home's rows takes ``home`` and checks that
     each row it was given belongs to it (a forged id from another home stops here)."""
@@ -122,6 +129,7 @@ class HomeScopedQuerySet(models.QuerySet):
     """The one way views reach rows that belong to a home."""
 
     _kith_narrowed = False
+    _kith_netted = False
 
     def for_home(self, home):
         ids = scoped_home_ids()
@@ -134,6 +142,7 @@ class HomeScopedQuerySet(models.QuerySet):
     def _clone(self):
         clone = super()._clone()
         clone._kith_narrowed = self._kith_narrowed
+        clone._kith_netted = self._kith_netted
         return clone
 
     def _filter_or_exclude_inplace(self, negate, args, kwargs):
@@ -151,6 +160,11 @@ class HomeScopedQuerySet(models.QuerySet):
                 f"{name} was queried outside a home scope. Open one with homes.scoping.home_scope(home), "
                 "or crossing_homes('why') where the work really crosses homes."
             )
+        if not self._kith_netted:
+            # Built before the scope opened (a form's class attribute, a module
+            # constant): narrow it now, when it runs.
+            self.query.add_q(models.Q(home_id__in=ids))
+            self._kith_netted = True
         # A related manager or a prefetch of rows already loaded carries their instance.
         bound = self._hints.get("instance") is not None
         if _strict() and not (self._kith_narrowed or bound):
@@ -200,6 +214,12 @@ class HomeScopedQuerySet(models.QuerySet):
     delete.alters_data = True
     delete.queryset_only = True
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            check_write(obj)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def explain(self, *, format=None, **options):  # noqa: A002 (Django's own name)
         self._kith_guard()
         return super().explain(format=format, **options)
@@ -215,6 +235,7 @@ class HomeScopedManager(models.Manager.from_queryset(HomeScopedQuerySet)):
             qs = qs.filter(home_id__in=ids)
             # The net is not the query's own choice of home.
             qs._kith_narrowed = False
+            qs._kith_netted = True
         return qs
 
 

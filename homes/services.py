@@ -215,7 +215,8 @@ def invitation_accept(*, invitation, user=None, full_name="", password=""):
     return membership
 
 
-def membership_update(*, membership, actor, role, job_title="", is_active=True):
+def membership_update(*, home, membership, actor, role, job_title="", is_active=True):
+    check_home(home, membership)
     if role not in Role.values:
         raise DomainError("Choose a role from the list.", field="role")
     if membership.user_id == actor.id and (not is_active or role != membership.role):

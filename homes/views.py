@@ -5,6 +5,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
@@ -125,7 +126,9 @@ def membership_edit(request, home_slug, pk):
     form = MembershipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(membership=membership, actor=request.user, **form.cleaned_data)
+            services.membership_update(
+                home=request.home, membership=membership, actor=request.user, **form.cleaned_data
+            )
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -182,8 +185,13 @@ def history(request, home_slug, content_type_id, object_id):
         raise Http404 from None
     record = get_object_or_404(model._default_manager.filter(home=request.home), pk=object_id)
     entries = selectors.history_for(content_type, record)
+    # The way back: the page that linked here ({% history_url %} adds ?back=), if it is one of this home's.
+    home_path = reverse("homes:dashboard", kwargs={"home_slug": request.home.slug})
+    back = request.GET.get("back", "")
+    if not (back.startswith(home_path) and url_has_allowed_host_and_scheme(back, allowed_hosts=None)):
+        back = home_path
     return render(
         request,
         "homes/history.html",
-        {"record": record, "entries": entries, "model_name": model._meta.verbose_name},
+        {"record": record, "entries": entries, "model_name": model._meta.verbose_name, "back": back},
     )

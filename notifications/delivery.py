@@ -23,6 +23,7 @@ Guarantees, and how:
 import logging
 import re
 import smtplib
+import traceback
 import uuid
 from dataclasses import dataclass, field
 
@@ -124,13 +125,23 @@ def compose(reminder, obj=None, *, preference=None):
 
 # An email address, with the angle brackets mail servers put round it.
 EMAIL_ADDRESS = re.compile(r"<?[^\s<>@'\"(),;:\[\]]+@[^\s<>@'\"(),;:\[\]]+>?")
+# A phone number as providers echo it (+447700900123, 07700 900 123, (0161) 496-0000).
+PHONE_NUMBER = re.compile(r"(?<![\w.])\+?\(?\d[\d\s().-]{7,}\d(?![\w.])")
 
 
 def for_the_log(error):
-    """Error text as it may be logged: no email addresses (a mail server's
-    answer often repeats the recipient's). The row keeps the whole text for
-    the manager's Messages page."""
-    return EMAIL_ADDRESS.sub("<address>", str(error))
+    """Error text as it may be logged: no email addresses or phone numbers (a
+    mail server's or SMS provider's answer often repeats the recipient's). The
+    row keeps the whole text for the manager's Messages page."""
+    return PHONE_NUMBER.sub(_mask_number, EMAIL_ADDRESS.sub("<address>", str(error)))
+
+
+def _mask_number(match):
+    text = match.group(0)
+    digits = sum(c.isdigit() for c in text)
+    if digits < 9 or re.match(r"\d{4}-\d{2}-\d{2}", text):  # short codes, dates and times stay
+        return text
+    return "<number>"
 
 
 def _is_permanent_smtp(error):
@@ -242,7 +253,10 @@ def deliver_one(reminder_id, *, sender, now=None):
         with home_scope(reminder.home_id):
             return _deliver_claimed(reminder, token, sender, now)
     except Exception as error:  # a bug must fail this row, not the batch
-        logger.exception("reminder %s failed", reminder_id)
+        # The traceback helps fix the bug; the error text may carry an address.
+        logger.error(
+            "reminder %s failed:\n%s", reminder_id, for_the_log("".join(traceback.format_exception(error)))
+        )
         _finish(
             reminder,
             token,

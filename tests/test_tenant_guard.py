@@ -135,3 +135,28 @@ def test_a_request_runs_in_its_homes_scope(client, world):
         reverse("homes:space_edit", kwargs={"home_slug": world.home.slug, "pk": world.foreign_space.pk})
     )
     assert theirs.status_code == 404
+
+
+def test_a_query_built_before_the_scope_opened_is_narrowed_when_it_runs(world, settings):
+    settings.KITH_STRICT_SCOPES = False  # production: the net, not the strict test rule
+    SpaceFactory(home=world.other_home, name="Their lounge")
+    from django_scopes import scope
+
+    with scope():
+        early = Space.objects.all()  # built with no scope open
+    with home_scope(world.home):
+        assert {s.home_id for s in early} == {world.home.pk}
+        assert early.count() == Space.objects.for_home(world.home).count()
+
+
+def test_inside_a_home_scope_another_homes_row_cannot_be_written(world):
+    with home_scope(world.home):
+        with pytest.raises(ScopeError):
+            Space.objects.create(home=world.other_home, name="Sneaky", capacity=4)
+        with pytest.raises(ScopeError):
+            Space.objects.bulk_create([Space(home=world.other_home, name="Sneaky", capacity=4)])
+        world.foreign_space.name = "Renamed from the wrong home"
+        with pytest.raises(ScopeError):
+            world.foreign_space.save()
+        Space.objects.create(home=world.home, name="Quiet room", capacity=2)
+    assert not Space.objects.filter(name__in=["Sneaky", "Renamed from the wrong home"]).exists()

@@ -62,3 +62,14 @@ def test_a_refused_address_is_not_written_to_the_logs(world, refusing_smtp, capl
 )
 def test_addresses_are_taken_out_of_error_text(text, logged):
     assert delivery.for_the_log(text) == logged
+
+
+def test_phone_numbers_in_a_providers_answer_are_not_logged():
+    from notifications.delivery import for_the_log
+
+    logged = for_the_log(
+        "21211 The 'To' number +447700900123 is not valid (also 07700 900 123); retry at 2026-12-01 18:00"
+    )
+    assert "447700900123" not in logged and "07700 900 123" not in logged
+    assert logged.count("<number>") == 2
+    assert "2026-12-01 18:00" in logged and "21211" in logged

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from carehome.audit import acting_as
 from carehome.errors import DomainError
+from carehome.versions import version_bump
 from homes.audit import record_created
 from homes.models import Role
+from homes.scoping import check_home
 from residents.models import PersonalPlan, PersonWhoMatters, RelativeLink
 
 Status = RelativeLink.Status
@@ -26,6 +28,7 @@ def relative_links_add(*, home, membership, links):
     linked keeps that link: a paused or ended one stays so until a manager
     restores it. Returns ``(linked, kept)``: the residents now linked (new or
     already active) and the residents whose link stays paused or ended."""
+    check_home(home, membership, *(row for resident, _, person in links for row in (resident, person)))
     existing = {
         link.resident_id: link
         for link in RelativeLink.objects.for_home(home).filter(
@@ -152,6 +155,7 @@ def plan_add_from_family(
     interest, or a person who matters (when ``person_name`` is given). The
     texts arrive already attributed ("… — added by Linda Baxter (daughter)").
     The plan is marked updated by ``actor``. Returns the plan."""
+    check_home(home, resident)
     with transaction.atomic(), acting_as(actor):
         plan = PersonalPlan.objects.for_home(home).select_for_update().filter(resident=resident).first()
         if plan is None:
@@ -176,5 +180,6 @@ def plan_add_from_family(
                 notes=person_notes,
             )
         plan.updated_by = actor
-        plan.save(update_fields=[*changed, "updated_by", "updated_at"])
+        # A plan section open elsewhere must see this as a change (no silent overwrite).
+        plan.save(update_fields=[*changed, "updated_by", "updated_at", *version_bump(plan)])
     return plan

@@ -5,7 +5,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from homes.models import Home
-from homes.scoping import crossing_homes
+from homes.scoping import crossing_homes, home_scope
 from notifications.kinds import UnknownKind, get_kind
 from notifications.models import Heartbeat, Reminder
 
@@ -23,6 +23,10 @@ class Command(BaseCommand):
     help = "Show the reminder outbox: counts by kind and status, the oldest waiting, failures, the sweeper."
 
     def execute(self, *args, **options):
+        home = Home.objects.filter(slug=options.get("home") or "").first()
+        if home is not None:
+            with home_scope(home):
+                return super().execute(*args, **options)
         with crossing_homes("the operator's view of every home's outbox"):
             return super().execute(*args, **options)
 
