@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the demo's emails and calendar files point at the site make run serves.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 # Tests run against the real PostgreSQL and Redis of this machine by default.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kith
@@ -27,13 +29,15 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 ## The demo: SQLite, no Redis, tasks run in-process, mail and texts printed here.
 run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 $(PY) manage.py seed_demo
-	@echo ""
-	@echo "Kith is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	DEBUG=1 $(PY) manage.py seed_demo --quiet
 	@# Reminders: the sweeper runs beside the web server (every 60 s) and prints
-	@# emails and text messages here; production uses celery worker + beat.
-	DEBUG=1 $(PY) manage.py deliver_reminders --every 60 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@# emails and text messages here; production uses celery worker + beat. Its
+	@# first pass runs now; the sign-ins are printed once the site is up.
+	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py deliver_reminders
+	@export DEBUG=1 SITE_URL=$(SITE_URL); \
+	  { $(PY) manage.py seed_demo --sign-ins --when-up $(HOST):$(PORT); \
+	    exec $(PY) manage.py deliver_reminders --every 60; } & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Debian's Chromium for the browser journeys (Playwright never downloads one).
 chromium:

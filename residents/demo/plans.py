@@ -10,7 +10,7 @@ for the plans created now) and bulk: a thousand residents take seconds.
 from datetime import timedelta
 
 from homes.models import Interest
-from residents.models import PersonalPlan, PersonWhoMatters, PlanReview
+from residents.models import PersonalPlan, PersonWhoMatters, PlanReview, RelativeLink
 from residents.selectors.plans import plan_snapshot
 
 WOMEN = {
@@ -223,6 +223,15 @@ RELATIVES = [
     ("former neighbour", None, ("by_visit",), PersonWhoMatters.Frequency.MONTHLY),
     ("sister", True, ("by_phone",), PersonWhoMatters.Frequency.TWICE_WEEKLY),
 ]
+# How the demo family accounts keep in touch, by their link's relationship.
+ACCOUNT_WAYS = {relationship: (ways, every) for relationship, _, ways, every in RELATIVES} | {
+    "son-in-law": (("by_visit", "by_phone"), PersonWhoMatters.Frequency.FORTNIGHTLY),
+    "nephew": (("by_phone", "by_visit"), PersonWhoMatters.Frequency.MONTHLY),
+    "friend": (("by_visit", "by_phone"), PersonWhoMatters.Frequency.MONTHLY),
+    "neighbour": (("by_visit",), PersonWhoMatters.Frequency.MONTHLY),
+    "family friend": (("by_visit", "by_phone"), PersonWhoMatters.Frequency.FORTNIGHTLY),
+}
+CLOSE_FAMILY = ("daughter", "son", "son-in-law")
 
 
 def _first_name(resident):
@@ -253,11 +262,21 @@ def _video_choice(rng):
     return PersonalPlan.VideoCalls.UNKNOWN
 
 
-def _people_for(resident, rng, surname, ecs):
+def _people_for(resident, rng, surname, ecs, accounts=()):
+    """One to four people who matter. ``accounts`` are the demo family accounts
+    linked to the resident, as (full name, email, relationship, essential care
+    supporter?): each is in the plan under the same name and relationship."""
     count = rng.choice([1, 2, 2, 3, 3, 4])
     picks = [RELATIVES[0] if rng.random() < 0.6 else RELATIVES[1]]
     picks += rng.sample(RELATIVES[2:], count - 1)
-    used = set()
+    taken = {relationship for _, _, relationship, _ in accounts}
+    if taken & set(CLOSE_FAMILY):
+        picks = picks[1:]  # the account is the son or daughter
+        ecs, account_ecs = False, ecs
+    else:
+        account_ecs = False
+    picks = [pick for pick in picks if pick[0] not in taken]
+    used = {name.split(" ")[0] for name, _, _, _ in accounts}
     notes_used = set()
     people = []
     for n, (relationship, is_woman, ways, every) in enumerate(picks):
@@ -292,10 +311,28 @@ def _people_for(resident, rng, surname, ecs):
                 **{way: True for way in ways},
             )
         )
+    for name, address, relationship, supporter in accounts:
+        ways, every = ACCOUNT_WAYS.get(relationship, (("by_visit",), PersonWhoMatters.Frequency.MONTHLY))
+        person = PersonWhoMatters(
+            home_id=resident.home_id,
+            resident_id=resident.pk,
+            name=name,
+            relationship=relationship,
+            email=address,
+            contact_every_days=every,
+            essential_care_supporter=supporter or (account_ecs and relationship in CLOSE_FAMILY),
+            **{way: True for way in ways},
+        )
+        if relationship in CLOSE_FAMILY:
+            people.insert(0, person)
+        elif len(people) >= 4:
+            people[-1] = person
+        else:
+            people.append(person)
     return people
 
 
-def _plan_for(resident, rng, interests_by_name, today):
+def _plan_for(resident, rng, interests_by_name, today, accounts=()):
     first = _first_name(resident)
     woman = first in WOMEN if first in WOMEN | MEN else None
     surname = resident.full_name.split(" ")[-1]
@@ -311,7 +348,7 @@ def _plan_for(resident, rng, interests_by_name, today):
     origin = {"Sikh": "a village near Jalandhar, in Punjab", "Catholic": "Kraków"}.get(faith, town)
     seaside = rng.choice(SEASIDE)
     partner = {True: "husband", False: "wife"}.get(woman, "late partner")
-    people = _people_for(resident, rng, surname, ecs=rng.random() < 0.34)
+    people = _people_for(resident, rng, surname, ecs=rng.random() < 0.34, accounts=accounts)
     lead = people[0]
     names = [n for n in suggested if n in interests_by_name]
     extras = [n for n in interests_by_name if n not in names]
@@ -368,7 +405,7 @@ def _plan_for(resident, rng, interests_by_name, today):
     return plan, names, people
 
 
-def _later_change(plan, names, people, *, rng, interests_by_name, resident):
+def _later_change(plan, names, people, *, rng, interests_by_name, resident, keep=()):
     """A small change made after the review, so the page has something to show."""
     kind = rng.choice(["interest", "time", "video", "goal", "person", "gone"])
     if kind == "interest" and len(names) >= 5:
@@ -394,7 +431,7 @@ def _later_change(plan, names, people, *, rng, interests_by_name, resident):
                 notes="Born this year: photos by email.",
             )
         )
-    elif len(people) > 1:
+    elif len(people) > 1 and people[-1].name not in keep:
         people[-1].is_active = False
     else:
         plan.communication_helps = f"{plan.communication_helps} Photos of the family help."
@@ -407,9 +444,28 @@ def seed(*, home, residents, staff, today, rng):
         return
     interests_by_name = {i.name: i for i in Interest.objects.all()}
     staff_ids = [u.pk for u in staff] or [None]
+    # The demo family accounts are in the plans of the residents they follow.
+    links = {}
+    for link in RelativeLink.objects.for_home(home).select_related("membership__user").order_by("id"):
+        links.setdefault(link.resident_id, []).append(link)
+    tied = []  # (link, the person in the plan)
     plans, interest_names, all_people, reviews = [], [], [], []
     for resident in todo:
-        plan, names, people = _plan_for(resident, rng, interests_by_name, today)
+        accounts = [
+            (
+                link.membership.user.full_name,
+                link.membership.user.email,
+                link.relationship,
+                link.membership.user.email.startswith("family@") and link.relationship in CLOSE_FAMILY,
+            )
+            for link in links.get(resident.pk, [])
+        ]
+        plan, names, people = _plan_for(resident, rng, interests_by_name, today, accounts)
+        for link in links.get(resident.pk, []):
+            name = link.membership.user.full_name
+            tied.append(
+                (link, next(p for p in people if p.name == name and p.relationship == link.relationship))
+            )
         review = None
         days_here = (today - resident.admitted_on).days
         if days_here > 30 and rng.random() < 0.85:
@@ -430,7 +486,13 @@ def seed(*, home, residents, staff, today, rng):
             plan.review_due_on = reviewed_on + timedelta(days=182)
             if rng.random() < 0.75:
                 _later_change(
-                    plan, names, people, rng=rng, interests_by_name=interests_by_name, resident=resident
+                    plan,
+                    names,
+                    people,
+                    rng=rng,
+                    interests_by_name=interests_by_name,
+                    resident=resident,
+                    keep={name for name, _, _, _ in accounts},
                 )
         elif days_here <= 30:
             plan.review_due_on = resident.admitted_on + timedelta(days=42)
@@ -449,6 +511,9 @@ def seed(*, home, residents, staff, today, rng):
         batch_size=2000,
     )
     PersonWhoMatters.objects.bulk_create(all_people, batch_size=1000)
+    for link, person in tied:
+        link.person_id = person.pk
+    RelativeLink.objects.bulk_update([link for link, _ in tied], ["person"])
     for plan, review in zip(plans, reviews, strict=True):
         if review is not None:
             review.plan_id = plan.pk

@@ -1,9 +1,10 @@
 """Demo data for door codes and visiting restrictions: a current door code per
-home (changed every 30 days) with its predecessor, the main demo relative
-approved as a regular visitor with a few showings of the code in the log, and
-one restriction per home for the main demo relative's mother, who is her
-essential care supporter (exempt). In the first home its review is overdue, so
-the manager's dashboard shows it.
+home (changed every 30 days) with its predecessor, the main demo relative (and
+``family1``) approved as a regular visitor some time after their link was
+made, with a few showings of the code in the log since, and one restriction
+per home for the main demo relative's parent, whose essential care supporter
+they are (exempt). In the first home its review is overdue, so the manager's
+dashboard shows it. ``family6`` is left waiting for approval, to try it.
 
 Idempotent: each part is added only when the home has none yet. Bulk writes.
 """
@@ -17,6 +18,7 @@ from residents.models import RelativeLink
 from visits.models import DoorCode, DoorCodeView, RestrictionReview, VisitingInfo, VisitRestriction
 
 LEAD = "family@"
+APPROVED = (LEAD, "family1@")
 
 
 def _at(day, hour, minute=0):
@@ -40,15 +42,27 @@ def seed(*, home, residents, staff, today, rng):
         .order_by("id")
     )
     codes = _door_codes(home, manager_user, today, rng)
+    links = RelativeLink.objects.for_home(home)
+    for link in links.filter(
+        status=RelativeLink.Status.ACTIVE, regular_visitor_approved_at__isnull=True
+    ).select_related("membership__user"):
+        if link.membership.user.email.startswith(APPROVED):
+            links.filter(pk=link.pk).update(
+                regular_visitor_approved_at=_approved_at(link, today),
+                regular_visitor_approved_by=manager_user,
+            )
     if lead_links:
-        RelativeLink.objects.filter(
-            pk__in=[link.pk for link in lead_links], regular_visitor_approved_at__isnull=True
-        ).update(
-            regular_visitor_approved_at=_at(today - timedelta(days=60), 10),
-            regular_visitor_approved_by=manager_user,
-        )
-        _views(home, codes, lead_links[0].membership, today)
+        since = links.filter(pk=lead_links[0].pk).values_list("regular_visitor_approved_at", flat=True)[0]
+        _views(home, codes, lead_links[0].membership, today, since=since)
         _restriction(home, lead_links[0], manager_user, today)
+
+
+def _approved_at(link, today):
+    """A fortnight after the link was made, or sixty days ago if later, and
+    never in the future (nor before the link)."""
+    linked = timezone.localtime(link.created_at)
+    day = max(linked.date() + timedelta(days=14), today - timedelta(days=60))
+    return max(_at(min(day, today - timedelta(days=1)), 10), linked)
 
 
 def _door_codes(home, manager_user, today, rng):
@@ -72,7 +86,7 @@ def _door_codes(home, manager_user, today, rng):
     return DoorCode.objects.bulk_create(codes)
 
 
-def _views(home, codes, membership, today):
+def _views(home, codes, membership, today, since):
     if DoorCodeView.objects.for_home(home).exists():
         return
     old, current = codes[0], codes[-1]
@@ -82,6 +96,8 @@ def _views(home, codes, membership, today):
         (current, _at(today - timedelta(days=9), 15, 31)),
         (current, _at(today - timedelta(days=2), 10, 57)),
     ]
+    # Only since they were approved (a resident who came lately).
+    seen = [(code, when) for code, when in seen if since is None or when >= since]
     rows = DoorCodeView.objects.bulk_create(
         [DoorCodeView(home=home, door_code=code, membership=membership) for code, _ in seen]
     )

@@ -32,7 +32,7 @@ INTEREST_NAMES = [
     "Knitting and sewing",
     "Football",
 ]
-NOTES = ["Bringing my granddaughter", "Dad will need his wheelchair", "Looking forward to it", ""]
+NOTES = ["Bringing my granddaughter", "We will need a wheelchair, please", "Looking forward to it", ""]
 
 
 def _at(day, hour, minute=0):

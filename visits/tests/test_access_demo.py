@@ -1,5 +1,6 @@
-"""The access demo data: a door code per home, the main relative approved with
-a few showings logged, one restriction with the relative exempt; idempotent."""
+"""The access demo data: a door code per home, the main relative approved after
+being linked, with a few showings logged since, one restriction with the
+relative exempt; idempotent."""
 
 import random
 from datetime import timedelta
@@ -32,15 +33,17 @@ def test_demo_door_code_regular_visitor_and_restriction(world):
         user=UserFactory(email="family@rowan.example.com", full_name="Linda Lead"),
     )
     RelativeLink.objects.create(
-        home=world.home, membership=lead, resident=world.unlinked_resident, relationship="son"
+        home=world.home, membership=lead, resident=world.unlinked_resident, relationship="daughter"
     )
+    # Linked three months ago (the demo's admissions date its links).
+    RelativeLink.objects.filter(membership=lead).update(created_at=timezone.now() - timedelta(days=90))
     seed(world)
 
     assert VisitingInfo.objects.get(home=world.home).door_code_rotate_days == 30
     current = DoorCode.objects.get(home=world.home, replaced_at__isnull=True)
     assert current.code.isdigit() and current.valid_from > timezone.now() - timedelta(days=30)
     link = RelativeLink.objects.get(membership=lead)
-    assert link.regular_visitor_approved_at is not None
+    assert link.created_at < link.regular_visitor_approved_at < timezone.now()
     assert link.regular_visitor_approved_by == world.manager.user
     assert RelativeLink.objects.get(membership=world.relative).regular_visitor_approved_at is None
     assert DoorCodeView.objects.filter(home=world.home, membership=lead).count() == 4
