@@ -22,6 +22,9 @@ class NavItem:
     permission: str
     match_prefix: str = ""  # path part that marks the item as current
     order: int = 50
+    # Other path parts that belong to this item: pages another app serves about
+    # its records (a resident's Family tab lives under visits/residents/).
+    also_matches: tuple[str, ...] = ()
 
 
 _NAV_ITEMS: dict[str, NavItem] = {}
@@ -53,7 +56,8 @@ def nav_for(request):
             continue
         url = reverse(item.url_name, kwargs={"home_slug": membership.home.slug})
         if item.match_prefix:
-            match = len(item.match_prefix) if rest is not None and rest.startswith(item.match_prefix) else 0
+            prefixes = (item.match_prefix, *item.also_matches)
+            match = max((len(p) for p in prefixes if rest is not None and rest.startswith(p)), default=0)
         else:
             match = 1 if request.path == url else 0
         items.append({"label": item.label, "url": url, "match": match})

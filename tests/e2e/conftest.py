@@ -291,6 +291,11 @@ class Journey:
         )
 
     def main_nav(self):
+        """The main navigation, opened first where it sits behind the menu
+        button (phones, and laptops below 1400 px)."""
+        toggler = self.page.locator(".navbar-toggler")
+        if toggler.is_visible() and toggler.get_attribute("aria-expanded") == "false":
+            self.open_menu_if_collapsed()
         return self.page.get_by_role("navigation", name="Main")
 
     def open_menu_if_collapsed(self):
