@@ -147,7 +147,9 @@ else:
 # With no broker configured (the demo) tasks run in-process, after commit.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+# Eager tasks still take a producer: an in-memory broker, named with a host so
+# kombu does not warn "No hostname was supplied" on every task.
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost//"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -412,9 +414,16 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # 4xx answers (django.request, django.security) log one line, no traceback.
+    "filters": {"client_errors": {"()": "carehome.logfilters.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["client_errors"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Only our handler: Django's own (console when DEBUG, mail_admins, and
+        # no ADMINS here) printed every 4xx a second time with its traceback.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
     },

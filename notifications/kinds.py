@@ -66,6 +66,9 @@ class Kind:
     attachments: Callable | None = None
     # (obj, reminder) -> None, called once after a successful send
     on_sent: Callable | None = None
+    # obj -> a short description for the Messages page ("Peggy, Tue 2 Dec
+    # 14:00, garden room"); it may use only the ``related`` rows.
+    describe: Callable = str
     template_dir: str = ""
 
     @property
@@ -84,6 +87,16 @@ class Kind:
         if self.related:
             queryset = queryset.select_related(*self.related)
         return queryset.filter(pk=object_id).first()
+
+    def load_many(self, object_ids, *, home_id):
+        """{pk: object} of those of ``object_ids`` that still exist, in one query."""
+        model = self.model_class()
+        queryset = model._default_manager.filter(pk__in=list(object_ids))
+        if any(f.name == "home" for f in model._meta.get_fields()):
+            queryset = queryset.filter(home_id=home_id)
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        return {obj.pk: obj for obj in queryset}
 
 
 _KINDS: dict[str, Kind] = {}

@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -36,6 +37,32 @@ def _describe(reminders):
     return reminders
 
 
+def _describe_objects(reminders, *, home):
+    """Give each row ``described``: what its message is about, from its kind's
+    ``describe`` hook (one query per kind on the page, however many rows)."""
+    wanted = {}
+    for reminder in reminders:
+        wanted.setdefault(reminder.kind, set()).add(reminder.object_id)
+    found = {}
+    for name, ids in wanted.items():
+        try:
+            found[name] = get_kind(name).load_many(ids, home_id=home.pk)
+        except (UnknownKind, LookupError):
+            found[name] = {}
+    for reminder in reminders:
+        obj = found[reminder.kind].get(reminder.object_id)
+        reminder.described = ""
+        if obj is not None:
+            try:
+                reminder.described = get_kind(reminder.kind).describe(obj)
+            except Exception:  # a description is a nicety: never a 500 for it
+                logger.exception("could not describe reminder %s", reminder.pk)
+        goes_at = reminder.due if reminder.channel == Channel.POST else reminder.not_before
+        reminder.goes_at = goes_at
+        reminder.day = timezone.localdate(goes_at)
+    return reminders
+
+
 def outbox_counts(home, *, now=None):
     """Waiting, sent in the last 7 days, could not be sent, cancelled this week (one query)."""
     now = now or timezone.now()
@@ -48,14 +75,23 @@ def outbox_counts(home, *, now=None):
     )
 
 
-def outbox_page(home, *, now=None):
-    """Everything the Messages page shows, in five queries."""
+def outbox_page(home, *, now=None, page=None):
+    """Everything the Messages page shows, in a fixed number of queries: "coming
+    up" a page of ``OUTBOX_ROWS`` at a time (``page``), each row saying what it
+    is about (a query per kind on the page) and grouped by day."""
     rows = Reminder.objects.filter(home=home).select_related("user")
     waiting = rows.filter(status__in=[Status.PENDING, Status.SENDING])
+    counts = outbox_counts(home, now=now)
+    paginator = Paginator(waiting.order_by("not_before", "id"), OUTBOX_ROWS)
+    paginator.count = counts["waiting"]  # already counted above
+    coming_page = paginator.get_page(page)
+    coming_page.object_list = _describe_objects(_describe(list(coming_page.object_list)), home=home)
     return {
-        "counts": outbox_counts(home, now=now),
+        "counts": counts,
         "failed": _describe(list(rows.filter(status=Status.FAILED).order_by("-due", "-id")[:FAILED_ROWS])),
-        "coming_up": _describe(list(waiting.order_by("not_before", "id")[:OUTBOX_ROWS])),
+        "coming_up": coming_page.object_list,
+        "coming_page": coming_page,
+        "coming_pages": paginator.get_elided_page_range(coming_page.number, on_each_side=2, on_ends=1),
         "recently_sent": _describe(
             list(rows.filter(status=Status.SENT).order_by("-sent_at", "-id")[:OUTBOX_ROWS])
         ),

@@ -30,7 +30,7 @@ def outbox(request, home_slug):
         request,
         "notifications/outbox.html",
         {
-            **selectors.outbox_page(request.home),
+            **selectors.outbox_page(request.home, page=request.GET.get("page")),
             "quiet_from": quiet_from,
             "quiet_until": quiet_until,
             "rows_shown": selectors.OUTBOX_ROWS,

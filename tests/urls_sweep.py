@@ -72,12 +72,14 @@ def object_kwargs():
 _BOOKERS = {"manager", "champion", "staff", "family"}
 SEEN_ONLY_BY = {
     "visits:book": (_BOOKERS, "visits.book or visits.book_own"),
+    "visits:free_times": (_BOOKERS, "visits.book or visits.book_own"),
     "visits:visit_detail": (_BOOKERS, "visits.book or visits.book_own"),
     "visits:visit_edit": (_BOOKERS, "visits.book or visits.book_own"),
     "visits:visit_cancel": (_BOOKERS, "visits.book or visits.book_own"),
     "visits:visit_ics": (_BOOKERS, "visits.book or visits.book_own"),
     "visits:event_reply": ({"family"}, "a relative replies for their own resident"),
     "visits:contribution_add": ({"family"}, "a relative suggests for their own resident"),
+    "visits:update_photo": (_BOOKERS, "staff, and relatives linked to the resident"),
     # The sweep's entry has no author: only a manager (connections.correct_any) may change it.
     "residents:connection_correct": ({"manager"}, "the entry's author for a few days, or a manager"),
     "residents:connection_strike_out": ({"manager"}, "the entry's author for a few days, or a manager"),

@@ -1,6 +1,9 @@
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from carehome.timeutils import day_text
 
@@ -9,10 +12,11 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def history_url(context, record):
-    """The audit history page of a home's record (managers only)."""
+    """The audit history page of a home's record (managers only), with the
+    page it is linked from as its way back."""
     request = context["request"]
     content_type = ContentType.objects.get_for_model(record)  # cached by Django
-    return reverse(
+    url = reverse(
         "homes:history",
         kwargs={
             "home_slug": request.home.slug,
@@ -20,6 +24,7 @@ def history_url(context, record):
             "object_id": record.pk,
         },
     )
+    return f"{url}?{urlencode({'back': request.get_full_path()})}"
 
 
 @register.simple_tag(takes_context=True)
@@ -67,3 +72,17 @@ def error_summary(form):
     for field in form.hidden_fields():
         messages.extend(field.errors)
     return messages
+
+
+@register.filter(is_safe=True)
+def page_title(title, home_name=""):
+    """The window title: the page's own title, then the home (unless the title
+    already names it), then Kith: "People · Rowan House · Kith", "Rowan House ·
+    Kith". Used once, in base.html, on the rendered (escaped) title block."""
+    parts = [" ".join(str(title).split()) or "Kith"]
+    home_name = conditional_escape(home_name) if home_name else ""
+    if home_name and home_name not in parts[0]:
+        parts.insert(0 if parts[0] == "Kith" else 1, home_name)
+    if parts[-1] != "Kith":
+        parts.append("Kith")
+    return mark_safe(" · ".join(parts))  # noqa: S308 - the parts are escaped above or by the template

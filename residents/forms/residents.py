@@ -12,12 +12,13 @@ from carehome.forms import date_field as picker_date_field
 from carehome.photos import PictureField
 from homes.models import Interest
 from residents.models import HomeConnectionSettings, Resident
-from residents.selectors.residents import StatusFilter, interests_in_use, key_worker_choices
+from residents.selectors.residents import ReviewFilter, StatusFilter, interests_in_use, key_worker_choices
 from residents.services.residents import (
     FULL_NAME_MISSING,
     KEY_WORKER_NOT_HERE,
     LEAVING_KIND_CHOICE,
     NOT_A_PICTURE,
+    PRIORITY_CHOICE,
     STATUS_CHOICE,
 )
 
@@ -75,6 +76,7 @@ class ResidentFilterForm(KithForm):
         label="Interest", queryset=Interest.objects.none(), required=False, empty_label="Any interest"
     )
     status = forms.ChoiceField(label="Who", required=False, choices=StatusFilter.CHOICES)
+    review = forms.ChoiceField(label="Plan review", required=False, choices=ReviewFilter.CHOICES)
 
     def __init__(self, *args, home, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +94,7 @@ class ResidentFilterForm(KithForm):
             "key_worker": data.get("key_worker"),
             "interest": data.get("interest"),
             "status": data.get("status") or StatusFilter.LIVING,
+            "review": data.get("review") or "",
         }
 
 
@@ -162,6 +165,12 @@ class PhotoMixin(KithForm):
         help_text="For example “Margaret agreed, 3 March” or “Her son (power of attorney), by letter”.",
     )
 
+    photo_share_family = forms.BooleanField(
+        label="They agree to photos of them being shared with their family",
+        required=False,
+        help_text="Staff may then add a photo of them to news shared with their linked family and friends.",
+    )
+
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if photo and photo.size > MAX_PHOTO_BYTES:
@@ -187,6 +196,7 @@ class AdmitForm(OnceFormMixin, ResidentDetailsMixin, PhotoMixin, KithForm):
         "photo",
         "photo_consent",
         "photo_consent_note",
+        "photo_share_family",
     ]
 
     admitted_on = date_field(
@@ -232,6 +242,7 @@ class EditForm(VersionedFormMixin, ResidentDetailsMixin, PhotoMixin, KithForm):
         "remove_photo",
         "photo_consent",
         "photo_consent_note",
+        "photo_share_family",
     ]
 
     def __init__(self, *args, resident, **kwargs):
@@ -247,6 +258,7 @@ class EditForm(VersionedFormMixin, ResidentDetailsMixin, PhotoMixin, KithForm):
                 "status": resident.status,
                 "photo_consent": resident.photo_consent,
                 "photo_consent_note": resident.photo_consent_note,
+                "photo_share_family": resident.photo_share_family,
                 "version": resident.version,
             },
         )
@@ -344,7 +356,45 @@ class ConnectionSettingsForm(KithModelForm):
         "9 (often lonely). At or above this score, someone shows as often lonely. "
         "This is your home's choice, not a medical cut-off.",
     )
+    loneliness_every_days = forms.IntegerField(
+        label="Days between loneliness checks",
+        min_value=14,
+        max_value=365,
+        error_messages=_whole_number(14, 365, "days"),
+        help_text="How long after someone last answered the three loneliness questions they are "
+        "asked again. Their key worker is reminded, and the list shows who is due. "
+        "From 14 to 365 days (90 is about every three months).",
+    )
 
     class Meta:
         model = HomeConnectionSettings
-        fields = ["quiet_days", "no_visitor_days", "lonely_threshold"]
+        fields = ["quiet_days", "no_visitor_days", "lonely_threshold", "loneliness_every_days"]
+
+
+# --- End of life or significant deterioration (Anne's Law) ---------------------------
+
+
+class VisitingPriorityForm(VersionedFormMixin, KithForm):
+    visiting_priority = forms.ChoiceField(
+        label="Is this person at the end of life, or has their condition significantly deteriorated?",
+        choices=Resident.VisitingPriority.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="If so, their essential care supporters and named relatives can visit, and book, "
+        "whatever visiting restriction is in force.",
+        error_messages={"invalid_choice": PRIORITY_CHOICE},
+    )
+    visiting_priority_since = picker_date_field(
+        "Since (optional)",
+        "Enter the date, like 12/11/2026.",
+        required=False,
+        help_text="Leave empty for today.",
+        error_messages={"invalid": "Enter the date as a real date, like 12/11/2026."},
+    )
+    visiting_priority_note = forms.CharField(
+        label="A note (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example: “Agreed with the GP and Linda on 3 November.”",
+        error_messages={"max_length": "Keep the note to 300 characters."},
+    )

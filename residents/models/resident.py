@@ -32,6 +32,15 @@ class Resident(HomeScopedModel):
         LEFT = "left", "Moved out"
         DIED = "died", "Died"
 
+    class VisitingPriority(models.TextChoices):
+        """Anne's Law: at the end of life, or after a significant deterioration,
+        the person's essential care supporters and named relatives keep visiting
+        whatever restriction is in force."""
+
+        NONE = "", "No"
+        END_OF_LIFE = "end_of_life", "At the end of life"
+        DETERIORATED = "deteriorated", "Condition has significantly deteriorated"
+
     full_name = models.CharField(max_length=150)
     preferred_name = models.CharField("preferred name", max_length=80, blank=True)
     date_of_birth = models.DateField("date of birth", null=True, blank=True)
@@ -55,6 +64,23 @@ class Resident(HomeScopedModel):
         help_text="The person (or whoever speaks for them) agreed to a photo being kept here.",
     )
     photo_consent_note = models.CharField("who gave consent, and how", max_length=200, blank=True)
+    photo_share_family = models.BooleanField(
+        "consent to share photos with their family",
+        default=False,
+        help_text="They also agreed to photos of them being shared with their linked family and friends "
+        "in Kith (news from the home). Needs consent to keep a photo.",
+    )
+    visiting_priority = models.CharField(
+        "end of life or significant deterioration",
+        max_length=20,
+        choices=VisitingPriority.choices,
+        default=VisitingPriority.NONE,
+        blank=True,
+        help_text="Their essential care supporters and named relatives can visit whatever restriction "
+        "is in force.",
+    )
+    visiting_priority_since = models.DateField("since", null=True, blank=True)
+    visiting_priority_note = models.CharField("a note", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="One more on every edit (carehome.versions)."
@@ -72,6 +98,10 @@ class Resident(HomeScopedModel):
             models.CheckConstraint(
                 condition=Q(photo="") | Q(photo_consent=True),
                 name="residents_resident_photo_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(photo_share_family=False) | Q(photo_consent=True),
+                name="residents_resident_sharing_needs_photo_consent",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["left", "died"]) | Q(left_on__isnull=True),
@@ -182,6 +212,9 @@ class HomeConnectionSettings(models.Model):
     lonely_threshold = models.PositiveSmallIntegerField(
         "loneliness score (3–9) at or above which someone shows as often lonely", default=7
     )
+    loneliness_every_days = models.PositiveSmallIntegerField(
+        "days between loneliness checks (the three questions)", default=90
+    )
 
     class Meta:
         verbose_name = "connection settings"
@@ -197,6 +230,10 @@ class HomeConnectionSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(lonely_threshold__gte=3, lonely_threshold__lte=9),
                 name="residents_settings_lonely_threshold",
+            ),
+            models.CheckConstraint(
+                condition=Q(loneliness_every_days__gte=14, loneliness_every_days__lte=365),
+                name="residents_settings_loneliness_every_days",
             ),
         ]
 

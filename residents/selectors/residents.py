@@ -2,12 +2,15 @@
 residents' forms offer. Each takes the home explicitly and costs a fixed
 number of queries, however many residents the home has."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from homes.models import Interest, Membership, Role
 from residents.models import KeyWorkerAssignment, Resident
+from residents.selectors.plans import DUE_SOON_DAYS
 
 # Who may be a key worker: the people who work in the home.
 KEY_WORKER_ROLES = (Role.STAFF, Role.CHAMPION, Role.MANAGER)
@@ -17,12 +20,14 @@ class StatusFilter:
     """The "who" choices on the resident list."""
 
     LIVING = "living"
+    HERE = "here"
     HOSPITAL = "hospital"
     LEFT = "left"
     EVERYONE = "all"
 
     CHOICES = [
         (LIVING, "Living here (including in hospital)"),
+        (HERE, "Living here, not in hospital"),
         (HOSPITAL, "In hospital now"),
         (LEFT, "Moved out or died"),
         (EVERYONE, "Everyone, past and present"),
@@ -30,10 +35,40 @@ class StatusFilter:
 
     STATUSES = {
         LIVING: [Resident.Status.CURRENT, Resident.Status.HOSPITAL],
+        HERE: [Resident.Status.CURRENT],
         HOSPITAL: [Resident.Status.HOSPITAL],
         LEFT: [Resident.Status.LEFT, Resident.Status.DIED],
         EVERYONE: None,
     }
+
+
+class ReviewFilter:
+    """The "plan review" choices on the resident list (the dashboard's plan
+    reviews panel links to each); "soon" is the next ``DUE_SOON_DAYS``."""
+
+    ANY = ""
+    OVERDUE = "overdue"
+    SOON = "soon"
+    NONE = "none"
+
+    CHOICES = [
+        (ANY, "Any review date"),
+        (OVERDUE, "Review overdue"),
+        (SOON, "Review due in the next two weeks"),
+        (NONE, "No review date yet"),
+    ]
+
+
+def review_filter_q(review, today):
+    """The residents whose plan review is ``review`` (a ``ReviewFilter``) on ``today``."""
+    if review == ReviewFilter.OVERDUE:
+        return Q(plan__review_due_on__lt=today)
+    if review == ReviewFilter.SOON:
+        soon = today + timedelta(days=DUE_SOON_DAYS)
+        return Q(plan__review_due_on__gte=today, plan__review_due_on__lte=soon)
+    if review == ReviewFilter.NONE:
+        return Q(plan__review_due_on__isnull=True)
+    return Q()
 
 
 class PlanState:
@@ -42,7 +77,9 @@ class PlanState:
     OK = "ok"
 
 
-def resident_list(home, *, search="", unit="", key_worker=None, interest=None, status=StatusFilter.LIVING):
+def resident_list(
+    home, *, search="", unit="", key_worker=None, interest=None, status=StatusFilter.LIVING, review=""
+):
     """The home's residents for the list page, filtered, in name order.
 
     Each row carries ``plan_state`` (see ``PlanState``) and ``review_due_on``
@@ -64,6 +101,8 @@ def resident_list(home, *, search="", unit="", key_worker=None, interest=None, s
         # A plan holds an interest once, so this join adds no duplicate rows.
         qs = qs.filter(plan__interests=interest)
     today = timezone.localdate()
+    if review:
+        qs = qs.filter(review_filter_q(review, today))
     return qs.annotate(
         review_due_on=F("plan__review_due_on"),
         plan_state=Case(

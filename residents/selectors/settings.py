@@ -26,3 +26,15 @@ def no_visitor_days_by_home(home=None):
     if home is not None:
         saved = saved.filter(home=home)
     return dict(saved.values_list("home_id", "no_visitor_days"))
+
+
+DEFAULT_LONELINESS_EVERY_DAYS = HomeConnectionSettings._meta.get_field("loneliness_every_days").default
+
+
+def loneliness_every_days_by_home(home=None):
+    """{home_id: days between loneliness checks} for every home with its own
+    setting (or just ``home``); others use ``DEFAULT_LONELINESS_EVERY_DAYS``."""
+    saved = HomeConnectionSettings.objects.all()
+    if home is not None:
+        saved = saved.filter(home=home)
+    return dict(saved.values_list("home_id", "loneliness_every_days"))

@@ -2,6 +2,7 @@
 chart drawn from them, and who may often feel lonely now."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import F, OuterRef, Subquery
 from django.utils.dateformat import format as date_format
@@ -18,6 +19,28 @@ def measures_for(home, resident):
         .filter(resident=resident)
         .select_related("recorded_by")
         .order_by("-recorded_on", "-id")
+    )
+
+
+# Someone never asked is first asked two weeks after they come to live here.
+FIRST_CHECK_AFTER_DAYS = 14
+
+
+def loneliness_due_on(*, last_on, admitted_on, every_days):
+    """The day the loneliness questions are next due: ``every_days`` (the
+    home's setting) after the last answers, or, for someone never asked,
+    ``FIRST_CHECK_AFTER_DAYS`` after they came to live here."""
+    if last_on is None:
+        return admitted_on + timedelta(days=FIRST_CHECK_AFTER_DAYS)
+    return last_on + timedelta(days=every_days)
+
+
+def last_measured_on():
+    """A subquery for a resident's latest loneliness answers' date (annotate with it)."""
+    return Subquery(
+        LonelinessMeasure.objects.filter(resident=OuterRef("pk"))
+        .order_by("-recorded_on", "-id")
+        .values("recorded_on")[:1]
     )
 
 

@@ -24,6 +24,7 @@ from residents.models import (
 from residents.selectors.peers import open_support_flags
 from residents.selectors.settings import connection_settings_for
 from residents.selectors.visited import last_visit, no_visit_since
+from residents.selectors.wellbeing import last_measured_on, loneliness_due_on
 
 LIVING_HERE = (Resident.Status.CURRENT, Resident.Status.HOSPITAL)
 
@@ -161,6 +162,8 @@ class Worklist:
     overdue: list = field(default_factory=list)
     no_visits: list = field(default_factory=list)
     support: list = field(default_factory=list)
+    no_supporter: list = field(default_factory=list)
+    loneliness_due: list = field(default_factory=list)
 
     @property
     def quiet_count(self):
@@ -172,7 +175,7 @@ class Worklist:
 
 
 def worklist_for(home, *, now=None):
-    """Who needs connection now, in four sections. Four queries."""
+    """Who needs connection now, in six sections. Five queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     settings = connection_settings_for(home)
@@ -213,7 +216,38 @@ def worklist_for(home, *, now=None):
     work.overdue.sort(key=lambda o: (-o.late_by_days, o.person.resident.full_name, o.person.name))
 
     work.support = list(open_support_flags(home))
+    _supporters_and_checks(home, work, today, settings)
     return work
+
+
+def _supporters_and_checks(home, work, today, settings):
+    """Anne's Law: who has no essential care supporter named in their plan;
+    and whose loneliness questions are due (the home's interval). One query."""
+    residents = (
+        Resident.objects.for_home(home)
+        .filter(status__in=LIVING_HERE)
+        .annotate(
+            has_supporter=Exists(
+                PersonWhoMatters.objects.filter(
+                    resident=OuterRef("pk"), is_active=True, essential_care_supporter=True
+                ).values("pk")
+            ),
+            last_measured=last_measured_on(),
+        )
+        .order_by("full_name", "pk")
+    )
+    for r in residents:
+        if not r.has_supporter:
+            work.no_supporter.append(r)
+        if r.status != Resident.Status.CURRENT:
+            continue  # asked when they are back from hospital
+        r.loneliness_due_on = loneliness_due_on(
+            last_on=r.last_measured, admitted_on=r.admitted_on, every_days=settings.loneliness_every_days
+        )
+        if r.loneliness_due_on <= today:
+            r.last_measured_text = date_format(r.last_measured, "j F Y") if r.last_measured else "never asked"
+            work.loneliness_due.append(r)
+    work.loneliness_due.sort(key=lambda r: (r.loneliness_due_on, r.full_name))
 
 
 def worklist_counts(home, *, now=None):

@@ -114,6 +114,23 @@ def _check_consent(*, new_photo, keeps_photo, consent, note):
         )
 
 
+def _check_sharing(*, share, consent, note):
+    """Consent to share photos with family is a level above consent to keep one."""
+    if not share:
+        return
+    if not consent:
+        raise DomainError(
+            "Photos can only be shared with family if they also agree to a photo being kept here. "
+            "Tick both, or leave sharing unticked.",
+            field="photo_share_family",
+        )
+    if not note:
+        raise DomainError(
+            "Say who gave consent and how, for example “Margaret agreed, 3 March”.",
+            field="photo_consent_note",
+        )
+
+
 # --- Photos --------------------------------------------------------------------------
 
 
@@ -142,6 +159,7 @@ def resident_admit(
     photo=None,
     photo_consent=False,
     photo_consent_note="",
+    photo_share_family=False,
     form_token=None,
 ):
     """A new resident, their (empty) personal plan and, if one is chosen,
@@ -155,6 +173,7 @@ def resident_admit(
     _check_consent(
         new_photo=bool(photo), keeps_photo=bool(photo), consent=photo_consent, note=photo_consent_note
     )
+    _check_sharing(share=photo_share_family, consent=photo_consent, note=photo_consent_note)
 
     resident = Resident(
         home=home,
@@ -168,6 +187,7 @@ def resident_admit(
         status=Resident.Status.CURRENT,
         photo_consent=bool(photo_consent),
         photo_consent_note=photo_consent_note if photo_consent else "",
+        photo_share_family=bool(photo_share_family and photo_consent),
     )
     with PhotoGuard(resident.photo.storage) as guard:
         if photo:
@@ -211,6 +231,7 @@ def resident_update(
     remove_photo=False,
     photo_consent=False,
     photo_consent_note="",
+    photo_share_family=False,
     version=None,
 ):
     """Change a resident's details: names, date of birth, room and unit, living
@@ -252,7 +273,9 @@ def resident_update(
             new_photo=bool(photo), keeps_photo=keeps_photo, consent=photo_consent, note=photo_consent_note
         )
         wanted["photo_consent"] = bool(photo_consent)
+        _check_sharing(share=photo_share_family, consent=photo_consent, note=photo_consent_note)
         wanted["photo_consent_note"] = photo_consent_note if photo_consent else ""
+        wanted["photo_share_family"] = bool(photo_share_family and photo_consent)
         version_check(locked, version, submitted=wanted)
 
         changes = {}
@@ -362,6 +385,55 @@ def resident_leave(*, home, actor, resident, kind, left_on, reason=""):
     return resident
 
 
+# --- End of life or significant deterioration (Anne's Law) ----------------------------
+
+PRIORITY_CHOICE = "Choose end of life, significant deterioration, or no."
+
+
+def resident_visiting_priority_set(*, home, actor, resident, priority, since=None, note="", version=None):
+    """Mark (or unmark) a resident as at the end of life or significantly
+    deteriorated: their essential care supporters and named relatives then
+    keep visiting whatever restriction is in force. History is automatic.
+    Returns the resident (``EditConflict`` if it changed since ``version``)."""
+    if priority not in Resident.VisitingPriority.values:
+        raise DomainError(PRIORITY_CHOICE, field="visiting_priority")
+    note = (note or "").strip()
+    today = timezone.localdate()
+    if priority:
+        since = since or today
+        if since > today:
+            raise DomainError("The date cannot be in the future.", field="visiting_priority_since")
+    else:
+        since, note = None, ""
+    with transaction.atomic(), acting_as(actor):
+        locked = Resident.objects.for_home(home).select_for_update().get(pk=resident.pk)
+        if locked.has_left and priority:
+            raise DomainError(f"{locked.short_name} no longer lives here.", field="visiting_priority")
+        version_check(
+            locked,
+            version,
+            submitted={
+                "visiting_priority": priority,
+                "visiting_priority_since": since,
+                "visiting_priority_note": note,
+            },
+        )
+        locked.visiting_priority = priority
+        locked.visiting_priority_since = since
+        locked.visiting_priority_note = note
+        locked.save(
+            update_fields=[
+                "visiting_priority",
+                "visiting_priority_since",
+                "visiting_priority_note",
+                *version_bump(locked),
+            ]
+        )
+    for field in ("visiting_priority", "visiting_priority_since", "visiting_priority_note", "version"):
+        setattr(resident, field, getattr(locked, field))
+    return resident
+
+
 # --- The home's connection settings ---------------------------------------------------
 
 
@@ -369,6 +441,7 @@ SETTING_RANGES = {
     "quiet_days": (1, 90, "Days without a meaningful connection must be from 1 to 90."),
     "no_visitor_days": (7, 365, "Days without a visit must be from 7 to 365."),
     "lonely_threshold": (3, 9, "The loneliness score must be from 3 to 9."),
+    "loneliness_every_days": (14, 365, "Days between loneliness checks must be from 14 to 365."),
 }
 
 

@@ -34,5 +34,6 @@ OBJECT_KWARGS = {
     "residents:edit": _resident,
     "residents:key_worker": _resident,
     "residents:leave": _resident,
+    "residents:visiting_priority": _resident,
     "residents:photo": lambda w, own: {"pk": resident_with_photo(w.home if own else w.other_home).pk},
 }

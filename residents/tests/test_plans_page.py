@@ -165,7 +165,8 @@ def test_nothing_changed_since_the_review(world, client_for, full_plan):
 def test_managers_see_the_change_history_link_and_staff_do_not(world, client_for, full_plan):
     content_type = ContentType.objects.get_for_model(PersonalPlan)
     history = reverse("homes:history", args=[world.home.slug, content_type.pk, full_plan.pk])
-    assert f'href="{history}"' in client_for(world.manager).get(plan_url(world)).content.decode()
+    # The link carries the page it came from, as the history page's way back.
+    assert f'href="{history}?back=' in client_for(world.manager).get(plan_url(world)).content.decode()
     assert "Change history" not in main_text(client_for(world.staff).get(plan_url(world)))
 
 

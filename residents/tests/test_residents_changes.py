@@ -400,11 +400,13 @@ def test_manager_changes_the_connection_settings(world, manager_client):
     assert 'value="7"' in page.content.decode() and 'value="28"' in page.content.decode()
 
     response = manager_client.post(
-        url(world, "settings"), {"quiet_days": "10", "no_visitor_days": "21", "lonely_threshold": "6"}
+        url(world, "settings"),
+        {"quiet_days": "10", "no_visitor_days": "21", "lonely_threshold": "6", "loneliness_every_days": "90"},
     )
     assert response.status_code == 302
     saved = HomeConnectionSettings.objects.get(home=world.home)
     assert (saved.quiet_days, saved.no_visitor_days, saved.lonely_threshold) == (10, 21, 6)
+    assert saved.loneliness_every_days == 90
     assert "The settings were saved." in main_text(manager_client.get(response.url))
     entry = LogEntry.objects.get_for_object(saved).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor == world.manager.user
@@ -414,7 +416,7 @@ def test_manager_changes_the_connection_settings(world, manager_client):
     )
     assert history.status_code == 200
     assert (
-        f'href="{history.request["PATH_INFO"]}"'
+        f'href="{history.request["PATH_INFO"]}?back='
         in manager_client.get(url(world, "settings")).content.decode()
     )
 
@@ -429,10 +431,26 @@ def test_manager_changes_the_connection_settings(world, manager_client):
         ({"no_visitor_days": ""}, "no_visitor_days", "Enter a whole number of days from 7 to 365."),
         ({"lonely_threshold": "10"}, "lonely_threshold", "Enter a whole number of points from 3 to 9."),
         ({"lonely_threshold": "2"}, "lonely_threshold", "Enter a whole number of points from 3 to 9."),
+        (
+            {"loneliness_every_days": "13"},
+            "loneliness_every_days",
+            "Enter a whole number of days from 14 to 365.",
+        ),
+        (
+            {"loneliness_every_days": "366"},
+            "loneliness_every_days",
+            "Enter a whole number of days from 14 to 365.",
+        ),
     ],
 )
 def test_settings_out_of_range_are_explained(world, manager_client, fields, field, message):
-    data = {"quiet_days": "10", "no_visitor_days": "21", "lonely_threshold": "6", **fields}
+    data = {
+        "quiet_days": "10",
+        "no_visitor_days": "21",
+        "lonely_threshold": "6",
+        "loneliness_every_days": "90",
+        **fields,
+    }
     response = manager_client.post(url(world, "settings"), data)
     assert response.status_code == 200
     assert field_error(response, field) == message
@@ -447,12 +465,16 @@ def test_settings_out_of_range_are_explained(world, manager_client, fields, fiel
 def test_only_managers_change_settings(world, client_for, role, status):
     client = client_for(world.member(role))
     assert client.get(url(world, "settings")).status_code == status
-    client.post(url(world, "settings"), {"quiet_days": "3", "no_visitor_days": "21", "lonely_threshold": "6"})
+    client.post(
+        url(world, "settings"),
+        {"quiet_days": "3", "no_visitor_days": "21", "lonely_threshold": "6", "loneliness_every_days": "90"},
+    )
     assert not HomeConnectionSettings.objects.filter(home=world.home, quiet_days=3).exists()
 
 
 def test_the_settings_of_another_home_are_untouched(world, manager_client):
     manager_client.post(
-        url(world, "settings"), {"quiet_days": "3", "no_visitor_days": "21", "lonely_threshold": "6"}
+        url(world, "settings"),
+        {"quiet_days": "3", "no_visitor_days": "21", "lonely_threshold": "6", "loneliness_every_days": "90"},
     )
     assert not HomeConnectionSettings.objects.filter(home=world.other_home).exclude(quiet_days=7).exists()

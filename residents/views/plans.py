@@ -95,7 +95,9 @@ def plan_edit(request, home_slug, pk, section):
 @home_permission("plans.change")
 def person_add(request, home_slug, pk):
     resident = _resident(request, pk)
-    form = PersonForm(request.POST or None, resident=resident)
+    # From the worklist's "no essential care supporter named": the box comes ticked.
+    initial = {"essential_care_supporter": True} if request.GET.get("essential") == "1" else None
+    form = PersonForm(request.POST or None, resident=resident, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_add(

@@ -20,6 +20,7 @@ from residents.forms.residents import (
     KeyWorkerForm,
     LeaveForm,
     ResidentFilterForm,
+    VisitingPriorityForm,
 )
 from residents.models import Resident
 from residents.selectors import residents as selectors
@@ -49,7 +50,7 @@ def resident_list(request, home_slug):
     query = request.GET.copy()
     query.pop("page", None)
     filtered = (
-        any([filters["search"], filters["unit"], filters["key_worker"], filters["interest"]])
+        any(filters[name] for name in ("search", "unit", "key_worker", "interest", "review"))
         or filters["status"] != selectors.StatusFilter.LIVING
     )
     return render(
@@ -216,6 +217,48 @@ def resident_key_worker(request, home_slug, pk):
             "history": selectors.key_worker_history(request.home, resident)[:5],
         },
     )
+
+
+@home_permission("residents.change")
+def resident_visiting_priority(request, home_slug, pk):
+    """Anne's Law: mark a resident as at the end of life or significantly
+    deteriorated, so their essential care supporters and named relatives keep
+    visiting whatever restriction is in force."""
+    resident = _resident(request, pk)
+    initial = {
+        "visiting_priority": resident.visiting_priority,
+        "visiting_priority_since": resident.visiting_priority_since,
+        "visiting_priority_note": resident.visiting_priority_note,
+        "version": resident.version,
+    }
+    form = VisitingPriorityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.resident_visiting_priority_set(
+                home=request.home,
+                actor=request.user,
+                resident=resident,
+                priority=data["visiting_priority"] or "",
+                since=data["visiting_priority_since"],
+                note=data["visiting_priority_note"],
+                version=data.get("version"),
+            )
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            if resident.visiting_priority:
+                words = (
+                    f"Saved. {resident.short_name}'s essential care supporters and named relatives can "
+                    "visit whatever restriction is in force."
+                )
+            else:
+                words = f"Saved. {resident.short_name} is no longer marked."
+            messages.success(request, words)
+            return redirect("residents:detail", home_slug=home_slug, pk=resident.pk)
+    return render(request, "residents/resident_visiting_priority.html", {"form": form, "resident": resident})
 
 
 @home_permission("residents.admit")

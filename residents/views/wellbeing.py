@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from carehome.errors import DomainError
 from homes.decorators import home_permission
@@ -22,8 +23,14 @@ def _resident(request, pk):
 def wellbeing(request, home_slug, pk):
     resident = _resident(request, pk)
     measures = selectors.measures_for(request.home, resident)
-    threshold = connection_settings_for(request.home).lonely_threshold
+    settings = connection_settings_for(request.home)
+    threshold = settings.lonely_threshold
     latest = measures[0] if measures else None
+    next_due = selectors.loneliness_due_on(
+        last_on=latest.recorded_on if latest else None,
+        admitted_on=resident.admitted_on,
+        every_days=settings.loneliness_every_days,
+    )
     return render(
         request,
         "residents/wellbeing/wellbeing.html",
@@ -33,6 +40,10 @@ def wellbeing(request, home_slug, pk):
             "latest": latest,
             "trend": selectors.trend_words(measures),
             "threshold": threshold,
+            "next_due": None if resident.has_left else next_due,
+            "next_due_overdue": next_due <= timezone.localdate(),
+            "today": timezone.localdate(),
+            "every_days": settings.loneliness_every_days,
             "often_lonely": latest is not None and latest.total >= threshold,
             "chart": selectors.trend_chart(measures, threshold=threshold, name=resident.short_name),
             "chart_small": selectors.trend_chart(

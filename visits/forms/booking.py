@@ -4,6 +4,8 @@ The form only parses; the rules (times in order, how many people, whose
 relative) belong to ``visits.services.booking``, whose ``DomainError`` the
 views show next to the field."""
 
+from datetime import time
+
 from django import forms
 from django.utils import timezone
 
@@ -20,6 +22,27 @@ WHEN = {
     "start_time": "Enter the time you will arrive, like 14:30.",
     "end_time": "Enter the time you will leave, like 15:30.",
 }
+
+
+def parse_slot(value):
+    """A free time tapped on the booking page, "10:00-11:00", as (start, end)
+    times; None if it is not one."""
+    start, _, end = (value or "").partition("-")
+    try:
+        start_at, end_at = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        return None
+    return (start_at, end_at) if start_at < end_at else None
+
+
+def with_slot_times(data):
+    """A tapped free time fills in From and Until (without JavaScript too)."""
+    slot = parse_slot(data.get("slot")) if data is not None else None
+    if slot is None:
+        return data
+    data = data.copy()
+    data["start_time"], data["end_time"] = (f"{at:%H:%M}" for at in slot)
+    return data
 
 
 class ResidentField(forms.ModelChoiceField):
@@ -52,6 +75,8 @@ class BookingForm(OnceFormMixin, KithForm):
     space = SpaceField(
         queryset=None,
         required=False,
+        widget=forms.RadioSelect,
+        blank=True,
         label="Where would you like to be? (optional)",
         empty_label="Anywhere — no room needed",
         help_text="Calls use the home's tablet or phone: leave this as it is.",
@@ -92,6 +117,8 @@ class BookingForm(OnceFormMixin, KithForm):
     )
 
     def __init__(self, *args, home, membership, changing=False, **kwargs):
+        if args:
+            args = (with_slot_times(args[0]), *args[1:])
         super().__init__(*args, **kwargs)
         self.home = home
         if changing:

@@ -7,6 +7,7 @@ app's services, whose ``DomainError`` the views show next to the field."""
 from django import forms
 
 from carehome.forms import KithForm, OnceFormMixin
+from carehome.photos import PictureField
 from residents.forms.peers import resident_label
 from residents.models import PersonWhoMatters, Resident
 from residents.services.family import REASON_MAX_LENGTH, REASON_MISSING, REASON_TOO_LONG
@@ -18,6 +19,7 @@ from visits.services.family import (
     STATUS_CHANGES,
     UPDATE_MAX_LENGTH,
     UPDATE_MISSING,
+    UPDATE_PHOTO_INVALID,
     UPDATE_TOO_LONG,
 )
 
@@ -139,3 +141,26 @@ class SharedUpdateForm(OnceFormMixin, KithForm):
         help_text="Only their linked family and friends see this. Write it as you would say it to them.",
         error_messages={"required": UPDATE_MISSING, "max_length": UPDATE_TOO_LONG},
     )
+    photo = PictureField(
+        label="A photo (optional)",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text="A JPEG, PNG or WebP picture. Only for someone who agreed to photos being shared with "
+        "their family; only their linked family and friends and the staff see it.",
+        error_messages={
+            "invalid_image": UPDATE_PHOTO_INVALID,
+            "empty": "This file is empty. Choose the photo again.",
+            "invalid": "Choose a photo file from this device.",
+        },
+    )
+    tell_families = forms.BooleanField(
+        label="Tell the families by their chosen channel",
+        required=False,
+        help_text="Each linked relative gets a message (email, text or letter, as they chose) saying there "
+        "is news. People who turned reminders off are not sent one.",
+    )
+
+    def __init__(self, *args, resident, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (resident.photo_consent and resident.photo_share_family):
+            del self.fields["photo"]

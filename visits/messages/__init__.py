@@ -6,8 +6,13 @@ imported by ``VisitsConfig.ready()``.
   of one that starts at 09:00 or later;
 * events.py — invitations to meals and activities, the receipt for a reply, a
   reminder the evening before for those coming, the cancellation;
-* access.py — the door code notice (never the code), and for managers the
+* access.py — the door code notice (never the code), the "you are now a
+  regular visitor" notice (never the code either), and for managers the
   restriction reviews falling due (a planner);
+* restrictions.py — Anne's Law: relatives told in writing when a restriction
+  on visiting their resident is recorded, changed at a review or ended;
+* family.py — "news from the home" when staff share an update and tick
+  "Tell the families" (not essential);
 * summary.py — the manager's weekly summary (a planner).
 
 The services call ``visit_messages_*`` / ``event_messages_*`` /
@@ -15,7 +20,11 @@ The services call ``visit_messages_*`` / ``event_messages_*`` /
 from beat every 15 minutes.
 """
 
-from visits.messages.access import door_code_messages_schedule, restriction_reviews_plan
+from visits.messages.access import (
+    door_code_messages_schedule,
+    regular_visitor_messages_schedule,
+    restriction_reviews_plan,
+)
 from visits.messages.booking import visit_messages_schedule, visit_reminder_times
 from visits.messages.common import (
     BOOKED,
@@ -29,6 +38,8 @@ from visits.messages.common import (
     EVENT_REMINDER,
     EVENT_REPLY,
     MORNING,
+    NEWS_SHARED,
+    REGULAR_VISITOR_APPROVED,
     RESTRICTION_REVIEW_DUE,
     VISIT_REMINDERS,
     WEEKLY_SUMMARY,
@@ -36,6 +47,8 @@ from visits.messages.common import (
     schedule_many,
 )
 from visits.messages.events import event_messages_cancel, event_messages_invite, event_messages_replied
+from visits.messages.family import news_messages_schedule
+from visits.messages.restrictions import RESTRICTION_NOTICE, restriction_notice_schedule
 from visits.messages.summary import week_start, weekly_summaries_plan
 
 __all__ = [
@@ -50,6 +63,9 @@ __all__ = [
     "EVENT_REMINDER",
     "EVENT_REPLY",
     "MORNING",
+    "NEWS_SHARED",
+    "REGULAR_VISITOR_APPROVED",
+    "RESTRICTION_NOTICE",
     "RESTRICTION_REVIEW_DUE",
     "VISIT_REMINDERS",
     "WEEKLY_SUMMARY",
@@ -58,6 +74,9 @@ __all__ = [
     "event_messages_invite",
     "event_messages_replied",
     "iso_utc",
+    "news_messages_schedule",
+    "regular_visitor_messages_schedule",
+    "restriction_notice_schedule",
     "restriction_reviews_plan",
     "schedule_many",
     "visit_messages_schedule",

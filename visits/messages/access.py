@@ -8,9 +8,10 @@ from django.utils import timezone
 from notifications.kinds import ALL_CHANNELS, STAFF_CHANNELS, Kind, register, register_planner
 from notifications.services import reminders_cancel, reminders_schedule
 from notifications.timing import at_local
-from residents.models import Resident
+from residents.models import RelativeLink, Resident
 from visits.messages.common import (
     DOOR_CODE_CHANGED,
+    REGULAR_VISITOR_APPROVED,
     RESTRICTION_REVIEW_DUE,
     REVIEW_AHEAD_DAYS,
     REVIEW_NOTICE_DAYS,
@@ -61,6 +62,44 @@ def door_code_messages_schedule(*, door_code, previous, recipients, now):
         return 0
     return reminders_schedule(
         home=door_code.home, kind=DOOR_CODE_CHANGED, obj=door_code, recipients=recipients, due=now, now=now
+    )
+
+
+def regular_visitor_context(link, reminder):
+    return {"resident": link.resident, "url": url("visits:my_door_code", link.home.slug)}
+
+
+def regular_visitor_stale(link, reminder):
+    if link.status != RelativeLink.Status.ACTIVE or link.regular_visitor_approved_at is None:
+        return "The regular visitor approval was withdrawn."
+    return ""
+
+
+register(
+    Kind(
+        name=REGULAR_VISITOR_APPROVED,
+        label="You are approved as a regular visitor",
+        model="residents.RelativeLink",
+        essential=True,
+        channels=ALL_CHANNELS,
+        related=("home", "resident"),
+        context=regular_visitor_context,
+        stale=regular_visitor_stale,
+        describe=lambda link: f"regular visitor to {link.resident.short_name}",
+    )
+)
+
+
+def regular_visitor_messages_schedule(*, link, now):
+    """Tell a newly approved regular visitor they can see the door code in
+    Kith (never the code itself)."""
+    return reminders_schedule(
+        home=link.home,
+        kind=REGULAR_VISITOR_APPROVED,
+        obj=link,
+        recipients=[link.membership.user],
+        due=now,
+        now=now,
     )
 
 

@@ -4,6 +4,7 @@ with the .ics) and the reminders the evening before and on the morning."""
 import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from notifications.kinds import ALL_CHANNELS, Kind, register
 from notifications.services import reminders_cancel, reminders_schedule
@@ -78,6 +79,19 @@ def visit_reminder_stale(visit, reminder):
 
 
 VISIT_RELATED = ("home", "resident", "space")
+
+
+def visit_describe(visit):
+    """For the Messages page: "Peggy, Tue 2 Dec 14:00, garden room"."""
+    when = date_format(timezone.localtime(visit.starts_at), "D j M H:i")
+    parts = [visit.resident.short_name, when]
+    if visit.space_id:
+        parts.append(visit.space.name)
+    elif visit.kind != Visit.Kind.VISIT:
+        parts.append(visit.get_kind_display().lower())
+    return ", ".join(parts)
+
+
 for _name, _label in [
     (BOOKED, "Visit or call booked"),
     (CHANGED, "Visit or call changed"),
@@ -91,6 +105,7 @@ for _name, _label in [
             essential=True,
             channels=ALL_CHANNELS,
             related=VISIT_RELATED,
+            describe=visit_describe,
             context=visit_context,
             stale=confirmation_stale,
             attachments=confirmation_attachments,
@@ -104,6 +119,7 @@ register(
         model="visits.Visit",
         channels=TIMELY,
         related=VISIT_RELATED,
+        describe=visit_describe,
         context=visit_context,
         stale=visit_reminder_stale,
     )
@@ -115,6 +131,7 @@ register(
         model="visits.Visit",
         channels=TIMELY,
         related=VISIT_RELATED,
+        describe=visit_describe,
         context=visit_context,
         stale=visit_reminder_stale,
     )

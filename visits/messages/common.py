@@ -24,6 +24,8 @@ EVENT_REMINDER = "visits.event_reminder"
 DOOR_CODE_CHANGED = "visits.door_code_changed"
 RESTRICTION_REVIEW_DUE = "visits.restriction_review_due"
 WEEKLY_SUMMARY = "visits.weekly_summary"
+REGULAR_VISITOR_APPROVED = "visits.regular_visitor_approved"
+NEWS_SHARED = "visits.news_shared"
 
 CONFIRMATIONS = (BOOKED, CHANGED, CANCELLED)
 VISIT_REMINDERS = (DAY_BEFORE, MORNING)

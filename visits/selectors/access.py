@@ -2,12 +2,15 @@
 the home explicitly and owns its joins, so every page costs a fixed number of
 queries whatever the number of rows."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from homes.models import Role
+from notifications.models import Reminder
 from residents.models import PersonWhoMatters, RelativeLink, Resident
+from visits.messages.restrictions import EVENTS, RESTRICTION_NOTICE
 from visits.models import DoorCode, DoorCodeView, VisitingInfo, VisitRestriction
 
 DEFAULT_ROTATE_DAYS = 30
@@ -172,3 +175,21 @@ def essential_care_supporters(home, resident):
         .order_by("name")
         .values_list("name", "relationship")
     )
+
+
+def restriction_notices_sent(home, restriction):
+    """The written notices (Anne's Law) about this restriction: who, by which
+    channel, for what, and whether it went. The outbox rows are the record."""
+    rows = list(
+        Reminder.objects.for_home(home)
+        .filter(
+            kind=RESTRICTION_NOTICE,
+            object_type=ContentType.objects.get_for_model(VisitRestriction),
+            object_id=restriction.pk,
+        )
+        .select_related("user")
+        .order_by("due", "user__full_name", "channel", "pk")
+    )
+    for row in rows:
+        row.event_label = EVENTS.get((row.data or {}).get("event"), "Notice")
+    return rows

@@ -98,13 +98,45 @@ def free_slots(space, day, length, *, count=3, exclude_pk=None, now=None, near=N
     start = opens
     while start + length <= closes:
         end = start + length
-        free = all(not (start - buffer < until and held_from < end + buffer) for held_from, until in held)
-        if free and start > now:
+        if start > now and _is_free(start, end, held, buffer):
             found.append((start, end))
-        start = (start.astimezone(UTC) + SLOT_STEP).astimezone(timezone.get_current_timezone())
+        start = _later(start, SLOT_STEP)
     if near is not None:
         found = sorted(found, key=lambda slot: abs(slot[0] - near))
     return sorted(found[:count])
+
+
+def free_times(space, day, length, *, exclude_pk=None, now=None):
+    """Every free time of ``length`` in ``space`` on a local day, for a person
+    to tap: none overlapping another (the next one starts where the last one
+    ends, or on a later half hour when a booking is in the way), within its
+    opening hours, not already passed, each with the space's buffer kept free
+    from other bookings. One query. [(start, end)] aware, in order."""
+    now = now or timezone.now()
+    buffer = timedelta(minutes=space.buffer_minutes)
+    start_of_day, end_of_day = day_bounds(day)
+    held = held_ranges(space, start_of_day - buffer, end_of_day + buffer, exclude_pk=exclude_pk)
+    closes = _local(day, space.closes_at)
+    found = []
+    start = _local(day, space.opens_at)
+    while start + length <= closes:
+        end = start + length
+        if start > now and _is_free(start, end, held, buffer):
+            found.append((start, end))
+            start = _later(start, max(length, SLOT_STEP))
+        else:
+            start = _later(start, SLOT_STEP)
+    return found
+
+
+def _is_free(start, end, held, buffer):
+    """Whether start–end, with ``buffer`` either side, misses every held range."""
+    return all(not (start - buffer < until and held_from < end + buffer) for held_from, until in held)
+
+
+def _later(moment, step):
+    """``moment + step`` in real time (right across a clock change), as local time."""
+    return (moment.astimezone(UTC) + step).astimezone(timezone.get_current_timezone())
 
 
 def _local(day, at):

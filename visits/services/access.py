@@ -19,8 +19,13 @@ from carehome.timeutils import check_date, horizon_date_problem
 from carehome.versions import version_bump, version_check
 from homes.scoping import check_home
 from homes.submissions import submission_once
+from residents.models import RelativeLink
 from residents.services.family import relative_link_set_regular_visitor
-from visits.messages import door_code_messages_schedule
+from visits.messages import (
+    door_code_messages_schedule,
+    regular_visitor_messages_schedule,
+    restriction_notice_schedule,
+)
 from visits.models import DoorCode, DoorCodeView, RestrictionReview, VisitingInfo, VisitRestriction
 from visits.selectors.access import current_codes_with_rotation, regular_visitors
 
@@ -135,8 +140,21 @@ def door_code_view_record(*, home, membership, door_code):
 
 def regular_visitor_set(*, home, actor, link_id, approved):
     """Approve (or withdraw) a relative as a regular visitor, who may see the
-    door code. The approval is on the relative's link: the residents app writes it."""
-    return relative_link_set_regular_visitor(home=home, actor=actor, link_id=link_id, approved=approved)
+    door code. The approval is on the relative's link: the residents app writes it.
+    A newly approved visitor is told (essential, never the code) that they can
+    now see the code in Kith."""
+    with transaction.atomic(), acting_as(actor):
+        before = (
+            RelativeLink.objects.for_home(home)
+            .select_for_update()
+            .filter(pk=link_id)
+            .values_list("regular_visitor_approved_at", flat=True)
+            .first()
+        )
+        link = relative_link_set_regular_visitor(home=home, actor=actor, link_id=link_id, approved=approved)
+        if approved and before is None and link.regular_visitor_approved_at is not None:
+            regular_visitor_messages_schedule(link=link, now=timezone.now())
+    return link
 
 
 # --- Restrictions --------------------------------------------------------------------
@@ -231,6 +249,8 @@ def restriction_add(
             created_by=actor,
         )
         restriction.exempt_links.set(links)
+        # Anne's Law: the resident's relatives are told in writing (the rows are the record).
+        restriction_notice_schedule(restriction=restriction, event="recorded")
         once.created(restriction)
     return restriction
 
@@ -282,13 +302,18 @@ def restriction_review_add(
         submission_once(home=home, actor=actor, token=form_token) as once,
     ):
         locked = VisitRestriction.objects.select_for_update().get(pk=restriction.pk, home=home)
+        if locked.ended_on is not None:  # ended by someone else since the page was opened
+            raise DomainError("This restriction has ended; there is nothing to review.")
         review = RestrictionReview.objects.create(
             home=home, restriction=locked, reviewed_on=reviewed_on, outcome=outcome.strip(), reviewed_by=actor
         )
         version_check(locked, version, submitted={"next_review_on": next_review_on, "expected_end_on": end})
+        end_moved = locked.expected_end_on != end
         locked.next_review_on = next_review_on
         locked.expected_end_on = end
         locked.save(update_fields=["next_review_on", "expected_end_on", *version_bump(locked)])
+        if end_moved:  # relatives are told when the restriction changes, not of every review
+            restriction_notice_schedule(restriction=locked, event="changed", outcome=review.outcome)
         once.created(review)
     return review
 
@@ -310,4 +335,5 @@ def restriction_end(*, home, actor, restriction, ended_on, end_note="", version=
         locked.ended_on = ended_on
         locked.end_note = end_note
         locked.save(update_fields=["ended_on", "end_note", *version_bump(locked)])
+        restriction_notice_schedule(restriction=locked, event="ended")
     return locked

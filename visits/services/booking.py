@@ -33,7 +33,7 @@ from visits import messages
 from visits.messages import visit_messages_schedule
 from visits.models import CalendarFeed, Visit
 from visits.selectors import booking as selectors
-from visits.selectors.restrictions import active_restriction, is_exempt
+from visits.selectors.restrictions import active_restriction, keeps_visiting
 
 MAX_VISITORS = 20
 ATTEMPTS = 3
@@ -155,7 +155,7 @@ def _check_restriction(resident, membership, day):
     if membership.role != Role.FAMILY:
         return  # staff may still book, and the booking page tells them so
     restriction = active_restriction(resident, on=day)
-    if restriction is not None and not is_exempt(restriction, membership):
+    if restriction is not None and not keeps_visiting(restriction, membership, resident):
         raise DomainError(
             f"Visits to {resident.short_name} are restricted for a while, for their safety; the home expects "
             f"this to end on {restriction.expected_end_on:%-d %B %Y}. An essential care supporter can still "

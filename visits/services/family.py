@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from carehome.audit import acting_as
 from carehome.errors import DomainError
-from homes.audit import record_created
+from carehome.photos import PhotoGuard, prepared_photo
+from homes.audit import record_created, record_update
 from homes.models import Invitation, Membership, Role
 from homes.services import invitation_create
 from homes.submissions import submission_once
@@ -21,6 +22,7 @@ from residents.services.family import (
     relative_links_add,
 )
 from residents.services.family import relative_link_set_status as residents_relative_link_set_status
+from visits.messages.family import news_messages_schedule
 from visits.models import CalendarFeed, PendingFamilyLink, SharedUpdate
 
 UPDATE_MAX_LENGTH = 1000
@@ -32,6 +34,12 @@ NAME_TOO_LONG = "Keep the name under 150 characters."
 EMAIL_INVALID = "Enter their email address, like name@example.com."
 UPDATE_MISSING = "Write the news you would like to share."
 UPDATE_TOO_LONG = f"Keep the update under {UPDATE_MAX_LENGTH} characters."
+UPDATE_PHOTO_SIDE = 1600
+UPDATE_PHOTO_INVALID = "Choose a photo: a JPEG, PNG or WebP picture."
+PHOTO_NOT_AGREED = (
+    "{name} has not agreed to photos being shared with their family, so this photo cannot be added. "
+    "Share the news without it, or record their consent on their details page first."
+)
 
 
 @dataclass
@@ -192,15 +200,20 @@ def relative_link_set_status(*, home, actor, link, action, reason):
                 .exists()
             )
             if not still_linked:
-                CalendarFeed.objects.for_home(home).filter(
-                    membership_id=link.membership_id, revoked_at__isnull=True
-                ).update(revoked_at=now)
+                record_update(
+                    CalendarFeed.objects.for_home(home).filter(
+                        membership_id=link.membership_id, revoked_at__isnull=True
+                    ),
+                    revoked_at=now,
+                )
     return link
 
 
-def shared_update_add(*, home, actor, resident, text, form_token=None):
+def shared_update_add(*, home, actor, resident, text, photo=None, tell_families=False, form_token=None):
     """Share a short piece of news about a resident with their linked family
-    (once per ``form_token``)."""
+    (once per ``form_token``), with a photo if the resident agreed to photos
+    being shared with family; ``tell_families`` sends each linked relative a
+    (non-essential) "news from the home" message by their chosen channel."""
     text = (text or "").strip()
     if resident.home_id != home.pk:
         raise DomainError("Choose a resident who lives at this home.")
@@ -208,11 +221,23 @@ def shared_update_add(*, home, actor, resident, text, form_token=None):
         raise DomainError(UPDATE_MISSING, field="text")
     if len(text) > UPDATE_MAX_LENGTH:
         raise DomainError(UPDATE_TOO_LONG, field="text")
+    stored = None
+    if photo:
+        if not (resident.photo_consent and resident.photo_share_family):
+            raise DomainError(PHOTO_NOT_AGREED.format(name=resident.short_name), field="photo")
+        stored = prepared_photo(photo, max_side=UPDATE_PHOTO_SIDE, message=UPDATE_PHOTO_INVALID)
     with (
+        PhotoGuard(SharedUpdate._meta.get_field("photo").storage) as guard,
         transaction.atomic(),
         acting_as(actor),
         submission_once(home=home, actor=actor, token=form_token) as once,
     ):
-        update = SharedUpdate.objects.create(home=home, resident=resident, text=text, shared_by=actor)
+        update = SharedUpdate(home=home, resident=resident, text=text, shared_by=actor)
+        if stored is not None:
+            update.photo.save(stored.name, stored, save=False)
+            guard.name = update.photo.name
+        update.save()
         once.created(update)
+        if tell_families:
+            news_messages_schedule(update=update, now=timezone.now())
     return update

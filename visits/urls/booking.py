@@ -5,6 +5,7 @@ from visits.views import booking
 urlpatterns = [
     path("", booking.day, name="day"),
     path("book/", booking.book, name="book"),
+    path("book/free-times/", booking.free_times, name="free_times"),
     path("mine/", booking.my_visits, name="my_visits"),
     path("mine/calendar/new/", booking.feed_new, name="feed_new"),
     path("mine/calendar/stop/", booking.feed_stop, name="feed_stop"),

@@ -179,6 +179,7 @@ def _detail(request, restriction, *, review_form=None, end_form=None):
         {
             "restriction": restriction,
             "resident": restriction.resident,
+            "notices": selectors.restriction_notices_sent(request.home, restriction),
             "review_overdue": restriction.ended_on is None and restriction.next_review_on < today,
             "review_form": review_form
             or RestrictionReviewForm(initial={"reviewed_on": today, "version": restriction.version}),

@@ -8,6 +8,8 @@ permission, so these pages declare "home.dashboard" (both have it) and
 ``_require`` then asks for either of the two.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -18,17 +20,19 @@ from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
 from carehome.query import parse_id
-from carehome.timeutils import day_text, query_date
+from carehome.timeutils import booking_date_problem, day_text, query_date
 from homes.decorators import home_permission
 from homes.submissions import AlreadySaved, already_saved
 from residents.models import PersonalPlan
-from visits.forms.booking import BookingForm, initial_from
+from visits.forms.booking import BookingForm, initial_from, parse_slot, with_slot_times
 from visits.ical import calendar_bytes, ics_filename, visit_ics
 from visits.models import Visit
 from visits.selectors import booking as selectors
 from visits.services.booking import feed_create, feed_revoke, visit_book, visit_cancel, visit_reschedule
 
 NEVER_NEEDED = "You can visit at any time without booking. Booking reserves a room, a meal or the tablet."
+# The length of the free times offered until From and Until say otherwise.
+FREE_TIME_LENGTH = timedelta(hours=1)
 
 
 def _require(request, *, change=False):
@@ -56,11 +60,89 @@ def _context(request, form, **extra):
     return {"form": form, "never_needed": NEVER_NEEDED, "staff": _staff(request), **extra}
 
 
+def _length(data):
+    """The visit length From and Until give, or an hour."""
+    start, end = parse_slot(f"{data.get('start_time')}-{data.get('end_time')}") or (None, None)
+    if start is None:
+        return FREE_TIME_LENGTH
+    return datetime.combine(datetime.min, end) - datetime.combine(datetime.min, start)
+
+
+def _free_times(home, data, *, exclude_pk=None, strict=False):
+    """The free times of the space and day chosen in ``data`` (the form's
+    values), for the box under the date: a dict for
+    visits/booking/_free_times.html. A call without a space uses the home's
+    tablet or phone. ``strict``: a space that is not this home's to book is a 404."""
+    space_id = parse_id(data.get("space"))
+    space = None
+    if space_id is not None:
+        space = selectors.bookable_spaces(home).filter(pk=space_id).first()
+        if space is None and strict:
+            raise Http404("No such space.")
+    elif data.get("kind") in selectors.CALL_SPACE_KINDS:
+        space = selectors.device_for(home, data.get("kind"))
+    the_day, problem = query_date(data.get("date"))
+    if space is None:
+        return {"hint": "Choose a space and a day to see when it is free."}
+    problem = problem or booking_date_problem(the_day)
+    if problem:
+        return {"space": space, "problem": problem}
+    length = _length(data)
+    slots = selectors.free_times(space, the_day, length, exclude_pk=exclude_pk)
+    chosen = data.get("slot", "")
+    times = [(f"{timezone.localtime(a):%H:%M}", f"{timezone.localtime(b):%H:%M}") for a, b in slots]
+    return {
+        "space": space,
+        "day": the_day,
+        "length": length,
+        "slots": [
+            {"value": f"{start}-{end}", "start": start, "end": end, "checked": f"{start}-{end}" == chosen}
+            for start, end in times
+        ],
+    }
+
+
+def _values(form):
+    """The form's values as the page posts them, for the free-times box."""
+    if form.is_bound:
+        return form.data
+    values = {"slot": form.initial.get("slot", "")}
+    for name in ("kind", "space", "date", "start_time", "end_time"):
+        value = form[name].value()
+        if hasattr(value, "strftime"):
+            value = value.strftime("%H:%M" if isinstance(value, time) else "%Y-%m-%d")
+        values[name] = "" if value is None else str(value)
+    return values
+
+
+def _shown_again(data):
+    """The form's values as they were, to show again without checking them
+    ("Show free times" without JavaScript)."""
+    data = with_slot_times(data)
+    return {key: data.get(key) for key in data if key != "csrfmiddlewaretoken"}
+
+
+@home_permission("home.dashboard")
+def free_times(request, home_slug):
+    """The free times of a space on a day, for the booking form (htmx)."""
+    _require(request, change=True)
+    exclude_pk = parse_id(request.GET.get("visit"))
+    if exclude_pk is not None and selectors.visit_for(request.home, request.membership, exclude_pk) is None:
+        exclude_pk = None
+    return render(
+        request,
+        "visits/booking/_free_times.html",
+        {"free": _free_times(request.home, request.GET, exclude_pk=exclude_pk, strict=True)},
+    )
+
+
 @home_permission("home.dashboard")
 def book(request, home_slug):
     _require(request, change=True)
     home, membership = request.home, request.membership
-    if request.method == "POST":
+    if request.method == "POST" and "show_times" in request.POST:
+        form = BookingForm(initial=_shown_again(request.POST), home=home, membership=membership)
+    elif request.method == "POST":
         form = BookingForm(request.POST, home=home, membership=membership)
         if form.is_valid():
             try:
@@ -88,15 +170,20 @@ def book(request, home_slug):
                 )
                 return redirect("visits:visit_detail", home_slug=home.slug, pk=visit.pk)
     else:
-        initial = {"visitor_name": "" if _staff(request) else request.user.full_name}
+        initial = {
+            "visitor_name": "" if _staff(request) else request.user.full_name,
+            "date": timezone.localdate(),
+        }
         resident_id = parse_id(request.GET.get("resident"))
         if resident_id is not None:
             initial["resident"] = resident_id
+        if request.GET.get("kind") in Visit.Kind.values:
+            initial["kind"] = request.GET["kind"]
         form = BookingForm(initial=initial, home=home, membership=membership)
     return render(
         request,
         "visits/booking/book.html",
-        _context(request, form, title="Book a visit or call"),
+        _context(request, form, title="Book a visit or call", free=_free_times(home, _values(form))),
     )
 
 
@@ -180,7 +267,11 @@ def visit_edit(request, home_slug, pk):
     if visit.status != Visit.Status.BOOKED:
         messages.info(request, "This booking was cancelled, so it cannot be changed. You can book again.")
         return redirect("visits:visit_detail", home_slug=home.slug, pk=visit.pk)
-    if request.method == "POST":
+    if request.method == "POST" and "show_times" in request.POST:
+        form = BookingForm(
+            initial=_shown_again(request.POST), home=home, membership=membership, changing=True
+        )
+    elif request.method == "POST":
         form = BookingForm(request.POST, home=home, membership=membership, changing=True)
         if form.is_valid():
             try:
@@ -197,7 +288,13 @@ def visit_edit(request, home_slug, pk):
     return render(
         request,
         "visits/booking/book.html",
-        _context(request, form, title="Change this booking", visit=visit),
+        _context(
+            request,
+            form,
+            title="Change this booking",
+            visit=visit,
+            free=_free_times(home, _values(form), exclude_pk=visit.pk),
+        ),
     )
 
 

@@ -3,15 +3,18 @@ matter to invite, and news shared with the family; inviting someone; pausing,
 ending or restoring a link; sharing an update."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from carehome.errors import DomainError
 from homes.decorators import home_permission
 from homes.submissions import AlreadySaved, already_saved
-from residents.models import Resident
+from residents.models import RelativeLink, Resident
 from visits.forms.family import FamilyInviteForm, LinkStatusForm, SharedUpdateForm
+from visits.models import SharedUpdate
 from visits.selectors import family as selectors
 from visits.services.family import family_invite, relative_link_set_status, shared_update_add
 
@@ -149,7 +152,7 @@ def family_link_status(request, home_slug, pk):
 @home_permission("updates.share")
 def update_add(request, home_slug, pk):
     resident = _resident(request, pk)
-    form = SharedUpdateForm(request.POST or None)
+    form = SharedUpdateForm(request.POST or None, request.FILES or None, resident=resident)
     if request.method == "POST" and form.is_valid():
         try:
             shared_update_add(
@@ -157,6 +160,8 @@ def update_add(request, home_slug, pk):
                 actor=request.user,
                 resident=resident,
                 text=form.cleaned_data["text"],
+                photo=form.cleaned_data.get("photo"),
+                tell_families=form.cleaned_data["tell_families"],
                 form_token=form.cleaned_data.get("form_token"),
             )
         except AlreadySaved as saved:
@@ -167,3 +172,27 @@ def update_add(request, home_slug, pk):
             messages.success(request, f"Shared with {resident.short_name}'s family.")
             return _back(request, resident)
     return render(request, "visits/family/update_form.html", {"resident": resident, "form": form})
+
+
+@home_permission("home.dashboard")
+def update_photo(request, home_slug, pk):
+    """A shared update's photo: to this home's staff, and to relatives actively
+    linked to the resident it is about; 404 to other relatives and other homes
+    (403 to volunteers, as for any page not theirs). Never a public address."""
+    membership = request.membership
+    updates = SharedUpdate.objects.for_home(request.home).exclude(photo="")
+    if not membership.has_perm("residents.view"):
+        if not membership.has_perm("family.portal"):
+            raise PermissionDenied
+        linked = RelativeLink.objects.for_home(request.home).filter(
+            membership=membership, status=RelativeLink.Status.ACTIVE
+        )
+        updates = updates.filter(resident_id__in=linked.values("resident_id"))
+    update = get_object_or_404(updates, pk=pk)
+    try:
+        handle = update.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404("No photo.") from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -9,6 +9,8 @@ sees it working.
 
 import importlib
 import random
+import socket
+import time
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -55,6 +57,20 @@ SPACES = [
 ]
 
 
+def _wait_until_up(address, seconds=60):
+    """Wait until something accepts connections at ``host:port``; False if
+    nothing did in time."""
+    host, _, port = address.rpartition(":")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 class Command(BaseCommand):
     help = "Create (or top up) demo data: an organisation, homes, people and residents."
 
@@ -73,6 +89,18 @@ class Command(BaseCommand):
         parser.add_argument("--residents-per-home", type=int, default=30)
         parser.add_argument("--quiet", action="store_true")
         parser.add_argument(
+            "--sign-ins",
+            action="store_true",
+            dest="sign_ins",
+            help="Only print the demo sign-ins (make run prints them last, after start-up).",
+        )
+        parser.add_argument(
+            "--when-up",
+            metavar="HOST:PORT",
+            help="With --sign-ins: wait (up to a minute) until the site answers there, then print "
+            "the sign-ins and the site's address.",
+        )
+        parser.add_argument(
             "--i-know-this-is-not-production",
             action="store_true",
             dest="not_production",
@@ -80,7 +108,16 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args, homes, residents_per_home, quiet, **options):
+    def handle(self, *args, homes, residents_per_home, quiet, sign_ins=False, when_up=None, **options):
+        if sign_ins:
+            if when_up and not _wait_until_up(when_up):
+                return  # the site did not start: its own error says why
+            if when_up:
+                self.stdout.write("")
+            self._print_logins(list(Home.objects.filter(organisation__slug="kith-demo-care").order_by("id")))
+            if when_up:
+                self.stdout.write(f"Kith is running at http://{when_up}/  (Ctrl+C to stop)")
+            return
         password = make_password(DEMO_PASSWORD)
         org, _ = Organisation.objects.get_or_create(
             slug="kith-demo-care", defaults={"name": "Kith Demo Care Group"}
@@ -212,6 +249,9 @@ class Command(BaseCommand):
                 ("champion", "connection champion"),
                 ("staff", "care staff (key worker)"),
                 ("family", "relative (linked to two residents)"),
+                ("family6", "relative waiting to be approved as a regular visitor"),
                 ("volunteer", "volunteer"),
             ]:
                 w(f"  {email(local, home.slug):<40} {what}")
+        if homes:
+            w("More relatives: family1 … family8 (see the README).")

@@ -1,0 +1,149 @@
+"""News shared with families: an optional photo (only of residents who agreed
+to photos being shared with family), served only to this home's staff and
+relatives linked to the resident; and an optional "Tell the families" tick
+that sends linked relatives a "news from the home" message."""
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from carehome.errors import DomainError
+from homes.models import Role
+from homes.tests.factories import MembershipFactory
+from notifications.delivery import deliver
+from notifications.models import ContactPreference, Reminder
+from residents.models import RelativeLink, Resident
+from residents.tests.factories import RelativeLinkFactory
+from residents.tests.sweep_residents import TINY_PNG
+from tests.html import field_error, main_text
+from visits.models import SharedUpdate
+from visits.services.family import shared_update_add
+
+KIND = "visits.news_shared"
+
+
+def picture(name="peggy.png"):
+    return SimpleUploadedFile(name, TINY_PNG, content_type="image/png")
+
+
+def agree(resident, share=True):
+    Resident.objects.filter(pk=resident.pk).update(
+        photo_consent=True, photo_consent_note="Peggy agreed, 3 March", photo_share_family=share
+    )
+    resident.refresh_from_db()
+
+
+def share_url(world, resident=None):
+    return reverse("visits:update_add", args=[world.home.slug, (resident or world.resident).pk])
+
+
+def photo_url(world, update):
+    return reverse("visits:update_photo", args=[world.home.slug, update.pk])
+
+
+@pytest.fixture
+def update_with_photo(world):
+    agree(world.resident)
+    return shared_update_add(
+        home=world.home, actor=world.staff.user, resident=world.resident, text="Peggy sang.", photo=picture()
+    )
+
+
+# --- The photo -------------------------------------------------------------------------
+
+
+def test_staff_share_news_with_a_photo_when_the_resident_agreed(world, client_for):
+    agree(world.resident)
+    response = client_for(world.staff).post(share_url(world), {"text": "Peggy sang.", "photo": picture()})
+    assert response.status_code == 302
+    update = SharedUpdate.objects.get(resident=world.resident)
+    assert update.photo.name.endswith(".jpg") and "peggy" not in update.photo.name
+    page = client_for(world.staff).get(
+        reverse("visits:family_links", args=[world.home.slug, world.resident.pk])
+    )
+    assert photo_url(world, update) in page.content.decode()
+
+
+def test_no_photo_for_a_resident_whose_consent_does_not_cover_family(world, client_for):
+    agree(world.resident, share=False)
+    page = client_for(world.staff).get(share_url(world))
+    assert 'name="photo"' not in page.content.decode()
+    assert "has not agreed to photos being shared with their family" in main_text(page)
+    with pytest.raises(DomainError) as refused:
+        shared_update_add(
+            home=world.home, actor=world.staff.user, resident=world.resident, text="Hi", photo=picture()
+        )
+    assert refused.value.field == "photo"
+    assert SharedUpdate.objects.count() == 0
+
+
+def test_a_file_that_is_not_a_picture_is_refused_next_to_the_field(world, client_for):
+    agree(world.resident)
+    fake = SimpleUploadedFile("notes.png", b"not a picture", content_type="image/png")
+    response = client_for(world.staff).post(share_url(world), {"text": "Peggy sang.", "photo": fake})
+    assert response.status_code == 200
+    assert "JPEG, PNG or WebP" in field_error(response, "photo")
+    assert SharedUpdate.objects.count() == 0
+
+
+def test_the_photo_is_shown_to_staff_and_the_linked_relative(world, client_for, update_with_photo):
+    for member in (world.staff, world.manager, world.relative):
+        response = client_for(member).get(photo_url(world, update_with_photo))
+        assert response.status_code == 200, member
+        assert response["Content-Type"] == "image/jpeg"
+        assert "private" in response["Cache-Control"]
+        b"".join(response.streaming_content)
+    dashboard = client_for(world.relative).get(reverse("homes:dashboard", args=[world.home.slug]))
+    assert photo_url(world, update_with_photo) in dashboard.content.decode()
+
+
+def test_a_relative_not_linked_gets_404(world, client_for, update_with_photo):
+    stranger = MembershipFactory(home=world.home, role=Role.FAMILY)
+    RelativeLinkFactory(resident=world.unlinked_resident, membership=stranger)
+    assert client_for(stranger).get(photo_url(world, update_with_photo)).status_code == 404
+    RelativeLink.objects.filter(membership=world.relative).update(status=RelativeLink.Status.PAUSED)
+    assert client_for(world.relative).get(photo_url(world, update_with_photo)).status_code == 404
+
+
+def test_another_homes_user_gets_404(world, client_for, update_with_photo):
+    assert client_for(world.outsider).get(photo_url(world, update_with_photo)).status_code == 404
+    other_url = reverse("visits:update_photo", args=[world.other_home.slug, update_with_photo.pk])
+    assert client_for(world.outsider).get(other_url).status_code == 404
+
+
+def test_a_volunteer_is_refused(world, client_for, update_with_photo):
+    volunteer = MembershipFactory(home=world.home, role=Role.VOLUNTEER)
+    assert client_for(volunteer).get(photo_url(world, update_with_photo)).status_code == 403
+
+
+# --- Telling the families ----------------------------------------------------------------
+
+
+def test_tell_the_families_sends_each_linked_relative_a_message(world, client_for):
+    cousin = MembershipFactory(home=world.home, role=Role.FAMILY)
+    RelativeLinkFactory(resident=world.resident, membership=cousin)
+    paused = MembershipFactory(home=world.home, role=Role.FAMILY)
+    RelativeLinkFactory(resident=world.resident, membership=paused, status=RelativeLink.Status.PAUSED)
+    client_for(world.staff).post(share_url(world), {"text": "Peggy sang at lunch.", "tell_families": "on"})
+    rows = Reminder.objects.filter(kind=KIND)
+    assert sorted(rows.values_list("user_id", flat=True)) == sorted([world.relative.user.pk, cousin.user.pk])
+    deliver(list(rows.values_list("pk", flat=True)))
+    assert len(mail.outbox) == 2
+    email = next(m for m in mail.outbox if m.to == [world.relative.user.email])
+    assert "Peggy sang at lunch." in email.body
+    assert "News about Peggy" in email.subject
+
+
+def test_without_the_tick_nobody_is_told(world, client_for):
+    client_for(world.staff).post(share_url(world), {"text": "Peggy sang."})
+    assert SharedUpdate.objects.count() == 1
+    assert not Reminder.objects.filter(kind=KIND).exists()
+
+
+def test_news_is_not_essential_so_reminders_off_means_no_message(world):
+    ContactPreference.objects.create(user=world.relative.user, reminders_off_at="2026-01-01T00:00Z")
+    shared_update_add(
+        home=world.home, actor=world.staff.user, resident=world.resident, text="Hi", tell_families=True
+    )
+    assert not Reminder.objects.filter(kind=KIND).exists()
