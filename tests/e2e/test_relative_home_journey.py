@@ -2,15 +2,26 @@
 shared, taps "Book a visit", picks a space and a day, taps a free time shown
 before booking, and books it."""
 
+import io
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
+from residents.models import Resident
 from tests.e2e.conftest import PHONE
 from visits.models import Visit
-from visits.tests.factories import SharedUpdateFactory, VisitFactory
+from visits.services.family import shared_update_add
+from visits.tests.factories import VisitFactory
+
+
+def a_png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (90, 140, 110)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def fits(page):
@@ -22,7 +33,18 @@ def test_relative_reads_the_news_and_books_a_free_time(journey, world, viewport)
     page = journey.page
     main = page.get_by_role("main")
     day = timezone.localdate() + timedelta(days=2)
-    SharedUpdateFactory(resident=world.resident, text="Peggy sang every song at the singing group.")
+    # Peggy agreed to photos being shared with her family: the news carries one.
+    Resident.objects.filter(pk=world.resident.pk).update(
+        photo_consent=True, photo_consent_note="Peggy agreed, 3 March", photo_share_family=True
+    )
+    world.resident.refresh_from_db()
+    shared_update_add(
+        home=world.home,
+        actor=world.staff.user,
+        resident=world.resident,
+        text="Peggy sang every song at the singing group.",
+        photo=SimpleUploadedFile("singing.png", a_png(), content_type="image/png"),
+    )
     # Someone else holds the garden room 10:00–11:00 that day (15 minutes' buffer either side).
     start = datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone())
     VisitFactory(
@@ -39,6 +61,9 @@ def test_relative_reads_the_news_and_books_a_free_time(journey, world, viewport)
     journey.click(journey.main_nav().get_by_role("link", name="My relatives", exact=True), "my relatives")
     expect(main.get_by_role("heading", name="Margaret Baxter")).to_be_visible()
     expect(main).to_contain_text("Peggy sang every song at the singing group.")
+    photo = main.locator("img.relative-news-photo")
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalWidth > 0")  # served to her, not refused
     expect(main).not_to_contain_text("Soon you will be able")
     expect(main.get_by_role("link", name="Tell us about Peggy")).to_be_visible()
     assert fits(page)
