@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from homes.models import Home, Membership, Role
 from residents.models import RelativeLink
+from visits.messages.restrictions import restriction_notice_schedule
 from visits.models import DoorCode, DoorCodeView, RestrictionReview, VisitingInfo, VisitRestriction
 
 LEAD = "family@"
@@ -139,6 +140,8 @@ def _restriction(home, link, manager_user, today):
     VisitRestriction.exempt_links.through.objects.bulk_create(
         [VisitRestriction.exempt_links.through(visitrestriction_id=restriction.pk, relativelink_id=link.pk)]
     )
+    # The written notice each affected relative was sent (Anne's Law), kept with the restriction.
+    restriction_notice_schedule(restriction=restriction, event="recorded")
     RestrictionReview.objects.bulk_create(
         [
             RestrictionReview(

@@ -52,6 +52,12 @@ def test_demo_door_code_regular_visitor_and_restriction(world):
     assert restriction.next_review_on < timezone.localdate()  # the first home's review is overdue
     assert restriction.expected_end_on > timezone.localdate()
     assert RestrictionReview.objects.filter(restriction=restriction).count() == 1
+    # The written notice to the affected relatives is kept with it.
+    from notifications.models import Reminder
+
+    notices = Reminder.objects.filter(kind="visits.restriction_notice", object_id=restriction.pk)
+    assert notices.exists()
+    assert {r.data["event"] for r in notices} == {"recorded"}
 
     counts = [m.objects.count() for m in (DoorCode, DoorCodeView, VisitRestriction, RestrictionReview)]
     seed(world)
