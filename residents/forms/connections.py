@@ -29,6 +29,18 @@ from residents.services.connections import (
 )
 
 
+def _with_occurred_at(form, data):
+    """Date and time as one local moment (``occurred_at``); the missing spring
+    hour is an error next to the time."""
+    day, time = data.get("date"), data.get("time")
+    if day is not None and time is not None:
+        try:
+            data["occurred_at"] = local_datetime(day, time, field="time")
+        except DomainError as error:
+            form.add_error("time", error.message)
+    return data
+
+
 class ResidentChoiceField(forms.ModelMultipleChoiceField):
     """The residents taking part, restricted to this home's residents living here."""
 
@@ -170,14 +182,7 @@ class ConnectionForm(OnceFormMixin, KithForm):
         return [(r, self[f"response_{r.pk}"], self[f"note_{r.pk}"]) for r in self.chosen]
 
     def clean(self):
-        data = super().clean()
-        day, time = data.get("date"), data.get("time")
-        if day is not None and time is not None:
-            try:
-                data["occurred_at"] = local_datetime(day, time, field="time")
-            except DomainError as error:
-                self.add_error("time", error.message)
-        return data
+        return _with_occurred_at(self, super().clean())
 
     def service_kwargs(self):
         """The cleaned form as keyword arguments for ``connection_log``."""
@@ -224,14 +229,7 @@ class CorrectConnectionForm(KithForm):
         self.fields["participant_note"].label = f"A note about {resident.short_name} (optional)"
 
     def clean(self):
-        data = super().clean()
-        day, time = data.get("date"), data.get("time")
-        if day is not None and time is not None:
-            try:
-                data["occurred_at"] = local_datetime(day, time, field="time")
-            except DomainError as error:
-                self.add_error("time", error.message)
-        return data
+        return _with_occurred_at(self, super().clean())
 
     def service_kwargs(self):
         data = self.cleaned_data
