@@ -29,7 +29,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 ## The demo: SQLite, no Redis, tasks run in-process, mail and texts printed here.
 run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 $(PY) manage.py seed_demo --quiet
+	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo --quiet
 	@# Reminders: the sweeper runs beside the web server (every 60 s) and prints
 	@# emails and text messages here; production uses celery worker + beat. Its
 	@# first pass runs now; the sign-ins are printed once the site is up.
