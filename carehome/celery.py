@@ -69,3 +69,13 @@ class KithTask(Task):
 app = Celery("carehome", task_cls=KithTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _add_worker_steps():
+    # Every worker writes a heartbeat /healthz reads (notifications.workers).
+    from notifications.workers import Heartbeat  # noqa: PLC0415
+
+    app.steps["worker"].add(Heartbeat)
+
+
+_add_worker_steps()

@@ -168,6 +168,26 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+# Queues: delivery batches on "outbox"; the sweeper, reaper, planners and door
+# codes on "housekeeping", which delivery never blocks. A worker started with
+# no -Q takes all three, housekeeping first whenever a process is free
+# (queue_order_strategy "priority"); production also runs a one-process
+# housekeeping worker (README, "Running it for real").
+CELERY_TASK_QUEUES = {
+    "housekeeping": {"exchange": "housekeeping", "routing_key": "housekeeping"},
+    "outbox": {"exchange": "outbox", "routing_key": "outbox"},
+    "celery": {"exchange": "celery", "routing_key": "celery"},
+}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.deliver": {"queue": "outbox"},
+    "notifications.tasks.sweep": {"queue": "housekeeping"},
+    "notifications.tasks.plan": {"queue": "housekeeping"},
+    "visits.tasks_access.rotate_due_door_codes": {"queue": "housekeeping"},
+}
+CELERY_BROKER_TRANSPORT_OPTIONS["queue_order_strategy"] = "priority"
+# A worker takes a message only when a process is free to run it.
+CELERY_WORKER_DISABLE_PREFETCH = True
 CELERY_BEAT_SCHEDULE = {
     # Door codes older than their home's interval get a new code (visits area "access").
     "rotate-due-door-codes": {"task": "visits.tasks_access.rotate_due_door_codes", "schedule": 60 * 60},
@@ -184,11 +204,28 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Reminders (the outbox, notifications/) ---------------------------------------
-# A row "sending" for longer than this is taken back by the reaper and tried again.
-NOTIFY_SENDING_TIMEOUT = int(env("NOTIFY_SENDING_TIMEOUT", str(10 * 60)))
+# A batch stops starting new sends after this many seconds and gives its
+# unsent rows back (its task's soft time limit is 90 s, hard 100 s).
+NOTIFY_BATCH_SECONDS = int(env("NOTIFY_BATCH_SECONDS", "45"))
+# After the provider accepted a message, recording it is retried on a fresh
+# connection for this long; the delivery ledger covers anything longer.
+NOTIFY_RECORD_RETRY_SECONDS = int(env("NOTIFY_RECORD_RETRY_SECONDS", "30"))
+# Claiming, loading and recording unsent outcomes retry this long.
+NOTIFY_DATABASE_RETRY_SECONDS = int(env("NOTIFY_DATABASE_RETRY_SECONDS", "20"))
+# Recording never waits longer than this behind a lock (then retries).
+NOTIFY_LOCK_TIMEOUT_MS = int(env("NOTIFY_LOCK_TIMEOUT_MS", "2000"))
+# A row "sending" for longer than this was left by a dead worker (no batch
+# lives this long): the reaper marks it sent if the ledger says a provider
+# accepted it, and returns it to the queue otherwise.
+NOTIFY_SENDING_TIMEOUT = int(env("NOTIFY_SENDING_TIMEOUT", "120"))
 # A row handed to the broker but still waiting after this is handed out again
 # (the broker lost the message: Redis restarted, a worker died before taking it).
-NOTIFY_REQUEUE_AFTER = int(env("NOTIFY_REQUEUE_AFTER", str(5 * 60)))
+NOTIFY_REQUEUE_AFTER = int(env("NOTIFY_REQUEUE_AFTER", "120"))
+# Due and still waiting after this: shown as overdue on the Messages page.
+NOTIFY_OVERDUE_AFTER = int(env("NOTIFY_OVERDUE_AFTER", "300"))
+# Workers write a heartbeat (Redis) this often; one silent this long is dead.
+NOTIFY_WORKER_BEAT_SECONDS = float(env("NOTIFY_WORKER_BEAT_SECONDS", "15"))
+NOTIFY_WORKER_DEAD_AFTER = int(env("NOTIFY_WORKER_DEAD_AFTER", "120"))
 NOTIFY_BATCH_SIZE = int(env("NOTIFY_BATCH_SIZE", "50"))
 NOTIFY_SWEEP_LIMIT = int(env("NOTIFY_SWEEP_LIMIT", "20000"))
 NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "6"))

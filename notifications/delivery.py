@@ -1,43 +1,58 @@
-"""Sending: claim a row, check it is still wanted, render, send, record.
+"""Sending: claim a batch, check each row is still wanted, render, send, record.
 
 Guarantees, and how:
 
-* **Once.** A worker claims each row with one conditional UPDATE
-  (pending and due → sending, with a fresh claim id). A duplicated or
-  redelivered Celery message, or a second sweeper, finds nothing to claim. The
-  row is marked sent straight after the provider accepts the message, fenced
-  by the claim id, so a late worker cannot overwrite a newer attempt. The only
-  gap left is a worker killed in the instant between the provider's "accepted"
-  and that UPDATE; the email's Message-ID and the text message's idempotency
-  key are the reminder's own, so providers that de-duplicate drop the repeat.
-* **Never lost.** Rows live in PostgreSQL. A worker killed mid-send leaves
-  rows "sending": the reaper returns them after ``NOTIFY_SENDING_TIMEOUT``. A
-  message the broker lost (Redis restarted) leaves rows pending with an old
-  ``queued_at``: the sweeper hands them out again after ``NOTIFY_REQUEUE_AFTER``.
-* **Transient vs permanent.** Connection trouble and 4xx SMTP answers retry with
-  backoff (1, 2, 4… minutes) up to ``NOTIFY_MAX_ATTEMPTS``; a refused address or
-  a broken template fails at once. Failed rows are on the manager's Messages page
-  with a "Try again" button.
+* **Once.** A worker claims a batch with one conditional UPDATE (pending and
+  due → sending, under a fresh claim id); a duplicated or redelivered Celery
+  message, or a second sweeper, finds nothing to claim. The instant the
+  provider accepts a message the worker notes it in the delivery ledger
+  (Redis, ``notifications.workers``), then records the batch's sent rows in
+  PostgreSQL in bulk, fenced by the claim id. If the database connection breaks
+  (a failover, a pgbouncer restart) every step is retried on a fresh
+  connection, with backoff, for a bounded time; a message the provider
+  accepted is never marked failed, and the reaper reads the ledger before it
+  returns a "sending" row, so a row whose recording never happened is marked
+  sent, not sent again. The gap left is a worker killed between the
+  provider's "accepted" and the ledger write (microseconds); the email's
+  Message-ID and the text's idempotency key are the reminder's own, so
+  providers that de-duplicate drop that repeat.
+* **Never lost.** Rows live in PostgreSQL. A batch that runs out of time gives
+  its unsent rows back at once; a worker killed mid-batch leaves rows
+  "sending" that the reaper returns after ``NOTIFY_SENDING_TIMEOUT`` (two
+  minutes, longer than a batch may live). A message the broker lost leaves
+  rows pending with an old ``queued_at``: the sweeper hands them out again
+  after ``NOTIFY_REQUEUE_AFTER``.
+* **Why it failed.** Only a failure *before* the provider accepted a message
+  marks the row failed, with its ``outcome``: Kith could not prepare it, the
+  provider refused it, or the provider could not be reached after all the
+  tries (connection trouble and 4xx answers retry with backoff: 1, 2, 4…
+  minutes). Failed rows are on the manager's Messages page with "Try again".
+* **Fast.** A batch costs a fixed number of queries (claim, rows, contact
+  choices, one per kind for the objects), renders each attachment once per
+  object, sends over one SMTP connection and records its sent rows in one
+  UPDATE.
 """
 
 import logging
 import re
 import smtplib
+import time
 import traceback
 import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Case, CharField, DateTimeField, F, PositiveSmallIntegerField, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from homes.scoping import crossing_homes, home_scope
-from notifications import sms
+from notifications import sms, workers
 from notifications.kinds import UnknownKind, get_kind
-from notifications.models import AUTOMATIC_CHANNELS, Channel, ContactPreference, Heartbeat, Reminder
+from notifications.models import AUTOMATIC_CHANNELS, Channel, ContactPreference, Heartbeat, Outcome, Reminder
 from notifications.timing import after_quiet_hours, in_quiet_hours, quiet_hours, retry_delay
 from notifications.tokens import stop_url
 
@@ -83,8 +98,10 @@ def recipient_details(reminder, preference):
     return "", reminder.recipient.split(":", 1)[1], "", ""
 
 
-def compose(reminder, obj=None, *, preference=None):
-    """Render a reminder's subject, plain text, HTML and text message body."""
+def compose(reminder, obj=None, *, preference=None, attachments=None):
+    """Render a reminder's subject, plain text, HTML and text message body.
+    ``attachments`` (a dict) keeps each object's attachments for a batch: a
+    visit's .ics is built once however many people are told about it."""
     kind = get_kind(reminder.kind)
     if obj is None:
         obj = kind.load(reminder.object_id, home_id=reminder.home_id)
@@ -116,7 +133,15 @@ def compose(reminder, obj=None, *, preference=None):
     if reminder.channel == Channel.SMS:
         composed.sms = " ".join(render_to_string(f"{folder}/sms.txt", context).split())
     if kind.attachments and reminder.channel == Channel.EMAIL:
-        composed.attachments = list(kind.attachments(obj, reminder))
+        key = (kind.name, obj.pk, repr(sorted(reminder.data.items())))
+        if attachments is None or key not in attachments:
+            built = list(kind.attachments(obj, reminder))
+            if attachments is None:
+                composed.attachments = built
+            else:
+                attachments[key] = built
+        if attachments is not None:
+            composed.attachments = attachments[key]
     if not kind.essential:
         composed.headers["List-Unsubscribe"] = f"<{stop}>"
         composed.headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -153,26 +178,55 @@ def _is_permanent_smtp(error):
     return False
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def _fresh_connection():
+    """Drop a broken database connection so the next query opens a new one."""
+    try:
+        connection.close()
+    except Exception as error:  # it is already broken
+        logger.debug("closing a broken database connection: %s", error)
+
+
+def retrying(operation, *, within, what):
+    """``operation()``; when the database connection breaks or a lock times
+    out, close the connection and try again on a fresh one (backing off from
+    50 ms to 2 s) until ``within`` seconds have passed, then raise. Returns
+    (result, tries)."""
+    deadline = time.monotonic() + within
+    delay, tries = 0.05, 1
+    while True:
+        try:
+            return operation(), tries
+        except DATABASE_ERRORS as error:
+            _fresh_connection()
+            if time.monotonic() + delay > deadline:
+                logger.error("%s: the database is still unavailable after %s tries: %s", what, tries, error)
+                raise
+            logger.warning("%s: database unavailable (%s), trying again on a new connection", what, error)
+            time.sleep(delay)
+            delay, tries = min(delay * 2, 2.0), tries + 1
+
+
 class Sender:
     """Sends claimed rows, keeping one SMTP connection open for a batch."""
 
     def __init__(self):
         self._mail = None
-        # A batch often holds many messages about one thing (a door code
-        # change to every regular visitor, an invitation to twenty families):
-        # load it once per batch. Each message still gets its own stale check.
-        self._objects = {}
         self._homes = {}
-
-    def load(self, kind, reminder):
-        key = (kind.name, reminder.object_id)
-        if key not in self._objects:
-            self._objects[key] = kind.load(reminder.object_id, home_id=reminder.home_id)
-        return self._objects[key]
 
     def home(self, reminder):
         """The row's home, one instance per batch (its quiet hours are read once)."""
-        return self._homes.setdefault(reminder.home_id, reminder.home)
+        home = self._homes.setdefault(reminder.home_id, reminder.home)
+        if not hasattr(home, "_message_settings_cache"):
+            try:  # loaded with the batch (select_related), or read once by quiet_hours
+                home._message_settings_cache = home.message_settings
+            except ObjectDoesNotExist:
+                home._message_settings_cache = False
+            except AttributeError:
+                pass
+        return home
 
     def mail_connection(self):
         if self._mail is None:
@@ -213,7 +267,7 @@ class Sender:
 
 
 def claim(reminder_id, now):
-    """pending and due → sending; returns the claim id or None."""
+    """One row: pending and due → sending; returns the claim id or None."""
     token = uuid.uuid4()
     claimed = Reminder.objects.filter(
         pk=reminder_id, status=Status.PENDING, not_before__lte=now, channel__in=AUTOMATIC_CHANNELS
@@ -229,175 +283,384 @@ def _finish(reminder, token, **fields):
     )
 
 
+@dataclass
+class Accepted:
+    """A message the provider has: to be recorded as sent."""
+
+    reminder: Reminder
+    obj: object
+    kind: object
+    sent_at: object
+    address: str
+
+
+class BatchStopped(Exception):
+    """The database stayed away: the batch stops; the sweeper and reaper pick up."""
+
+
+class Batch:
+    """One Celery message's worth of reminders, claimed together."""
+
+    def __init__(self, ids, *, now=None, sender=None, token=None):
+        ids = [int(i) for i in ids]
+        self.asked = len(ids)  # a repeated id counts as skipped, like a redelivered message
+        self.ids = sorted(set(ids))
+        self.now = now or timezone.now()
+        self.token = token or uuid.uuid4()
+        self.sender = sender or Sender()
+        self.ledger = bool(workers.redis_url())
+        self.accepted = []
+        self.last_flush = time.monotonic()
+        # No send starts after this: well inside the time after which the reaper
+        # takes a "sending" row back (a batch must never outlive its claim).
+        self.ends = time.monotonic() + min(settings.NOTIFY_BATCH_SECONDS, settings.NOTIFY_SENDING_TIMEOUT / 2)
+        self.outcomes = dict.fromkeys(("sent", "skipped", "cancelled", "retry", "failed", "deferred"), 0)
+        self.objects = {}
+        self.attachments = {}
+        self.by_user = {}
+        self.by_address = {}
+
+    # --- claim and load, in a fixed number of queries
+
+    def claim(self):
+        """Claim the batch's due rows; idempotent under this batch's claim id, so a
+        retry after a lost connection finds the rows the first try claimed."""
+        due = Q(status=Status.PENDING, not_before__lte=self.now, channel__in=AUTOMATIC_CHANNELS)
+        with crossing_homes("a batch holds reminders of several homes"):
+            Reminder.objects.filter(pk__in=self.ids).filter(
+                due | Q(status=Status.SENDING, claim=self.token)
+            ).update(
+                status=Status.SENDING,
+                claim=self.token,
+                claimed_at=self.now,
+                attempts=Case(
+                    When(status=Status.PENDING, then=F("attempts") + 1),
+                    default=F("attempts"),
+                    output_field=PositiveSmallIntegerField(),
+                ),
+            )
+            return list(
+                Reminder.objects.filter(pk__in=self.ids, claim=self.token, status=Status.SENDING)
+                .select_related("home", "home__message_settings", "user")
+                .order_by("pk")
+            )
+
+    def load(self, rows):
+        """Contact choices and the objects the rows are about, for the whole batch."""
+        users = {r.user_id for r in rows if r.user_id}
+        addresses = {r.recipient.split(":", 1)[1] for r in rows if not r.user_id}
+        self.by_user = {p.user_id: p for p in ContactPreference.objects.filter(user_id__in=users)}
+        self.by_address = {
+            p.email_address: p for p in ContactPreference.objects.filter(email_address__in=addresses)
+        }
+        wanted = {}
+        for row in rows:
+            wanted.setdefault((row.kind, row.home_id), set()).add(row.object_id)
+        for (name, home_id), object_ids in wanted.items():
+            try:
+                kind = get_kind(name)
+            except UnknownKind:
+                continue
+            with home_scope(home_id):
+                found = kind.load_many(object_ids, home_id=home_id)
+            for pk, obj in found.items():
+                self.objects[(name, pk)] = obj
+
+    def run(self):
+        """Send every row of the batch that can be claimed. Returns a count per outcome."""
+        rows = []
+        try:
+            rows, _ = retrying(self.claim, within=settings.NOTIFY_DATABASE_RETRY_SECONDS, what="claiming")
+            self.outcomes["skipped"] = self.asked - len(rows)
+            retrying(lambda: self.load(rows), within=settings.NOTIFY_DATABASE_RETRY_SECONDS, what="loading")
+            for done, reminder in enumerate(rows):
+                if time.monotonic() > self.ends:
+                    self.give_back(rows[done:])
+                    break
+                outcome = self.process(reminder)
+                self.outcomes[outcome] += 1
+                rows[done] = None  # handled
+                if self.accepted and (len(self.accepted) >= 25 or time.monotonic() - self.last_flush > 1):
+                    self.flush()
+            self.flush()
+        except BaseException:
+            # Out of time (soft limit), or the database stayed away: what the
+            # provider has stays in the ledger for the reaper; unsent rows go back.
+            self.stop([row for row in rows if row is not None])
+            raise
+        finally:
+            self.sender.close()
+        return self.outcomes
+
+    def stop(self, unsent):
+        try:
+            self.flush(within=0)
+        except Exception as error:
+            logger.error("batch stopped with %s sent rows unrecorded: %s", len(self.accepted), error)
+        try:
+            self.give_back(unsent)
+        except Exception as error:
+            logger.error("batch stopped; %s rows wait for the reaper: %s", len(unsent), error)
+
+    def give_back(self, rows):
+        """Claimed rows this batch will not send: pending again at once, not an attempt."""
+        ids = [r.pk for r in rows if r is not None and not any(a.reminder.pk == r.pk for a in self.accepted)]
+        if not ids:
+            return
+        with crossing_homes("a batch holds reminders of several homes"):
+            Reminder.objects.filter(pk__in=ids, claim=self.token, status=Status.SENDING).update(
+                status=Status.PENDING, claim=None, queued_at=None, attempts=F("attempts") - 1
+            )
+        logger.info("batch gave back %s reminders it had no time to send", len(ids))
+
+    # --- one row
+
+    def process(self, reminder):
+        with home_scope(reminder.home_id):
+            try:
+                ready, _ = retrying(
+                    lambda: self.prepare(reminder),
+                    within=settings.NOTIFY_DATABASE_RETRY_SECONDS,
+                    what=f"preparing reminder {reminder.pk}",
+                )
+            except DATABASE_ERRORS:
+                raise
+            except Exception as error:  # a bug must fail this row, not the batch
+                logger.error(
+                    "reminder %s could not be prepared:\n%s",
+                    reminder.pk,
+                    for_the_log("".join(traceback.format_exception(error))),
+                )
+                return self.finish(
+                    reminder,
+                    "failed",
+                    status=Status.FAILED,
+                    outcome=Outcome.NOT_PREPARED,
+                    last_error=f"Kith could not prepare this message: {error}"[:2000],
+                )
+            if isinstance(ready, str):
+                return ready
+            kind, obj, composed, address = ready
+            return self.send(reminder, kind, obj, composed, address)
+
+    def prepare(self, reminder):
+        """(kind, object, composed message, address), or the outcome already
+        recorded when the row is not to be sent now."""
+        try:
+            kind = get_kind(reminder.kind)
+        except UnknownKind as error:
+            return self.finish(
+                reminder, "failed", status=Status.FAILED, outcome=Outcome.NOT_PREPARED, last_error=str(error)
+            )
+        try:
+            obj, preference = self.still_wanted(reminder, kind)
+        except Cancel as cancel:
+            return self.finish(
+                reminder, "cancelled", status=Status.CANCELLED, cancelled_reason=str(cancel)[:200]
+            )
+
+        name, email, phone, _ = recipient_details(reminder, preference)
+        if reminder.channel == Channel.SMS:
+            if reminder.user_id and not (preference and preference.by_text and phone):
+                return self.finish(
+                    reminder,
+                    "cancelled",
+                    status=Status.CANCELLED,
+                    cancelled_reason="They no longer get text messages.",
+                )
+            quiet_from, quiet_until = quiet_hours(self.sender.home(reminder))
+            if in_quiet_hours(self.now, quiet_from, quiet_until):
+                # Not an attempt: wait for the morning.
+                return self.finish(
+                    reminder,
+                    "deferred",
+                    status=Status.PENDING,
+                    not_before=after_quiet_hours(self.now, quiet_from, quiet_until),
+                    attempts=F("attempts") - 1,
+                    queued_at=None,
+                )
+            address = phone
+        else:
+            address = email
+        if not address:
+            return self.finish(
+                reminder,
+                "failed",
+                status=Status.FAILED,
+                outcome=Outcome.NOT_PREPARED,
+                last_error="There is no address to send it to.",
+            )
+        composed = compose(reminder, obj, preference=preference, attachments=self.attachments)
+        return kind, obj, composed, address
+
+    def still_wanted(self, reminder, kind):
+        """(object, preference), or ``Cancel`` with the reason it should not go."""
+        if reminder.expires_at and reminder.expires_at <= self.now:
+            raise Cancel("Too late to be useful.")
+        obj = self.objects.get((kind.name, reminder.object_id))
+        if obj is None:
+            raise Cancel("What it was about no longer exists.")
+        reason = kind.stale(obj, reminder)
+        if reason:
+            raise Cancel(reason)
+        if reminder.user_id:
+            if not reminder.user.is_active:
+                raise Cancel("Their account is closed.")
+            preference = self.by_user.get(reminder.user_id)
+        else:
+            preference = self.by_address.get(reminder.recipient.split(":", 1)[1])
+        if not kind.essential and preference and preference.reminders_off:
+            raise Cancel("They turned reminders off.")
+        return obj, preference
+
+    def send(self, reminder, kind, obj, composed, address):
+        try:
+            if reminder.channel == Channel.SMS:
+                self.sender.send_sms(reminder, composed, address)
+            else:
+                self.sender.send_email(reminder, composed, address)
+        except sms.PermanentSendError as error:
+            return self.failed(reminder, Outcome.REFUSED, str(error), address)
+        except smtplib.SMTPException as error:
+            if _is_permanent_smtp(error):
+                return self.failed(reminder, Outcome.REFUSED, f"The mail server refused it: {error}", address)
+            return self.retry_later(reminder, f"The mail server answered: {error}")
+        except (TimeoutError, sms.TransientSendError, OSError) as error:
+            return self.retry_later(reminder, f"Could not reach the server: {error}")
+        except Exception as error:  # not accepted: a bug in building the message
+            logger.error("reminder %s could not be sent: %s", reminder.pk, for_the_log(error))
+            return self.failed(
+                reminder, Outcome.NOT_PREPARED, f"Kith could not prepare this message: {error}", ""
+            )
+
+        # The provider has it. From here on nothing may mark it failed.
+        sent_at = timezone.now()
+        noted = self.ledger and workers.ledger_write(reminder.pk, self.token)
+        self.accepted.append(Accepted(reminder, obj, kind, sent_at, address))
+        if not noted:
+            self.flush()  # no ledger to fall back on: record it now
+        return "sent"
+
+    # --- recording
+
+    def finish(self, reminder, result, **fields):
+        """Record a row that was not sent (cancelled, failed, deferred, retry);
+        returns ``result``, the name it is counted under."""
+        retrying(
+            lambda: _finish(reminder, self.token, claim=None, **fields),
+            within=settings.NOTIFY_DATABASE_RETRY_SECONDS,
+            what=f"recording reminder {reminder.pk}",
+        )
+        return result
+
+    def failed(self, reminder, outcome, error, address):
+        logger.warning("reminder %s failed: %s", reminder.pk, for_the_log(error))
+        return self.finish(
+            reminder,
+            "failed",
+            status=Status.FAILED,
+            outcome=outcome,
+            last_error=error[:2000],
+            address=address,
+        )
+
+    def retry_later(self, reminder, error):
+        attempts = reminder.attempts  # loaded after the claim counted this try
+        if attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+            logger.warning("reminder %s gave up: %s", reminder.pk, for_the_log(error))
+            return self.finish(
+                reminder,
+                "failed",
+                status=Status.FAILED,
+                outcome=Outcome.UNREACHABLE,
+                last_error=f"Gave up after {attempts} tries. {error}"[:2000],
+            )
+        wait = retry_delay(attempts)
+        logger.info("reminder %s will be tried again in %ss: %s", reminder.pk, wait, for_the_log(error))
+        return self.finish(
+            reminder,
+            "retry",
+            status=Status.PENDING,
+            not_before=self.now + timezone.timedelta(seconds=wait),
+            last_error=error[:2000],
+            queued_at=None,
+        )
+
+    def flush(self, within=None):
+        """Record every accepted message as sent, in one UPDATE, retried on a
+        fresh connection while the database is away. A recording that needed
+        more than one try is marked "recorded late" on the row."""
+        if not self.accepted:
+            return
+        accepted = self.accepted
+        ids = [a.reminder.pk for a in accepted]
+
+        def record(late):
+            with crossing_homes("a batch holds reminders of several homes"), transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:  # never wait long behind a lock
+                        cursor.execute(
+                            "SET LOCAL lock_timeout = %s", [f"{settings.NOTIFY_LOCK_TIMEOUT_MS}ms"]
+                        )
+                return Reminder.objects.filter(pk__in=ids, claim=self.token, status=Status.SENDING).update(
+                    status=Status.SENT,
+                    claim=None,
+                    last_error="",
+                    outcome=Outcome.RECORDED_LATE if late else "",
+                    sent_at=Case(
+                        *[When(pk=a.reminder.pk, then=Value(a.sent_at)) for a in accepted],
+                        output_field=DateTimeField(),
+                    ),
+                    address=Case(
+                        *[When(pk=a.reminder.pk, then=Value(a.address)) for a in accepted],
+                        output_field=CharField(),
+                    ),
+                )
+
+        tries = {"n": 0}
+
+        def attempt():
+            tries["n"] += 1
+            return record(late=tries["n"] > 1)
+
+        try:
+            recorded, _ = retrying(
+                attempt,
+                within=settings.NOTIFY_RECORD_RETRY_SECONDS if within is None else within,
+                what="recording sent reminders",
+            )
+        except DATABASE_ERRORS as error:
+            # The ledger holds them; the reaper records them once the database is back.
+            raise BatchStopped(f"{len(ids)} sent reminders could not be recorded yet") from error
+        self.accepted = []
+        self.last_flush = time.monotonic()
+        if recorded != len(ids):
+            logger.warning(
+                "recorded %s of %s sent reminders (others were taken back meanwhile)", recorded, len(ids)
+            )
+        if self.ledger:
+            workers.ledger_forget(ids)
+        for item in accepted:
+            if item.kind.on_sent:
+                with home_scope(item.reminder.home_id):
+                    try:
+                        item.kind.on_sent(item.obj, item.reminder)
+                    except Exception:  # bookkeeping must not turn a sent message into a failure
+                        logger.exception("on_sent for reminder %s", item.reminder.pk)
+
+
 def deliver(ids, *, now=None):
     """Send each of ``ids`` that can be claimed. Returns a count per outcome."""
-    outcomes = {"sent": 0, "skipped": 0, "cancelled": 0, "retry": 0, "failed": 0, "deferred": 0}
-    sender = Sender()
-    try:
-        for reminder_id in ids:
-            outcome = deliver_one(reminder_id, sender=sender, now=now)
-            outcomes[outcome] += 1
-    finally:
-        sender.close()
-    return outcomes
-
-
-def deliver_one(reminder_id, *, sender, now=None):
-    now = now or timezone.now()
-    token = claim(reminder_id, now)
-    if token is None:
-        return "skipped"
-    with crossing_homes("the claimed reminder's id is what finds its home"):
-        reminder = Reminder.objects.select_related("home", "user").get(pk=reminder_id)
-    try:
-        with home_scope(reminder.home_id):
-            return _deliver_claimed(reminder, token, sender, now)
-    except Exception as error:  # a bug must fail this row, not the batch
-        # The traceback helps fix the bug; the error text may carry an address.
-        logger.error(
-            "reminder %s failed:\n%s", reminder_id, for_the_log("".join(traceback.format_exception(error)))
-        )
-        _finish(
-            reminder,
-            token,
-            status=Status.FAILED,
-            last_error=f"Kith could not prepare this message: {error}"[:2000],
-            claim=None,
-        )
-        return "failed"
+    return Batch(ids, now=now).run()
 
 
 def _deliver_claimed(reminder, token, sender, now):
-    try:
-        kind = get_kind(reminder.kind)
-    except UnknownKind as error:
-        _finish(reminder, token, status=Status.FAILED, last_error=str(error), claim=None)
-        return "failed"
-
-    try:
-        obj, preference = _still_wanted(reminder, kind, now, sender)
-    except Cancel as cancel:
-        _finish(reminder, token, status=Status.CANCELLED, cancelled_reason=str(cancel)[:200], claim=None)
-        return "cancelled"
-
-    name, email, phone, _ = recipient_details(reminder, preference)
-    if reminder.channel == Channel.SMS:
-        if reminder.user_id and not (preference and preference.by_text and phone):
-            _finish(
-                reminder,
-                token,
-                status=Status.CANCELLED,
-                cancelled_reason="They no longer get text messages.",
-                claim=None,
-            )
-            return "cancelled"
-        quiet_from, quiet_until = quiet_hours(sender.home(reminder))
-        if in_quiet_hours(now, quiet_from, quiet_until):
-            # Not an attempt: wait for the morning.
-            _finish(
-                reminder,
-                token,
-                status=Status.PENDING,
-                not_before=after_quiet_hours(now, quiet_from, quiet_until),
-                attempts=F("attempts") - 1,
-                queued_at=None,
-                claim=None,
-            )
-            return "deferred"
-        address = phone
-    else:
-        address = email
-    if not address:
-        _finish(
-            reminder, token, status=Status.FAILED, last_error="There is no address to send it to.", claim=None
-        )
-        return "failed"
-
-    composed = compose(reminder, obj, preference=preference)
-    try:
-        if reminder.channel == Channel.SMS:
-            sender.send_sms(reminder, composed, address)
-        else:
-            sender.send_email(reminder, composed, address)
-    except sms.PermanentSendError as error:
-        return _failed(reminder, token, str(error), address)
-    except smtplib.SMTPException as error:
-        if _is_permanent_smtp(error):
-            return _failed(reminder, token, f"The mail server refused it: {error}", address)
-        return _retry_later(reminder, token, f"The mail server answered: {error}", now)
-    except (TimeoutError, sms.TransientSendError, OSError) as error:
-        return _retry_later(reminder, token, f"Could not reach the server: {error}", now)
-
-    _finish(
-        reminder,
-        token,
-        status=Status.SENT,
-        sent_at=timezone.now(),
-        address=address,
-        last_error="",
-        claim=None,
-    )
-    if kind.on_sent:
-        try:
-            kind.on_sent(obj, reminder)
-        except Exception:  # a bookkeeping hook must not turn a sent message into a failure
-            logger.exception("on_sent for reminder %s", reminder.pk)
-    return "sent"
-
-
-def _still_wanted(reminder, kind, now, sender):
-    """(object, preference), or ``Cancel`` with the reason it should not go."""
-    if reminder.expires_at and reminder.expires_at <= now:
-        raise Cancel("Too late to be useful.")
-    obj = sender.load(kind, reminder)
-    if obj is None:
-        raise Cancel("What it was about no longer exists.")
-    reason = kind.stale(obj, reminder)
-    if reason:
-        raise Cancel(reason)
-    preference = None
-    if reminder.user_id:
-        if not reminder.user.is_active:
-            raise Cancel("Their account is closed.")
-        preference = ContactPreference.objects.filter(user_id=reminder.user_id).first()
-    elif not kind.essential:
-        address = reminder.recipient.split(":", 1)[1]
-        preference = ContactPreference.objects.filter(email_address=address).first()
-    if not kind.essential and preference and preference.reminders_off:
-        raise Cancel("They turned reminders off.")
-    return obj, preference
-
-
-def _failed(reminder, token, error, address):
-    _finish(reminder, token, status=Status.FAILED, last_error=error[:2000], address=address, claim=None)
-    logger.warning("reminder %s failed: %s", reminder.pk, for_the_log(error))
-    return "failed"
-
-
-def _retry_later(reminder, token, error, now):
-    attempts = reminder.attempts  # loaded after the claim counted this try
-    if attempts >= settings.NOTIFY_MAX_ATTEMPTS:
-        _finish(
-            reminder,
-            token,
-            status=Status.FAILED,
-            last_error=f"Gave up after {attempts} tries. {error}"[:2000],
-            claim=None,
-        )
-        logger.warning("reminder %s gave up: %s", reminder.pk, for_the_log(error))
-        return "failed"
-    wait = retry_delay(attempts)
-    _finish(
-        reminder,
-        token,
-        status=Status.PENDING,
-        not_before=now + timezone.timedelta(seconds=wait),
-        last_error=error[:2000],
-        queued_at=None,
-        claim=None,
-    )
-    logger.info("reminder %s will be tried again in %ss: %s", reminder.pk, wait, for_the_log(error))
-    return "retry"
+    """One row already claimed under ``token`` (tests use it to act between claim and send)."""
+    batch = Batch([reminder.pk], now=now, sender=sender, token=token)
+    batch.load([reminder])
+    outcome = batch.process(reminder)
+    batch.flush()
+    return outcome
 
 
 # --- The sweeper and the reaper ------------------------------------------------
@@ -409,25 +672,56 @@ def beat(name, now=None):
 
 
 def reap(now=None):
-    """Rows a dead worker left "sending" go back to pending (or fail, if they
-    have had all their tries). Returns how many were returned."""
+    """Rows a dead worker left "sending" longer than ``NOTIFY_SENDING_TIMEOUT``:
+    those the delivery ledger says a provider accepted are marked sent
+    ("recorded late"); the rest go back to pending, or fail once they have had
+    all their tries. If the ledger cannot be read (Redis is down) nothing is
+    returned this time: better late than twice. Returns how many went back."""
     now = now or timezone.now()
+    beat("reaper", now)
     cutoff = now - timezone.timedelta(seconds=settings.NOTIFY_SENDING_TIMEOUT)
-    stuck = Reminder.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff)
-    failed = stuck.filter(attempts__gte=settings.NOTIFY_MAX_ATTEMPTS).update(
+    stuck = dict(
+        Reminder.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff).values_list("pk", "claim")[
+            :5000
+        ]
+    )
+    if not stuck:
+        return 0
+    try:
+        accepted = workers.ledger_read(stuck)
+    except Exception:
+        logger.warning("reaper: the delivery ledger cannot be read; %s stuck reminders wait", len(stuck))
+        return 0
+    delivered = [pk for pk, token in stuck.items() if accepted.get(pk) == str(token)]
+    recorded = 0
+    if delivered:
+        recorded = Reminder.objects.filter(pk__in=delivered, status=Status.SENDING).update(
+            status=Status.SENT, sent_at=now, outcome=Outcome.RECORDED_LATE, claim=None, last_error=""
+        )
+        workers.ledger_forget(delivered)
+    rest = Reminder.objects.filter(
+        pk__in=[pk for pk in stuck if pk not in set(delivered)], status=Status.SENDING
+    )
+    failed = rest.filter(attempts__gte=settings.NOTIFY_MAX_ATTEMPTS).update(
         status=Status.FAILED,
         claim=None,
+        outcome=Outcome.WORKER_STOPPED,
         last_error="The worker stopped while sending it, too many times.",
     )
-    returned = stuck.update(
+    returned = rest.update(
         status=Status.PENDING,
         claim=None,
         queued_at=None,
         not_before=now,
         last_error="The worker stopped while sending it; trying again.",
     )
-    if returned or failed:
-        logger.warning("reaper: %s reminders returned, %s failed", returned, failed)
+    if returned or failed or recorded:
+        logger.warning(
+            "reaper: %s reminders returned, %s failed, %s found sent in the ledger",
+            returned,
+            failed,
+            recorded,
+        )
     return returned
 
 

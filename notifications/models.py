@@ -32,6 +32,20 @@ class Channel(models.TextChoices):
 AUTOMATIC_CHANNELS = (Channel.EMAIL, Channel.SMS)
 
 
+class Outcome(models.TextChoices):
+    # Failed before the provider had it: "Try again" is offered.
+    NOT_PREPARED = "not_prepared", "Kith could not prepare it"
+    REFUSED = "refused", "Refused by the provider"
+    UNREACHABLE = "unreachable", "Could not reach the provider"
+    WORKER_STOPPED = "worker_stopped", "The sender stopped while sending it"
+    # Sent: the provider accepted it; writing that down here took longer.
+    RECORDED_LATE = "recorded_late", "Sent; recording it was delayed"
+
+
+# Outcomes of a failed row that the provider never accepted: safe to try again.
+RETRYABLE_OUTCOMES = (Outcome.NOT_PREPARED, Outcome.REFUSED, Outcome.UNREACHABLE, Outcome.WORKER_STOPPED, "")
+
+
 class Reminder(HomeScopedModel):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
@@ -69,6 +83,10 @@ class Reminder(HomeScopedModel):
     claim = models.UUIDField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled_reason = models.CharField(max_length=200, blank=True)
+    # Why a failed row failed, or that a sent row's recording was delayed: the
+    # Messages page words it, and only rows the provider never accepted may be
+    # tried again.
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -192,7 +210,9 @@ class MessageSettings(models.Model):
 
 
 class Heartbeat(models.Model):
-    """When the sweeper (and the planner) last ran: /healthz and `manage.py outbox` read it."""
+    """When the sweeper, the reaper and the planner last ran: /healthz and
+    `manage.py outbox` read it. (Workers beat in Redis, beside the broker:
+    ``notifications.workers``.)"""
 
     name = models.CharField(max_length=40, primary_key=True)
     at = models.DateTimeField()

@@ -19,7 +19,7 @@ from carehome.errors import DomainError
 from carehome.lib.phones import display_phone, mobile_number  # noqa: F401 - display_phone for the views
 from homes.scoping import crossing_homes
 from notifications.kinds import UnknownKind, get_kind
-from notifications.models import Channel, ContactPreference, Reminder
+from notifications.models import RETRYABLE_OUTCOMES, Channel, ContactPreference, Reminder
 from notifications.timing import after_quiet_hours, holds_daytime, quiet_hours
 
 logger = logging.getLogger(__name__)
@@ -270,8 +270,12 @@ def reminder_retry(*, home, actor, reminder_id):
 
     now = timezone.now()
     with transaction.atomic():
-        updated = Reminder.objects.filter(home=home, pk=reminder_id, status=Status.FAILED).update(
+        # Only a row the provider never accepted: one it may have sent is not sent twice.
+        updated = Reminder.objects.filter(
+            home=home, pk=reminder_id, status=Status.FAILED, outcome__in=RETRYABLE_OUTCOMES
+        ).update(
             status=Status.PENDING,
+            outcome="",
             attempts=0,
             not_before=now,
             queued_at=None,

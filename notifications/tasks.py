@@ -13,8 +13,10 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     name="notifications.tasks.deliver",
-    time_limit=300,
-    soft_time_limit=270,
+    # Below NOTIFY_SENDING_TIMEOUT (120 s): a row still "sending" after that
+    # belongs to a worker that is dead, never to a batch still running.
+    time_limit=100,
+    soft_time_limit=90,
     crosses_homes="a batch holds reminders of several homes; each is composed in its own home's scope",
 )
 def deliver(ids):
@@ -29,7 +31,8 @@ def deliver(ids):
     crosses_homes="the sweeper hands out every home's due reminders",
 )
 def sweep():
-    """Every minute (beat): reap stuck rows, expire stale ones, hand due rows out."""
+    """Every minute (beat, on the housekeeping queue): reap stuck rows, expire
+    stale ones, hand due rows out."""
     return delivery.sweep()
 
 

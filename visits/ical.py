@@ -4,18 +4,52 @@ attachment and the download) or a relative's whole feed.
 Times carry the TZID of ``settings.TIME_ZONE`` (Europe/London) with its VTIMEZONE, so a calendar shows 10:00
 as 10:00 on either side of a clock change. UID is stable per visit and
 SEQUENCE goes up on every change, so calendars update the event in place.
+
+Building a VTIMEZONE from zoneinfo (decades of RDATEs) and serializing it
+costs several milliseconds, and a booking email attaches one .ics each, so
+each zone's VTIMEZONE is built and serialized once per process and spliced in.
 """
 
 from datetime import UTC
+from functools import lru_cache
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, Timezone, vText
 
 from visits.models import Visit
 
 PRODID = "-//Kith//Visits//EN"
+
+
+@lru_cache(maxsize=8)
+def vtimezone_ical(tzid):
+    """``tzid``'s VTIMEZONE as serialized bytes, built once per process.
+
+    Bytes, not a component, so no caller can change the shared copy.
+    Empty for a zone icalendar cannot build, which it would leave out too.
+    """
+    try:
+        return Timezone.from_tzid(tzid).to_ical()
+    except ValueError:
+        return b""
+
+
+def with_timezones(calendar):
+    """``calendar.to_ical()`` with a VTIMEZONE for each TZID its events use.
+
+    The same output as ``add_missing_timezones()``: the VTIMEZONEs come
+    first among the components, before the events that refer to them.
+    """
+    body = calendar.to_ical()
+    zones = b"".join(vtimezone_ical(tzid) for tzid in sorted(calendar.get_missing_tzids()))
+    if not zones:
+        return body
+    # Content lines are folded and escaped, so a line starting "BEGIN:" is
+    # always a component: the first one after BEGIN:VCALENDAR is the first event.
+    head, found, rest = body.partition(b"\r\nBEGIN:")
+    return head + b"\r\n" + zones + b"BEGIN:" + rest if found else body
 
 
 def summary(visit):
@@ -71,8 +105,7 @@ def calendar_bytes(visits, *, method=None, name=None):
         calendar.add("x-wr-calname", name)
     for visit in visits:
         calendar.add_component(visit_event(visit, cancelled=method == "CANCEL"))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return with_timezones(calendar)
 
 
 def visit_ics(visit, *, method="PUBLISH"):

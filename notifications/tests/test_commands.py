@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from notifications import services
-from notifications.models import Reminder
+from notifications.models import Channel, Outcome, Reminder
+from notifications.tests.sweep_messages import reminder_for
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,48 @@ def test_outbox_shows_counts_failures_and_the_sweeper(world):
 def test_outbox_refuses_an_unknown_home(world):
     with pytest.raises(CommandError, match="No home has the slug 'nowhere'"):
         run("outbox", "--home", "nowhere")
+
+
+def test_outbox_names_who_a_failure_was_for_and_why(world):
+    reminder_for(
+        world.home,
+        world.relative.user,
+        outcome=Outcome.UNREACHABLE,
+        attempts=6,
+        last_error="Gave up after 6 tries: timed out.",
+    )
+    text = run("outbox")
+    assert "Test message to Linda Baxter by email" in text
+    assert f"user:{world.relative.user.pk}" not in text
+    assert "Could not reach the provider after 6 tries. Gave up after 6 tries: timed out." in text
+
+
+def test_outbox_names_the_address_for_someone_without_an_account(world):
+    row = reminder_for(world.home, world.relative.user, outcome=Outcome.REFUSED)
+    Reminder.objects.filter(pk=row.pk).update(user=None, recipient="email:dot@example.org")
+    text = run("outbox")
+    assert "to dot@example.org by email" in text
+    assert "The provider refused it." in text
+
+
+def test_outbox_counts_overdue_and_stuck_with_the_oldest_age(world, settings):
+    settings.NOTIFY_OVERDUE_AFTER = 300
+    settings.NOTIFY_SENDING_TIMEOUT = 120
+    text = run("outbox")
+    assert "Overdue (due more than 5 minutes ago, not sent): none." in text
+    assert "Stuck (sending for more than 2 minutes): none." in text
+
+    now = timezone.now()
+    for minutes in (12, 40):
+        late = now - timedelta(minutes=minutes, seconds=5)
+        reminder_for(world.home, world.relative.user, status="pending", due=late, not_before=late)
+    reminder_for(
+        world.home, world.staff.user, status="pending", channel=Channel.POST, due=now - timedelta(hours=5)
+    )
+    reminder_for(
+        world.home, world.staff.user, status="sending", claimed_at=now - timedelta(minutes=7, seconds=5)
+    )
+    reminder_for(world.home, world.manager.user, status="sending", claimed_at=now - timedelta(seconds=20))
+    text = run("outbox", "--home", "rowan")
+    assert "Overdue (due more than 5 minutes ago, not sent): 2, the oldest due 40 minutes ago." in text
+    assert "Stuck (sending for more than 2 minutes): 1, the oldest sending for 7 minutes" in text

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from notifications.models import Channel, ContactPreference, MessageSettings, Reminder
+from notifications import services
+from notifications.models import Channel, ContactPreference, MessageSettings, Outcome, Reminder
 from notifications.tests.sweep_messages import reminder_for
 from tests.html import field_error, main_text
 
@@ -99,6 +100,163 @@ def test_outbox_queries_are_constant(world, client_for, django_assert_max_num_qu
         response = client.get(url(world, "outbox"))
     assert response.status_code == 200
     assert main_text(response).count("Try again") >= 50
+
+
+@pytest.fixture
+def lateness(settings):
+    """Overdue after 5 minutes past due, stuck after 2 minutes sending, whatever the environment says."""
+    settings.NOTIFY_OVERDUE_AFTER = 300
+    settings.NOTIFY_SENDING_TIMEOUT = 120
+    return settings
+
+
+def part(text, start, end=None):
+    return text[text.index(start) : text.index(end) if end else None]
+
+
+def test_an_overdue_message_is_listed_with_its_age(world, client_for, lateness):
+    late = timezone.now() - timedelta(minutes=12, seconds=5)
+    reminder_for(world.home, world.relative.user, status=Status.PENDING, due=late, not_before=late)
+    just_due = timezone.now() - timedelta(minutes=1)
+    reminder_for(world.home, world.staff.user, status=Status.PENDING, due=just_due, not_before=just_due)
+    letter(world, world.manager.user, due=late)  # posted by staff, never overdue here
+    text = main_text(client_for(world.manager).get(url(world, "outbox")))
+    overdue = part(text, "Overdue: 1 message", "Coming up")
+    assert "should have gone more than 5 minutes ago and is still waiting" in overdue
+    assert "Test message — Rowan House" in overdue
+    assert "To Linda Baxter · Email · due 12 minutes ago" in overdue
+    assert "Aisha Bello" not in overdue and "Ruth Adeyemi" not in overdue
+    assert "Stuck while sending" not in text
+    assert "Overdue: due 12 minutes ago." in part(text, "Coming up", "Recently sent")
+
+
+def test_a_stuck_message_is_listed_and_said_to_go_back_to_the_queue(world, client_for, lateness):
+    now = timezone.now()
+    reminder_for(
+        world.home,
+        world.relative.user,
+        status=Status.SENDING,
+        channel=Channel.SMS,
+        claimed_at=now - timedelta(minutes=7, seconds=5),
+    )
+    reminder_for(world.home, world.staff.user, status=Status.SENDING, claimed_at=now - timedelta(seconds=30))
+    text = main_text(client_for(world.manager).get(url(world, "outbox")))
+    stuck = part(text, "Stuck while sending: 1 message", "Coming up")
+    assert "Kith will return it to the queue automatically" in stuck
+    assert "To Linda Baxter · Text message · sending for 7 minutes" in stuck
+    assert "Aisha Bello" not in stuck
+    assert "Overdue:" not in part(text, "Running late", "Coming up")
+    assert "Sending now." in part(text, "Coming up", "Recently sent")  # Aisha's, on time
+
+
+def test_nothing_late_means_no_running_late_section(world, client_for, lateness):
+    reminder_for(
+        world.home, world.relative.user, status=Status.PENDING, due=timezone.now() + timedelta(hours=1)
+    )
+    assert "Running late" not in main_text(client_for(world.manager).get(url(world, "outbox")))
+
+
+def test_a_message_sent_but_recorded_late_is_sent_not_failed(world, client_for):
+    reminder_for(
+        world.home,
+        world.relative.user,
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        attempts=1,
+        outcome=Outcome.RECORDED_LATE,
+    )
+    text = main_text(client_for(world.manager).get(url(world, "outbox")))
+    assert "0 could not be sent" in text
+    assert "Nothing has failed." in text
+    assert "Try again" not in text
+    sent = part(text, "Recently sent")
+    assert "Linda Baxter" in sent
+    assert "Sent; recording it here was delayed" in sent
+
+
+@pytest.mark.parametrize(
+    ("outcome", "words"),
+    [
+        (Outcome.NOT_PREPARED, "Kith could not prepare it."),
+        (Outcome.REFUSED, "The provider refused it."),
+        (Outcome.UNREACHABLE, "Could not reach the provider after 3 tries."),
+        (Outcome.WORKER_STOPPED, "The sender stopped while sending it."),
+    ],
+)
+def test_a_failed_message_says_why_and_offers_try_again(world, client_for, outcome, words):
+    row = failed(world, outcome=outcome, last_error="Detail for the curious.")
+    response = client_for(world.manager).get(url(world, "outbox"))
+    failed_part = part(main_text(response), "Could not be sent", "Coming up")
+    assert f"{words} Detail for the curious." in failed_part
+    assert "Try again" in failed_part
+    assert f'action="{url(world, "retry", row.pk)}"' in response.content.decode()
+
+
+def test_a_failed_message_the_provider_may_have_has_no_try_again(world, client_for):
+    # Not a state the sender leaves today; the page and the service must still not resend it.
+    row = failed(world, outcome=Outcome.RECORDED_LATE)
+    response = client_for(world.manager).get(url(world, "outbox"))
+    assert url(world, "retry", row.pk) not in response.content.decode()
+    assert "The provider may already have it, so Kith will not send it again." in main_text(response)
+    with pytest.raises(services.DomainError, match="not waiting for a retry"):
+        services.reminder_retry(home=world.home, actor=world.manager.user, reminder_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == Status.FAILED
+
+
+def test_try_again_on_a_message_sent_but_recorded_late_does_not_resend_it(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    row = reminder_for(
+        world.home,
+        world.relative.user,
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        outcome=Outcome.RECORDED_LATE,
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.manager).post(url(world, "retry", row.pk), follow=True)
+    assert "This message is not waiting for a retry any more." in main_text(response)
+    assert mail.outbox == []
+    row.refresh_from_db()
+    assert (row.status, row.outcome) == (Status.SENT, Outcome.RECORDED_LATE)
+
+
+def test_try_again_clears_the_outcome(world):
+    row = failed(world, outcome=Outcome.UNREACHABLE)
+    services.reminder_retry(home=world.home, actor=world.manager.user, reminder_id=row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.outcome, row.attempts) == (Status.PENDING, "", 0)
+
+
+def test_outbox_queries_stay_constant_with_late_and_stuck_rows(
+    world, client_for, lateness, django_assert_max_num_queries
+):
+    client = client_for(world.manager)
+    now = timezone.now()
+
+    def rows(n):
+        for _ in range(n):
+            user = UserFactory()
+            failed(world, user, outcome=Outcome.REFUSED)
+            late = now - timedelta(minutes=30)
+            reminder_for(world.home, user, status=Status.PENDING, due=late, not_before=late)
+            reminder_for(world.home, user, status=Status.SENDING, claimed_at=now - timedelta(minutes=10))
+            reminder_for(world.home, user, status=Status.SENT, sent_at=now, outcome=Outcome.RECORDED_LATE)
+
+    rows(3)
+    with django_assert_max_num_queries(14) as small:
+        response = client.get(url(world, "outbox"))
+    text = main_text(response)
+    assert "Overdue: 3 messages" in text and "Stuck while sending: 3 messages" in text
+    rows(30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url(world, "outbox"))
+    text = main_text(response)
+    assert "Overdue: 33 messages" in text and "The oldest 20 are listed." in text
+    assert "Stuck while sending: 33 messages" in text
+    assert text.count("Sent; recording it here was delayed") == 33
 
 
 @pytest.mark.parametrize("role", ["staff", "champion", "volunteer", "family"])

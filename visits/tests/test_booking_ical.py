@@ -1,5 +1,6 @@
 """The .ics files and the personal calendar feed."""
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,28 @@ def test_the_ics_carries_the_right_local_time_across_a_clock_change(world, day, 
     assert str(event["SUMMARY"]) == "Visit to Peggy at Rowan House"
     assert str(event["LOCATION"]) == "Garden room, Rowan House, 12 Rowan Lane, Leeds, LS1 4AB"
     assert str(event["UID"]) == f"{visit.uid}@kith"
+
+
+def without_dtstamp(ics):
+    return re.sub(rb"DTSTAMP:[^\r\n]*", b"DTSTAMP:-", ics)
+
+
+def test_the_cached_vtimezone_goes_in_every_ics_and_carries_nothing_else_between_them(world):
+    day = timezone.localdate() + timedelta(days=5)
+    first, other = visit_at(world, day, 10), visit_at(world, day, 15)
+    ics = visit_ics(first)
+    visit_ics(other)  # another calendar in between must not leak into the next one
+    again = visit_ics(first)
+    assert without_dtstamp(again) == without_dtstamp(ics)
+
+    calendar = Calendar.from_ical(again)
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE", "VEVENT"]
+    assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/London"
+    assert str(calendar.walk("VEVENT")[0]["UID"]) == f"{first.uid}@kith"
+    # the same bytes icalendar's own add_missing_timezones() would give
+    calendar.subcomponents = calendar.walk("VEVENT")
+    calendar.add_missing_timezones()
+    assert calendar.to_ical() == again
 
 
 def test_the_visit_page_offers_the_ics_download(world, client_for):

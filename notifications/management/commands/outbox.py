@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from homes.models import Home
 from homes.scoping import crossing_homes, home_scope
+from notifications import health, selectors
 from notifications.kinds import UnknownKind, get_kind
 from notifications.models import Heartbeat, Reminder
 
@@ -69,31 +70,85 @@ class Command(BaseCommand):
             )
         else:
             write("Nothing due is waiting for a worker.")
-        stuck = rows.filter(status=Status.SENDING).aggregate(n=Count("id"), oldest=Min("claimed_at"))
-        if stuck["n"]:
-            write(
-                f"Sending now: {stuck['n']} (claimed since {timezone.localtime(stuck['oldest']):%H:%M:%S})."
-            )
+        sending = rows.filter(status=Status.SENDING).aggregate(n=Count("id"), oldest=Min("claimed_at"))
+        if sending["n"]:
+            since = timezone.localtime(sending["oldest"])
+            write(f"Sending now: {sending['n']} (claimed since {since:%H:%M:%S}).")
+        self.write_late(rows, now)
         letters = rows.filter(status=Status.PENDING, channel="post").count()
         if letters:
             write(f"Letters waiting to be posted by staff: {letters}.")
 
-        for name in ("sweeper", "planner"):
+        self.write_health(now)
+
+        self.write_failed(rows, options["failed"])
+
+    def write_health(self, now):
+        """Workers, then the sweeper, reaper and planner: each with the likely cause when late."""
+        write = self.stdout.write
+        write("")
+        status = health.workers_status(now)
+        write(f"Workers: {status['state']}" + (f" — {status['message']}" if status.get("message") else ""))
+        for worker in status["workers"]:
+            queues = ", ".join(worker["queues"])
+            write(f"  {worker['name']} ({queues}): last seen {worker['seconds_ago']} s ago")
+        for name in ("sweeper", "reaper", "planner"):
             beat = Heartbeat.objects.filter(name=name).first()
             if beat is None:
-                write(f"The {name} has never run (is `celery -A carehome beat` running?).")
+                line = f"The {name} has never run."
             else:
                 seconds = int((now - beat.at).total_seconds())
-                write(f"The {name} last ran {seconds} s ago ({timezone.localtime(beat.at):%d %b %H:%M:%S}).")
+                line = f"The {name} last ran {seconds} s ago ({timezone.localtime(beat.at):%d %b %H:%M:%S})."
+            if name != "planner":
+                checked = health.housekeeping_status(name, now)
+                if checked.get("message"):
+                    line += f" {checked['message']}"
+            write(line)
 
-        failed = rows.filter(status=Status.FAILED).select_related("home").order_by("-id")[: options["failed"]]
-        if failed:
-            write("")
-            write("Could not be sent (retry from the home's Messages page):")
-            for row in failed:
-                when = timezone.localtime(row.due)
-                error = row.last_error.splitlines()[0] if row.last_error else ""
-                write(
-                    f"  #{row.pk} {label(row.kind)} to {row.address or row.recipient} by {row.channel}, "
-                    f"due {when:%d %b %H:%M}, {row.attempts} tries — {error}"
-                )
+    def write_failed(self, rows, how_many):
+        """The latest failures: what, to whom (named as on the Messages page), why."""
+        failed = rows.filter(status=Status.FAILED).select_related("home", "user").order_by("-id")[:how_many]
+        if not failed:
+            return
+        self.stdout.write("")
+        self.stdout.write("Could not be sent (retry from the home's Messages page):")
+        for row in failed:
+            when = timezone.localtime(row.due)
+            to_whom = selectors.recipient_name(row)
+            if row.address and row.address != to_whom:
+                to_whom = f"{to_whom} <{row.address}>"
+            why = selectors.why_failed(row) or "No outcome recorded."
+            if not selectors.can_retry(row):
+                why += " Not to be tried again: the provider may have it."
+            error = row.last_error.splitlines()[0] if row.last_error else ""
+            self.stdout.write(
+                f"  #{row.pk} {label(row.kind)} to {to_whom} by {row.channel}, "
+                f"due {when:%d %b %H:%M}, {row.attempts} tries — {why}" + (f" {error}" if error else "")
+            )
+
+    def write_late(self, rows, now):
+        """The Messages page's "Overdue" and "Stuck" counts, with the oldest age (one query)."""
+        overdue, stuck = selectors.overdue_q(now), selectors.stuck_q(now)
+        late = rows.aggregate(
+            overdue=Count("id", filter=overdue),
+            overdue_oldest=Min("not_before", filter=overdue),
+            stuck=Count("id", filter=stuck),
+            stuck_oldest=Min("claimed_at", filter=stuck),
+        )
+        past = selectors.duration_in_words(selectors.overdue_after())
+        if late["overdue"]:
+            age = selectors.duration_in_words((now - late["overdue_oldest"]).total_seconds())
+            self.stdout.write(
+                f"Overdue (due more than {past} ago, not sent): {late['overdue']}, the oldest due {age} ago."
+            )
+        else:
+            self.stdout.write(f"Overdue (due more than {past} ago, not sent): none.")
+        timeout = selectors.duration_in_words(selectors.sending_timeout())
+        if late["stuck"]:
+            age = selectors.duration_in_words((now - late["stuck_oldest"]).total_seconds())
+            self.stdout.write(
+                f"Stuck (sending for more than {timeout}): {late['stuck']}, the oldest sending for {age}; "
+                "the reaper returns them to the queue."
+            )
+        else:
+            self.stdout.write(f"Stuck (sending for more than {timeout}): none.")
