@@ -10,6 +10,7 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -240,11 +241,19 @@ def _deliver_due_after_commit(*, home, kind, object_type, object_id, due, now):
             )
             .values_list("pk", flat=True)
         )
-        if ids:
+        # In the sweeper's batches, marked handed out so the sweeper does not
+        # hand them out again while they wait in the queue.
+        size = settings.NOTIFY_BATCH_SIZE
+        for start in range(0, len(ids), size):
+            batch = ids[start : start + size]
             try:
-                deliver.apply_async(args=[ids])
+                deliver.apply_async(args=[batch])
             except Exception:  # broker down: the rows are pending; the sweeper sends them
-                logger.exception("could not hand reminders %s to a worker", ids)
+                logger.exception("could not hand reminders %s to a worker", ids[start:])
+                return
+            Reminder.objects.for_home(home).filter(pk__in=batch, status=Status.PENDING).update(
+                queued_at=timezone.now()
+            )
 
     transaction.on_commit(send)
 
