@@ -14,7 +14,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kith
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint check worker beat clean chromium bench
+.PHONY: run test test-fast lint check worker housekeeper beat clean chromium bench
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,7 +55,7 @@ test-fast: $(VENV)/.dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
-## Reminder throughput: 10,000 due reminders, one worker, a local SMTP sink (env: see bench/reminders.py).
+## Reminder throughput: 10,000 due reminders, one then two workers, against a plain send loop (env: see bench/reminders.py).
 bench: $(VENV)/.dev
 	$(PY) bench/reminders.py
 
@@ -68,8 +68,12 @@ check: $(VENV)/.dev
 	SECRET_KEY=check ALLOW_CONSOLE_MESSAGES=1 $(PY) manage.py check
 	SECRET_KEY=check ALLOW_CONSOLE_MESSAGES=1 $(PY) manage.py makemigrations --check --dry-run
 
+## Production-style: a worker on every queue, a one-process housekeeping worker, beat (README).
 worker: $(VENV)/.runtime
 	$(VENV)/bin/celery -A carehome worker --loglevel=INFO
+
+housekeeper: $(VENV)/.runtime
+	$(VENV)/bin/celery -A carehome worker -Q housekeeping -c 2 -n housekeeping@%h --loglevel=INFO
 
 beat: $(VENV)/.runtime
 	$(VENV)/bin/celery -A carehome beat --loglevel=INFO

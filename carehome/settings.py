@@ -226,7 +226,10 @@ NOTIFY_OVERDUE_AFTER = int(env("NOTIFY_OVERDUE_AFTER", "300"))
 # Workers write a heartbeat (Redis) this often; one silent this long is dead.
 NOTIFY_WORKER_BEAT_SECONDS = float(env("NOTIFY_WORKER_BEAT_SECONDS", "15"))
 NOTIFY_WORKER_DEAD_AFTER = int(env("NOTIFY_WORKER_DEAD_AFTER", "120"))
-NOTIFY_BATCH_SIZE = int(env("NOTIFY_BATCH_SIZE", "50"))
+NOTIFY_BATCH_SIZE = int(env("NOTIFY_BATCH_SIZE", "100"))
+# Each batch sends over this many provider connections at once (most of a
+# send is waiting for the provider's answers). Mind the provider's rate limit.
+NOTIFY_SEND_CONNECTIONS = int(env("NOTIFY_SEND_CONNECTIONS", "4"))
 NOTIFY_SWEEP_LIMIT = int(env("NOTIFY_SWEEP_LIMIT", "20000"))
 NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "6"))
 NOTIFY_RETRY_BASE_SECONDS = int(env("NOTIFY_RETRY_BASE_SECONDS", "60"))

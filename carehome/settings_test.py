@@ -40,3 +40,7 @@ SMS_BACKEND = "notifications.sms.LocmemBackend"
 # name its home (for_home / for_member / a related manager), so a view that
 # forgets its filter fails here instead of leaning on the safety net.
 KITH_STRICT_SCOPES = True
+
+# One provider connection per batch in-process: mail.outbox keeps the order
+# messages were composed in. The worker tests (production settings) send over several.
+NOTIFY_SEND_CONNECTIONS = 1

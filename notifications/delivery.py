@@ -34,8 +34,11 @@ Guarantees, and how:
 """
 
 import logging
+import os
+import queue
 import re
 import smtplib
+import threading
 import time
 import traceback
 import uuid
@@ -215,6 +218,7 @@ class Sender:
     def __init__(self):
         self._mail = None
         self._homes = {}
+        self.idle_since = time.monotonic()
 
     def home(self, reminder):
         """The row's home, one instance per batch (its quiet hours are read once)."""
@@ -229,9 +233,19 @@ class Sender:
         return home
 
     def mail_connection(self):
+        if self._mail is not None and time.monotonic() - self.idle_since > 5:
+            # Kept open from an earlier batch: make sure the server still has it.
+            smtp = getattr(self._mail, "connection", None)
+            try:
+                alive = smtp is None or smtp.noop()[0] == 250
+            except Exception:
+                alive = False
+            if not alive:
+                self.drop_mail_connection()
         if self._mail is None:
             self._mail = get_connection(fail_silently=False)
             self._mail.open()
+        self.idle_since = time.monotonic()
         return self._mail
 
     def drop_mail_connection(self):
@@ -266,6 +280,39 @@ class Sender:
         sms.get_backend().send(to=phone, body=composed.sms, idempotency_key=idempotency_key(reminder))
 
 
+# Open provider connections, kept between batches in a worker process (one
+# per sending thread): a batch does not pay for connecting and greeting.
+_pool = {"pid": None, "key": None, "senders": []}
+_pool_lock = threading.Lock()
+
+
+def _mail_settings():
+    return (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
+
+
+def take_sender():
+    with _pool_lock:
+        if _pool["pid"] != os.getpid() or _pool["key"] != _mail_settings():
+            # A new process (their sockets are the parent's) or new mail settings.
+            _pool.update(pid=os.getpid(), key=_mail_settings(), senders=[])
+        sender = _pool["senders"].pop() if _pool["senders"] else Sender()
+    sender._homes = {}
+    return sender
+
+
+def give_sender(sender):
+    if sender._mail is not None:
+        with _pool_lock:
+            if (
+                _pool["pid"] == os.getpid()
+                and _pool["key"] == _mail_settings()
+                and len(_pool["senders"]) < 16
+            ):
+                _pool["senders"].append(sender)
+                return
+    sender.close()
+
+
 def claim(reminder_id, now):
     """One row: pending and due → sending; returns the claim id or None."""
     token = uuid.uuid4()
@@ -294,6 +341,123 @@ class Accepted:
     address: str
 
 
+@dataclass
+class Ready:
+    """A message composed and ready for the provider."""
+
+    reminder: Reminder
+    kind: object
+    obj: object
+    composed: Composed
+    address: str
+
+
+def attempt(sender, item, batch):
+    """Hand one message to the provider; what happened, as a tuple:
+    ("accepted", sent_at, noted in the ledger), ("refused", why),
+    ("retry", why) or ("not_prepared", why). Touches no database, so it may run
+    in a sending thread; the ledger entry is written the instant the provider
+    accepts."""
+    reminder = item.reminder
+    try:
+        if reminder.channel == Channel.SMS:
+            sender.send_sms(reminder, item.composed, item.address)
+        else:
+            sender.send_email(reminder, item.composed, item.address)
+    except sms.PermanentSendError as error:
+        return ("refused", str(error))
+    except smtplib.SMTPException as error:
+        if _is_permanent_smtp(error):
+            return ("refused", f"The mail server refused it: {error}")
+        return ("retry", f"The mail server answered: {error}")
+    except (TimeoutError, sms.TransientSendError, OSError) as error:
+        return ("retry", f"Could not reach the server: {error}")
+    except Exception as error:  # not accepted: a bug in building the message
+        logger.error("reminder %s could not be sent: %s", reminder.pk, for_the_log(error))
+        return ("not_prepared", f"Kith could not prepare this message: {error}")
+    # The provider has it. From here on nothing may mark it failed.
+    sent_at = timezone.now()
+    noted = batch.ledger and workers.ledger_write(reminder.pk, batch.token)
+    return ("accepted", sent_at, noted)
+
+
+class Sending:
+    """A batch's messages go to the provider over up to NOTIFY_SEND_CONNECTIONS
+    connections at once: threads that only talk to the provider and the ledger
+    (most of a send is waiting for the provider's answers). The batch's own
+    thread records each result; with one connection it sends them itself."""
+
+    def __init__(self, batch, connections):
+        self.batch = batch
+        self.connections = connections
+        self.todo = queue.SimpleQueue()
+        self.results = queue.SimpleQueue()
+        self.stopping = threading.Event()
+        self.threads = []
+        if connections > 1:
+            self.threads = [
+                threading.Thread(target=self.work, name=f"kith-send-{n}", daemon=True)
+                for n in range(connections)
+            ]
+            for thread in self.threads:
+                thread.start()
+        self.running = len(self.threads)
+
+    def put(self, item):
+        if self.threads:
+            self.todo.put(item)
+            self.collect(block=False)
+        elif time.monotonic() <= self.batch.ends:
+            self.batch.started.add(item.reminder.pk)
+            self.batch.count(
+                item.reminder, self.batch.apply(item, attempt(self.batch.sender, item, self.batch))
+            )
+
+    def work(self):
+        sender = take_sender()
+        try:
+            while not self.stopping.is_set():
+                item = self.todo.get()
+                if item is None or time.monotonic() > self.batch.ends:
+                    return
+                self.batch.started.add(item.reminder.pk)
+                self.results.put((item, attempt(sender, item, self.batch)))
+        finally:
+            give_sender(sender)
+            self.results.put(None)
+
+    def collect(self, *, block):
+        """Record the results that have come in (all of them, when ``block``)."""
+        while self.running if block else not self.results.empty():
+            got = self.results.get()
+            if got is None:
+                self.running -= 1
+            else:
+                self.batch.count(got[0].reminder, self.batch.apply(*got))
+
+    def finish(self):
+        """No more messages: wait for the threads and record every result."""
+        if not self.threads:
+            return
+        for _ in self.threads:
+            self.todo.put(None)
+        self.collect(block=True)
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+    def halt(self):
+        """The batch is failing: stop the threads, keep what the provider accepted."""
+        self.stopping.set()
+        for _ in self.threads:
+            self.todo.put(None)
+        for thread in self.threads:
+            thread.join(timeout=5)
+        while not self.results.empty():
+            got = self.results.get()
+            if got is not None and got[1][0] == "accepted":
+                self.batch.keep_accepted(got[0], got[1])
+
+
 class BatchStopped(Exception):
     """The database stayed away: the batch stops; the sweeper and reaper pick up."""
 
@@ -307,9 +471,11 @@ class Batch:
         self.ids = sorted(set(ids))
         self.now = now or timezone.now()
         self.token = token or uuid.uuid4()
-        self.sender = sender or Sender()
+        self.sender = sender or take_sender()
         self.ledger = bool(workers.redis_url())
         self.accepted = []
+        self.handled = set()  # recorded: sent, failed, cancelled, deferred, to retry
+        self.started = set()  # handed to the provider (perhaps accepted)
         self.last_flush = time.monotonic()
         # No send starts after this: well inside the time after which the reaper
         # takes a "sending" row back (a batch must never outlive its claim).
@@ -369,28 +535,38 @@ class Batch:
     def run(self):
         """Send every row of the batch that can be claimed. Returns a count per outcome."""
         rows = []
+        sending = None
         try:
             rows, _ = retrying(self.claim, within=settings.NOTIFY_DATABASE_RETRY_SECONDS, what="claiming")
             self.outcomes["skipped"] = self.asked - len(rows)
             retrying(lambda: self.load(rows), within=settings.NOTIFY_DATABASE_RETRY_SECONDS, what="loading")
-            for done, reminder in enumerate(rows):
+            # The sending threads start on the first message while the rest are composed.
+            sending = Sending(self, min(settings.NOTIFY_SEND_CONNECTIONS, len(rows)))
+            for reminder in rows:
                 if time.monotonic() > self.ends:
-                    self.give_back(rows[done:])
                     break
-                outcome = self.process(reminder)
-                self.outcomes[outcome] += 1
-                rows[done] = None  # handled
-                if self.accepted and (len(self.accepted) >= 25 or time.monotonic() - self.last_flush > 1):
-                    self.flush()
+                prepared = self.prepare_row(reminder)
+                if isinstance(prepared, Ready):
+                    sending.put(prepared)
+                else:
+                    self.count(reminder, prepared)
+            sending.finish()
             self.flush()
+            self.give_back([row for row in rows if row.pk not in self.handled])
         except BaseException:
             # Out of time (soft limit), or the database stayed away: what the
-            # provider has stays in the ledger for the reaper; unsent rows go back.
-            self.stop([row for row in rows if row is not None])
+            # provider has stays in the ledger for the reaper; rows not started go back.
+            if sending is not None:
+                sending.halt()
+            self.stop([row for row in rows if row.pk not in self.handled and row.pk not in self.started])
             raise
         finally:
-            self.sender.close()
+            give_sender(self.sender)
         return self.outcomes
+
+    def count(self, reminder, outcome):
+        self.handled.add(reminder.pk)
+        self.outcomes[outcome] += 1
 
     def stop(self, unsent):
         try:
@@ -404,7 +580,7 @@ class Batch:
 
     def give_back(self, rows):
         """Claimed rows this batch will not send: pending again at once, not an attempt."""
-        ids = [r.pk for r in rows if r is not None and not any(a.reminder.pk == r.pk for a in self.accepted)]
+        ids = [row.pk for row in rows]
         if not ids:
             return
         with crossing_homes("a batch holds reminders of several homes"):
@@ -416,6 +592,15 @@ class Batch:
     # --- one row
 
     def process(self, reminder):
+        """Prepare, send and record one row; its outcome."""
+        prepared = self.prepare_row(reminder)
+        if not isinstance(prepared, Ready):
+            return prepared
+        self.started.add(reminder.pk)
+        return self.apply(prepared, attempt(self.sender, prepared, self))
+
+    def prepare_row(self, reminder):
+        """A ``Ready`` message, or the outcome already recorded when it is not to go now."""
         with home_scope(reminder.home_id):
             try:
                 ready, _ = retrying(
@@ -438,14 +623,11 @@ class Batch:
                     outcome=Outcome.NOT_PREPARED,
                     last_error=f"Kith could not prepare this message: {error}"[:2000],
                 )
-            if isinstance(ready, str):
-                return ready
-            kind, obj, composed, address = ready
-            return self.send(reminder, kind, obj, composed, address)
+        return ready
 
     def prepare(self, reminder):
-        """(kind, object, composed message, address), or the outcome already
-        recorded when the row is not to be sent now."""
+        """A ``Ready`` message, or the outcome already recorded when the row is
+        not to be sent now."""
         try:
             kind = get_kind(reminder.kind)
         except UnknownKind as error:
@@ -491,7 +673,7 @@ class Batch:
                 last_error="There is no address to send it to.",
             )
         composed = compose(reminder, obj, preference=preference, attachments=self.attachments)
-        return kind, obj, composed, address
+        return Ready(reminder, kind, obj, composed, address)
 
     def still_wanted(self, reminder, kind):
         """(object, preference), or ``Cancel`` with the reason it should not go."""
@@ -513,33 +695,26 @@ class Batch:
             raise Cancel("They turned reminders off.")
         return obj, preference
 
-    def send(self, reminder, kind, obj, composed, address):
-        try:
-            if reminder.channel == Channel.SMS:
-                self.sender.send_sms(reminder, composed, address)
-            else:
-                self.sender.send_email(reminder, composed, address)
-        except sms.PermanentSendError as error:
-            return self.failed(reminder, Outcome.REFUSED, str(error), address)
-        except smtplib.SMTPException as error:
-            if _is_permanent_smtp(error):
-                return self.failed(reminder, Outcome.REFUSED, f"The mail server refused it: {error}", address)
-            return self.retry_later(reminder, f"The mail server answered: {error}")
-        except (TimeoutError, sms.TransientSendError, OSError) as error:
-            return self.retry_later(reminder, f"Could not reach the server: {error}")
-        except Exception as error:  # not accepted: a bug in building the message
-            logger.error("reminder %s could not be sent: %s", reminder.pk, for_the_log(error))
-            return self.failed(
-                reminder, Outcome.NOT_PREPARED, f"Kith could not prepare this message: {error}", ""
-            )
+    def apply(self, item, result):
+        """Record what the provider said about ``item``; its outcome."""
+        reminder, address = item.reminder, item.address
+        what = result[0]
+        with home_scope(reminder.home_id):
+            if what == "accepted":
+                noted = self.keep_accepted(item, result)
+                if not noted or len(self.accepted) >= 25 or time.monotonic() - self.last_flush > 1:
+                    self.flush()  # without a ledger entry, recorded at once
+                return "sent"
+            if what == "refused":
+                return self.failed(reminder, Outcome.REFUSED, result[1], address)
+            if what == "retry":
+                return self.retry_later(reminder, result[1])
+            return self.failed(reminder, Outcome.NOT_PREPARED, result[1], "")
 
-        # The provider has it. From here on nothing may mark it failed.
-        sent_at = timezone.now()
-        noted = self.ledger and workers.ledger_write(reminder.pk, self.token)
-        self.accepted.append(Accepted(reminder, obj, kind, sent_at, address))
-        if not noted:
-            self.flush()  # no ledger to fall back on: record it now
-        return "sent"
+    def keep_accepted(self, item, result):
+        _, sent_at, noted = result
+        self.accepted.append(Accepted(item.reminder, item.obj, item.kind, sent_at, item.address))
+        return noted
 
     # --- recording
 

@@ -106,6 +106,6 @@ def _late_cause(name):
     if waiting:
         return (
             f"{waiting} housekeeping tasks are waiting in the queue: no free worker takes the "
-            '"housekeeping" queue (start one: celery -A carehome worker -Q housekeeping -c 1).'
+            '"housekeeping" queue (start one: celery -A carehome worker -Q housekeeping -c 2).'
         )
     return f"Nothing asked the {name} to run: is celery beat running?"

@@ -140,6 +140,81 @@ class SmtpSink:
             self.messages.clear()
 
 
+def _serve_sink(port, path, ready):
+    """One sink process: aiosmtpd on a socket shared with its sibling processes
+    (SO_REUSEPORT: the kernel spreads connections across them), writing each
+    message's X-Kith-Reminder id (or 0) as a line to ``path``."""
+    import asyncio  # noqa: PLC0415
+
+    from aiosmtpd.smtp import SMTP  # noqa: PLC0415
+
+    out = open(path, "a", buffering=1)  # noqa: SIM115 - lives as long as the process
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            match = REMINDER_HEADER.search(envelope.original_content or envelope.content)
+            out.write(f"{int(match.group(1)) if match else 0}\n")
+            return "250 Message accepted for delivery"
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(128)
+
+    async def serve():
+        loop = asyncio.get_running_loop()
+        await loop.create_server(lambda: SMTP(Handler(), hostname="sink.local"), sock=listener)
+        ready.set()
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
+
+
+class SmtpSinkProcess:
+    """An SMTP sink of ``processes`` processes sharing one port, as a provider
+    serves many connections at once; it shares no GIL with the sender or with
+    whatever measures it (the benchmark). Counts messages and reminder ids from
+    the files its processes write."""
+
+    def __init__(self, directory, *, processes=4):
+        self.port = free_port()
+        self.paths = [Path(directory) / f"sink-{self.port}-{n}.txt" for n in range(processes)]
+        self.processes = []
+
+    def __enter__(self):
+        import multiprocessing  # noqa: PLC0415
+
+        context = multiprocessing.get_context("spawn")
+        for path in self.paths:
+            path.write_text("")
+            ready = context.Event()
+            process = context.Process(target=_serve_sink, args=(self.port, str(path), ready), daemon=True)
+            process.start()
+            if not ready.wait(30):
+                raise RuntimeError("the SMTP sink process did not start")
+            self.processes.append(process)
+        return self
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            process.kill()
+            process.join(10)
+
+    @property
+    def count(self):
+        total = 0
+        for path in self.paths:
+            with open(path, "rb") as lines:
+                total += sum(
+                    chunk.count(b"\n") for chunk in iter(lambda lines=lines: lines.read(1 << 16), b"")
+                )
+        return total
+
+    def per_reminder(self):
+        return Counter(int(line) for path in self.paths for line in path.read_text().split() if line != "0")
+
+
 # --- A private Redis ---------------------------------------------------------------
 
 

@@ -325,8 +325,9 @@ def worker_queue_length(redis_url, queue):
         client.close()
 
 
-def test_a_backlog_of_5000_does_not_hold_up_the_sweeper_or_the_reaper(stack):
+def test_a_backlog_of_5000_does_not_hold_up_the_sweeper_or_the_reaper(stack, settings):
     every = 2
+    settings.NOTIFY_BATCH_SIZE = 50  # as the worker's
     stack.env.update(NOTIFY_SWEEP_SECONDS=str(every), NOTIFY_BATCH_SIZE="50", NOTIFY_SENDING_TIMEOUT="120")
     stack.sink.rcpt_delay = 0
     home = HomeFactory(name="Rowan House", slug="rowan")

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from notifications.models import Channel, Reminder
+from notifications.models import Channel, Outcome, Reminder
 from notifications.services import recipient_key
 from visits import messages
 from visits.models import Visit
@@ -73,7 +73,22 @@ def seed(*, home, residents, staff, today, rng):
         due = now - timedelta(hours=rng.randint(2, 96))
         data = {"sequence": visit.sequence}
         if index == len(upcoming) - 1 and index:
-            rows.append(row(visit, messages.BOOKED, due, Status.FAILED, data=data, last_error=FAILED_ERROR))
+            rows.append(
+                row(
+                    visit,
+                    messages.BOOKED,
+                    due,
+                    Status.FAILED,
+                    data=data,
+                    last_error=FAILED_ERROR,
+                    outcome=Outcome.REFUSED,
+                )
+            )
+        elif index == 0:
+            # Accepted by the provider while the database was away: recorded late, never sent twice.
+            rows.append(
+                row(visit, messages.BOOKED, due, Status.SENT, data=data, outcome=Outcome.RECORDED_LATE)
+            )
         else:
             rows.append(row(visit, messages.BOOKED, due, Status.SENT, data=data))
     for visit in booked:
