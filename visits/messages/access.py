@@ -134,6 +134,7 @@ register(
         related=("home", "resident"),
         context=restriction_review_context,
         stale=restriction_review_stale,
+        describe=lambda restriction: f"visits to {restriction.resident.short_name}",
     )
 )
 

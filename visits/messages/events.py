@@ -113,6 +113,13 @@ def event_reminder_stale(reply, reminder):
 
 
 EVENT_RELATED = ("event__home", "event__resident", "membership__user")
+
+
+def event_describe(reply):
+    """For the Messages page: "Sunday lunch, Sun 6 Dec 12:30"."""
+    return f"{reply.event.title}, {timezone.localtime(reply.event.starts_at):%a %-d %b %H:%M}"
+
+
 register(
     Kind(
         name=EVENT_INVITATION,
@@ -120,6 +127,7 @@ register(
         model="visits.EventReply",
         channels=ALL_CHANNELS,
         related=EVENT_RELATED,
+        describe=event_describe,
         context=event_context,
         stale=invitation_stale,
     )
@@ -132,6 +140,7 @@ register(
         essential=True,
         channels=ALL_CHANNELS,
         related=EVENT_RELATED,
+        describe=event_describe,
         context=event_context,
         stale=event_cancelled_stale,
     )
@@ -143,6 +152,7 @@ register(
         model="visits.EventReply",
         channels=TIMELY,
         related=EVENT_RELATED,
+        describe=event_describe,
         context=event_context,
         stale=event_reply_stale,
     )
@@ -154,6 +164,7 @@ register(
         model="visits.EventReply",
         channels=TIMELY,
         related=EVENT_RELATED,
+        describe=event_describe,
         context=event_context,
         stale=event_reminder_stale,
     )

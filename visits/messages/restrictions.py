@@ -86,6 +86,7 @@ register(
         channels=ALL_CHANNELS,
         related=("home", "resident"),
         context=restriction_notice_context,
+        describe=lambda restriction: f"visits to {restriction.resident.short_name}",
     )
 )
 
