@@ -117,3 +117,13 @@ def test_client_errors_log_one_line_and_server_errors_their_traceback():
         record.status_code = status
         assert one_line.filter(record)
         assert (record.exc_info is not None) is kept
+
+
+def test_each_homes_messages_page_has_a_history_a_refusal_and_a_late_recording(demo):
+    from notifications.models import Reminder  # noqa: PLC0415
+
+    for home in demo:
+        rows = Reminder.objects.filter(home=home)
+        assert rows.filter(kind="visits.booked", status="sent").exists(), home
+        assert rows.filter(status="failed", outcome="refused").exists(), home
+        assert rows.filter(status="sent", outcome="recorded_late").exists(), home
