@@ -103,8 +103,8 @@ def ledger_forget(ids):
 # --- Heartbeats -------------------------------------------------------------------
 
 
-def worker_beat(hostname, *, queues, concurrency, now=None):
-    redis = client()
+def worker_beat(hostname, *, queues, concurrency, now=None, redis=None):
+    redis = redis or client()
     if redis is None:
         return
     now = now or timezone.now()
@@ -165,17 +165,22 @@ class Heartbeat(bootsteps.StartStopStep):
         super().__init__(worker, **kwargs)
         self._stop = threading.Event()
         self._thread = None
+        self._redis = None
 
     def start(self, worker):
         queues = [queue.name for queue in worker.app.amqp.queues.consume_from.values()]
         concurrency = worker.concurrency
         hostname = worker.hostname
         every = settings.NOTIFY_WORKER_BEAT_SECONDS
+        redis = client()  # this worker's broker, fixed now: the app's settings may change later (tests)
+        if redis is None:
+            return
+        self._redis = redis
 
         def run():
             while not self._stop.is_set():
                 try:
-                    worker_beat(hostname, queues=queues, concurrency=concurrency)
+                    worker_beat(hostname, queues=queues, concurrency=concurrency, redis=redis)
                 except Exception as error:  # Redis down: the broker check reports it
                     logger.warning("worker heartbeat not written: %s", error)
                 self._stop.wait(every)
@@ -185,9 +190,14 @@ class Heartbeat(bootsteps.StartStopStep):
 
     def stop(self, worker):
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._thread is None:
+            return
+        self._thread.join(timeout=5)
+        self._thread = None
         try:
-            worker_gone(worker.hostname)
+            self._redis.hdel(WORKERS_KEY, worker.hostname)
         except Exception as error:
             logger.info("could not take %s off the worker list: %s", worker.hostname, error)
+
+    # A worker that is terminated (not stopped) stops beating too.
+    terminate = stop
