@@ -62,12 +62,12 @@ def duration_in_words(seconds):
 
 def overdue_after():
     """Seconds after its time that a waiting email or text counts as overdue."""
-    return getattr(settings, "NOTIFY_OVERDUE_AFTER", 300)
+    return settings.NOTIFY_OVERDUE_AFTER
 
 
 def sending_timeout():
     """Seconds after which a row still "sending" is stuck (the reaper returns it)."""
-    return getattr(settings, "NOTIFY_SENDING_TIMEOUT", 120)
+    return settings.NOTIFY_SENDING_TIMEOUT
 
 
 def overdue_q(now):

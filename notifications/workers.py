@@ -112,13 +112,6 @@ def worker_beat(hostname, *, queues, concurrency, now=None, redis=None):
     redis.hset(WORKERS_KEY, hostname, json.dumps(value))
 
 
-def worker_gone(hostname):
-    """A worker shutting down cleanly takes itself off the list."""
-    redis = client()
-    if redis is not None:
-        redis.hdel(WORKERS_KEY, hostname)
-
-
 def workers_seen(now=None):
     """[{name, at, seconds_ago, queues, concurrency, alive}], newest first.
     Entries older than a day are dropped. Raises if Redis cannot be read."""
