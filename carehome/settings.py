@@ -324,6 +324,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "residents.personalplan", "m2m_fields": ["interests"]},
     {"model": "residents.coproductionsession", "m2m_fields": ["participants"]},
+    {"model": "volunteers.volunteer", "m2m_fields": ["roles", "interests"]},
+    {"model": "volunteers.volunteerrole", "m2m_fields": ["training"]},
+    {"model": "volunteers.volunteersettings", "m2m_fields": ["recruit_through"]},
 )
 # Secrets never enter the history (a manager can read it): passwords, the
 # invitation link's nonces, the calendar feed's token and the door code's

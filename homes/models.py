@@ -30,6 +30,15 @@ class Organisation(models.Model):
         return self.name
 
 
+class Nation(models.TextChoices):
+    """Where a home is decides the law it works under: the background check a
+    volunteer needs (PVG in Scotland, DBS in England and Wales), the regulator."""
+
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+
+
 class Home(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="homes")
     name = models.CharField(max_length=150)
@@ -38,6 +47,12 @@ class Home(models.Model):
     postcode = models.CharField(max_length=12, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
+    nation = models.CharField(
+        max_length=10,
+        choices=Nation.choices,
+        default=Nation.ENGLAND,
+        help_text="Decides the background check volunteers need: PVG in Scotland, DBS in England and Wales.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,6 +63,10 @@ class Home(models.Model):
 
     def get_absolute_url(self):
         return reverse("homes:dashboard", kwargs={"home_slug": self.slug})
+
+    @property
+    def in_scotland(self):
+        return self.nation == Nation.SCOTLAND
 
 
 class HomeScopedModel(models.Model):

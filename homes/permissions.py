@@ -27,6 +27,14 @@ _STAFF = {
     "updates.share",  # share news about a resident with their family
     "contributions.review",  # approve or decline families' additions to a plan
     "messages.post",  # letters to print and post for people without email or a mobile
+    "volunteers.rota",  # who is volunteering when; log a visit or hours for a volunteer
+}
+
+# The volunteer co-ordinator: often the activity co-ordinator (a connection
+# champion), or the manager.
+_COORDINATOR = {
+    "volunteers.manage",  # recruitment, checks, references, matching, assignments, drivers, hours
+    "training.manage",  # the training register, for volunteers and staff
 }
 
 _MANAGER = _STAFF | {
@@ -46,9 +54,9 @@ _MANAGER = _STAFF | {
 
 ROLE_PERMISSIONS = {
     Role.STAFF: frozenset(_STAFF),
-    Role.CHAMPION: frozenset(_STAFF | {"connections.champion"}),
-    Role.MANAGER: frozenset(_MANAGER),
-    Role.ORG_ADMIN: frozenset(_MANAGER | {"organisation.view"}),
+    Role.CHAMPION: frozenset(_STAFF | _COORDINATOR | {"connections.champion"}),
+    Role.MANAGER: frozenset(_MANAGER | _COORDINATOR),
+    Role.ORG_ADMIN: frozenset(_MANAGER | _COORDINATOR | {"organisation.view"}),
     Role.FAMILY: frozenset(
         {
             "home.dashboard",
@@ -57,7 +65,7 @@ ROLE_PERMISSIONS = {
             "contributions.suggest",  # suggest additions to their resident's "about me"
         }
     ),
-    Role.VOLUNTEER: frozenset({"home.dashboard", "volunteer.portal"}),
+    Role.VOLUNTEER: frozenset({"home.dashboard", "volunteer.portal"}),  # their own shifts, hours, residents
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())

@@ -55,7 +55,7 @@ def test_body_crosses_homes():
 
 @pytest.fixture(autouse=True)
 def interest_taxonomy(request):
-    """The shared interest list comes from a data migration; tests that flush
+    """The shared interest list (and the training modules) come from data migrations; tests that flush
     the database (browser journeys) would lose it for the tests after them.
     Put it back for every test that uses the database (one query)."""
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
@@ -67,6 +67,25 @@ def interest_taxonomy(request):
     taxonomy = importlib.import_module("homes.migrations.0003_interest_taxonomy").INTERESTS
     Interest.objects.bulk_create(
         [Interest(name=name, category=category) for category, names in taxonomy.items() for name in names],
+        ignore_conflicts=True,
+    )
+    # The training modules too (volunteers' data migration), one query.
+    from volunteers.models import TrainingModule
+
+    modules = importlib.import_module("volunteers.migrations.0002_training_modules").MODULES
+    TrainingModule.objects.bulk_create(
+        [
+            TrainingModule(
+                slug=slug,
+                name=name,
+                description=description,
+                valid_months=months,
+                for_staff=staff,
+                for_volunteers=volunteers,
+                order=order * 10,
+            )
+            for order, (slug, name, description, months, staff, volunteers) in enumerate(modules)
+        ],
         ignore_conflicts=True,
     )
 

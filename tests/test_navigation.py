@@ -11,6 +11,7 @@ from homes.navigation import nav_items
 def test_every_app_registers_its_entries_in_the_old_order():
     assert [item.url_name for item in nav_items()] == [
         "homes:dashboard",
+        "volunteers:portal",
         "residents:list",
         "residents:worklist",
         "residents:connection_add",
@@ -19,6 +20,7 @@ def test_every_app_registers_its_entries_in_the_old_order():
         "residents:family",
         "visits:book",
         "visits:my_visits",
+        "volunteers:home",
         "homes:members",
         "homes:spaces",
         "notifications:outbox",

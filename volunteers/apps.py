@@ -1,12 +1,20 @@
+import importlib
+import pkgutil
+
 from django.apps import AppConfig
 
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
+    verbose_name = "Volunteers"
 
     def ready(self):
-        from homes.dashboard import Panel, register_panel
+        # Each area registers its own dashboard panels in volunteers/panels_<area>.py.
+        for module in pkgutil.iter_modules([self.path]):
+            if module.name.startswith("panels_"):
+                importlib.import_module(f"volunteers.{module.name}")
+        # Messages and planners for the outbox; demo data and navigation for the core.
+        from volunteers import demo, messages, navigation  # noqa: F401
 
-        register_panel(
-            Panel("volunteer", "volunteers/panels/welcome.html", "volunteer.portal", lambda r: {}, order=10)
-        )
+        demo.register()
+        navigation.register()

@@ -1,0 +1,3 @@
+"""Pages of the area "checks" (namespace ``volunteers``)."""
+
+urlpatterns = []
