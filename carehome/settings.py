@@ -301,6 +301,15 @@ if BEHIND_PROXY and PROXY_COUNT > 0:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
+# --- Rate limits (django-ratelimit) ---------------------------------------------
+# Forms anyone may send without signing in (the "Volunteer with us"
+# application) are limited per client address, read as the sign-in lockout
+# reads it (behind a proxy too). The counts live in the cache: Redis when
+# REDIS_URL is set; without it, each process counts on its own (the demo).
+# Over the limit, the person is given the home's phone number, never a puzzle.
+RATELIMIT_USE_CACHE = "default"
+VOLUNTEER_APPLY_RATE = env("VOLUNTEER_APPLY_RATE", "5/10m")
+
 # --- Audit trail -------------------------------------------------------------
 # Every model is audited by default, so later apps are covered with no effort.
 AUDITLOG_INCLUDE_ALL_MODELS = True

@@ -99,6 +99,8 @@ def version_check(record, version, *, submitted, saved=None, labels=None):
             field = record._meta.get_field(name)
         except Exception:  # noqa: BLE001 - a name the service passes that is not a field
             field = None
+        if field is not None and (field.auto_created and not field.concrete):
+            field = None  # a reverse relation (``availability``): not a field of this row
         now = saved[name] if name in saved else getattr(record, name, None)
         if _comparable(now) == _comparable(yours):
             continue

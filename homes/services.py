@@ -18,7 +18,7 @@ from carehome.errors import DomainError
 from carehome.versions import version_bump, version_check
 from homes import outbox
 from homes.messages import INVITATION_KIND
-from homes.models import Invitation, Membership, Role, Space
+from homes.models import Invitation, Membership, Nation, Role, Space
 from homes.scoping import check_home, crossing_homes
 from homes.submissions import submission_once, submission_seen
 
@@ -29,6 +29,7 @@ NAME_MISSING = "Enter the person's name."
 EMAIL_INVALID = "Enter an email address like name@example.com."
 CLOSES_BEFORE_OPENS = "The closing time must be after the opening time."
 BUFFER_RANGE = "Enter a number of minutes from 0 to 240 (four hours)."
+NATION_CHOICE = "Choose England, Wales or Scotland."
 
 # Feature apps that need to act when an invitation is accepted (e.g. linking a
 # relative's new account to a resident) register a callable here from their
@@ -279,3 +280,17 @@ def space_save(*, home, actor, space=None, version=None, form_token=None, **fiel
     except IntegrityError:
         raise DomainError(f"{home.name} already has a space called “{name}”.", field="name") from None
     return space
+
+
+def home_nation_set(*, home, actor, nation):
+    """Say where ``home`` is: England, Wales or Scotland. It decides the law
+    the home works under, such as the background check volunteers need (PVG
+    scheme membership in Scotland, a DBS check in England and Wales)."""
+    if nation not in Nation.values:
+        raise DomainError(NATION_CHOICE, field="nation")
+    if nation == home.nation:
+        return home
+    with transaction.atomic(), acting_as(actor):
+        home.nation = nation
+        home.save(update_fields=["nation"])
+    return home

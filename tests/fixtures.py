@@ -64,11 +64,13 @@ def interest_taxonomy(request):
     if not uses_db:
         return
     request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
-    taxonomy = importlib.import_module("homes.migrations.0003_interest_taxonomy").INTERESTS
-    Interest.objects.bulk_create(
-        [Interest(name=name, category=category) for category, names in taxonomy.items() for name in names],
-        ignore_conflicts=True,
-    )
+    rows = []
+    for migration in ("0003_interest_taxonomy", "0007_interest_model_making"):
+        taxonomy = importlib.import_module(f"homes.migrations.{migration}").INTERESTS
+        rows += [
+            Interest(name=name, category=category) for category, names in taxonomy.items() for name in names
+        ]
+    Interest.objects.bulk_create(rows, ignore_conflicts=True)
     # The training modules too (volunteers' data migration), one query.
     from volunteers.models import TrainingModule
 

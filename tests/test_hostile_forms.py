@@ -51,6 +51,7 @@ from homes.tests.factories import InvitationFactory
 from notifications.tokens import make_token
 from tests.html import text_of
 from tests.urls_sweep import home_urls, may_see, object_kwargs
+from volunteers.tests.factories import cleared_volunteer
 
 pytestmark = pytest.mark.hostile
 
@@ -443,6 +444,8 @@ def _post_names():
 
 @pytest.fixture
 def hostile_world(world):
+    # The world's volunteer has their volunteer record (cleared), so their own pages carry their forms.
+    cleared_volunteer(world.home, user=world.volunteer.user)
     InvitationFactory(home=world.home)
     invitations = {True: InvitationFactory(home=world.home), False: InvitationFactory(home=world.other_home)}
     world.invitation = lambda own: invitations[own]

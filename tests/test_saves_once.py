@@ -24,6 +24,7 @@ from residents.models import (
 )
 from residents.tests.factories import CoproductionSessionFactory
 from tests.html import main_text
+from tests.urls_sweep import collected
 from visits.models import (
     EventInvitation,
     FamilyContribution,
@@ -55,6 +56,9 @@ CREATE_VIEWS = {
     "visits:update_add": "resident",
     "visits:contribution_add": "relative",  # a relative's suggestion for their own resident
 }
+# Apps may declare theirs beside their sweep ids: ``CREATE_VIEWS`` in
+# ``<app>/tests/sweep*.py``, {url name: (world) -> (membership, url of the page showing it)}.
+CREATE_VIEWS.update(collected("CREATE_VIEWS"))
 # Create forms not covered yet: the walk below fails when one of these gains
 # the token, so the list only shrinks. (Empty: every create form has it.)
 NOT_YET = {}
@@ -158,6 +162,8 @@ def test_a_failed_create_does_not_use_up_its_token(world, manager):
 def _page(world, name, needs):
     """Who opens the create form ``name``, and the address of the page showing it."""
     home = world.home.slug
+    if callable(needs):
+        return needs(world)
     if needs == "chosen":
         return world.manager, reverse(name, args=[home]) + f"?residents={world.resident.pk}"
     if needs == "session":

@@ -45,8 +45,10 @@ def home_urls():
     return found
 
 
-def _collect():
-    kwargs = {}
+def collected(name):
+    """The ``name`` dicts of every ``<app>/tests/sweep*.py``, merged
+    (``OBJECT_KWARGS``; optionally ``CREATE_VIEWS`` for tests/test_saves_once.py)."""
+    found = {}
     for config in apps.get_app_configs():
         tests_dir = Path(config.path) / "tests"
         if not (tests_dir / "__init__.py").exists() or Path(settings.BASE_DIR) not in tests_dir.parents:
@@ -54,8 +56,12 @@ def _collect():
         for module in pkgutil.iter_modules([str(tests_dir)]):
             if module.name.startswith("sweep"):
                 mod = importlib.import_module(f"{config.name}.tests.{module.name}")
-                kwargs.update(mod.OBJECT_KWARGS)
-    return kwargs
+                found.update(getattr(mod, name, {}))
+    return found
+
+
+def _collect():
+    return collected("OBJECT_KWARGS")
 
 
 OBJECT_KWARGS = {}
@@ -83,6 +89,8 @@ SEEN_ONLY_BY = {
     # The sweep's entry has no author: only a manager (connections.correct_any) may change it.
     "residents:connection_correct": ({"manager"}, "the entry's author for a few days, or a manager"),
     "residents:connection_strike_out": ({"manager"}, "the entry's author for a few days, or a manager"),
+    # Under the rota (volunteers.rota) but only the co-ordinator puts someone on it.
+    "volunteers:shift_add": ({"manager", "champion"}, "volunteers.manage"),
 }
 
 

@@ -18,3 +18,8 @@ class VolunteersConfig(AppConfig):
 
         demo.register()
         navigation.register()
+        # Accepting an invitation to the volunteers' portal links the account to its volunteer.
+        from homes.services import register_acceptance_hook
+        from volunteers.acceptance import link_volunteer
+
+        register_acceptance_hook(link_volunteer)

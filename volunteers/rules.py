@@ -37,6 +37,20 @@ INDUCTION = "induction"
 MINIBUS_TRAINING = "midas"
 MINIBUS_CATEGORIES = {"D1", "D1E", "D"}
 ORDINALS = ["first", "second", "third"]
+DBS_NAMES = {
+    CheckLevel.BASIC: "basic DBS check",
+    CheckLevel.STANDARD: "standard DBS check",
+    CheckLevel.ENHANCED: "enhanced DBS check",
+    CheckLevel.ENHANCED_BARRED: "enhanced DBS check with the adults' barred list",
+}
+
+
+def lower_first(name):
+    """ "Safeguarding adults" → "safeguarding adults"; "MiDAS" and "DIY" keep their capitals."""
+    first = name.split(" ", 1)[0]
+    if any(c.isupper() for c in first[1:]):
+        return name
+    return name[:1].lower() + name[1:]
 
 
 @dataclass(frozen=True)
@@ -103,14 +117,14 @@ def check_blocker(volunteer, level, *, nation, on):
                 "check", f"PVG membership ended on {_short(best.valid_until, on)}: it needs renewing"
             )
         return None
-    label = CheckLevel(level).label.lower()
+    label = DBS_NAMES[level]
     dbs = [
         c
         for c in checks
         if c.scheme == BackgroundCheck.Scheme.DBS and CHECK_RANK.get(c.level, 0) >= CHECK_RANK[level]
     ]
     if not dbs:
-        return Blocker("check", f"No {label} DBS check recorded")
+        return Blocker("check", f"No {label} recorded")
     best = max(dbs, key=lambda c: c.valid_until)
     if best.valid_until < on:
         return Blocker("check", f"DBS check was due for renewal on {_short(best.valid_until, on)}")
@@ -149,7 +163,7 @@ def training_blocker(records, module, *, on):
     if ok:
         return None
     if record is None:
-        return Blocker("training", f"No {module.name.lower()} training recorded")
+        return Blocker("training", f"No {lower_first(module.name)} training recorded")
     return Blocker("training", f"{module.name} training ran out on {_short(record.expires_on, on)}")
 
 

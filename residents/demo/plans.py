@@ -54,7 +54,7 @@ OCCUPATIONS = [
     ("Shopkeeper", "My {partner} and I ran the corner shop on {street} for twenty-five years. Everybody "
      "came in for a chat.", ["Cards and board games", "Quizzes", "Cooking"], "A demon at rummy."),
     ("Welder at the shipyard", "I served my apprenticeship at the shipyard and became a welder. We built "
-     "ships that went all over the world.", ["DIY and woodwork", "Military history", "Cars and motorbikes"],
+     "ships that went all over the world.", ["DIY and woodwork", "Model making", "Military history"],
      "Made furniture for all the grandchildren."),
     ("Seamstress", "I was a seamstress. I made wedding dresses for half the brides in {town}.",
      ["Knitting and sewing", "Fashion", "Crafts"], "Notices everyone's clothes and loves a compliment "
@@ -69,12 +69,13 @@ OCCUPATIONS = [
     ("Legal secretary", "I was a secretary at a solicitors' office in {town} and could type faster than "
      "anyone.", ["Crosswords and puzzles", "Reading", "Films"], "Loves old black-and-white films."),
     ("Railwayman", "I worked on the railways, firing steam engines out of {town} before the diesels came.",
-     ["Trains", "History", "Radio"], "Listens to the radio most evenings."),
+     ["Trains", "Model making", "History", "Radio"], "Listens to the radio most evenings; built a model "
+     "railway in the loft."),
     ("Hairdresser", "I had my own salon in {town}. Saturday mornings were full of gossip and laughter.",
      ["Fashion", "Music", "Dancing"], "Likes her hair done before visitors come."),
     ("Soldier", "I did my National Service and stayed in the army for twenty-two years, in Germany, Cyprus "
-     "and Aden.", ["Military history", "Travel", "Cards and board games"], "Goes to the Remembrance "
-     "service every year."),
+     "and Aden.", ["Military history", "Model making", "Travel", "Cards and board games"], "Goes to the "
+     "Remembrance service every year. Built model aircraft with his sons."),
     ("Car plant worker", "I worked on the line at the car plant in {town} for most of my life.",
      ["Cars and motorbikes", "Football", "Snooker"], "Can talk about engines for hours."),
     ("Librarian", "I was a librarian in {town}. I have read just about everything, twice.",

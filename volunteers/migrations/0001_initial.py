@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='e.g. Befriender, Activity helper, Minibus driver', max_length=80)),
                 ('description', models.TextField(blank=True)),
-                ('check_level', models.CharField(choices=[('none', 'No check needed'), ('basic', 'Basic'), ('standard', 'Standard'), ('enhanced', 'Enhanced'), ('enhanced_barred', "Enhanced with the adults' barred list")], default='enhanced_barred', help_text='In Scotland, any check above basic means PVG scheme membership.', max_length=20, verbose_name='background check')),
+                ('check_level', models.CharField(choices=[('none', 'No check needed'), ('basic', 'Basic'), ('standard', 'Standard'), ('enhanced', 'Enhanced'), ('enhanced_barred', "Enhanced with the adults' barred list")], default='enhanced_barred', help_text='In Scotland, a role that needs a check needs PVG scheme membership.', max_length=20, verbose_name='background check')),
                 ('references_needed', models.PositiveSmallIntegerField(default=2, verbose_name='satisfactory references needed')),
                 ('needs_identity', models.BooleanField(default=True, verbose_name='identity check')),
                 ('needs_interview', models.BooleanField(default=False, verbose_name='interview')),

@@ -5,8 +5,8 @@ from django.db import models
 
 class CheckLevel(models.TextChoices):
     """The background check a role needs. In England and Wales it is a DBS
-    check at this level; in Scotland any check above basic means PVG scheme
-    membership (regulated work with adults)."""
+    check at this level; in Scotland a role that needs any check needs PVG
+    scheme membership (regulated work with adults), which Kith records."""
 
     NONE = "none", "No check needed"
     BASIC = "basic", "Basic"

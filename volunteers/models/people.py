@@ -74,7 +74,7 @@ class VolunteerRole(HomeScopedModel):
         max_length=20,
         choices=CheckLevel.choices,
         default=CheckLevel.ENHANCED_BARRED,
-        help_text="In Scotland, any check above basic means PVG scheme membership.",
+        help_text="In Scotland, a role that needs a check needs PVG scheme membership.",
     )
     references_needed = models.PositiveSmallIntegerField("satisfactory references needed", default=2)
     needs_identity = models.BooleanField("identity check", default=True)

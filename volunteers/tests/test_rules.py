@@ -48,7 +48,7 @@ def test_each_missing_thing_is_named(world):
     assert "Identity not checked" in found
     assert "No interview recorded" in found
     assert any(m.startswith("Waiting for the second reference (Tom Reid, asked ") for m in found)
-    assert "No enhanced with the adults' barred list DBS check recorded" in found
+    assert "No enhanced DBS check with the adults' barred list recorded" in found
     assert "Induction not done" in found
     assert "No safeguarding adults training recorded" in found
 
@@ -67,7 +67,7 @@ def test_an_expired_check_or_training_says_when(world):
 def test_a_lower_dbs_level_does_not_count(world):
     volunteer = cleared_volunteer(world.home)
     volunteer.checks.update(level=CheckLevel.STANDARD)
-    assert messages(volunteer) == ["No enhanced with the adults' barred list DBS check recorded"]
+    assert messages(volunteer) == ["No enhanced DBS check with the adults' barred list recorded"]
 
 
 def test_scotland_needs_pvg_not_dbs(world):

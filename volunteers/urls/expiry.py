@@ -1,7 +1,9 @@
-"""Pages of the area "expiry" (namespace ``volunteers``)."""
+"""Pages of the area "expiry" (namespace ``volunteers``): renewals due."""
 
 from django.urls import path
 
-from volunteers.views import stubs
+from volunteers.views import expiry
 
-urlpatterns = [path("expiring/", stubs.expiring, name="expiring")]
+urlpatterns = [
+    path("expiring/", expiry.expiring, name="expiring"),
+]

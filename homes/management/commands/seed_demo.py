@@ -22,7 +22,7 @@ from accounts.models import User
 from homes import demo
 from homes.audit import record_demo_history
 from homes.demo import DOMAIN, SURNAMES, email
-from homes.models import Home, Membership, Organisation, Role, Space
+from homes.models import Home, Membership, Nation, Organisation, Role, Space
 from homes.scoping import crossing_homes
 from homes.setup import home_set_up
 
@@ -30,11 +30,13 @@ DEMO_PASSWORD = "kith-demo-2026"  # noqa: S105 - published demo logins
 
 HOME_NAMES = [
     ("Rowan House", "12 Mill Lane\nKirkby Ashton", "KA1 4RH", "01632 960101"),
-    ("Birch Court", "3 Station Road\nNether Wallop", "NW2 7BC", "01632 960202"),
+    ("Birch Court", "3 Station Road\nKirkton of Lenny", "KL2 7BC", "01632 960202"),
     ("Hazel Lodge", "48 Church Street\nLower Ashby", "LA3 2HL", "01632 960303"),
     ("Willow Bank", "7 Canal Walk\nUpper Heyford", "UH4 9WB", "01632 960404"),
 ]
 
+# Homes outside England (the rest are in England): the checks volunteers need follow the nation.
+NATIONS = {"Birch Court": Nation.SCOTLAND, "Willow Bank": Nation.WALES}
 STAFF = [
     "Aisha Bello",
     "Tom Whitfield",
@@ -137,6 +139,7 @@ class Command(BaseCommand):
                     postcode=postcode,
                     phone=phone,
                     email=f"hello@{slug}.{DOMAIN}",
+                    nation=NATIONS.get(HOME_NAMES[i % len(HOME_NAMES)][0], Nation.ENGLAND),
                 )
             )
         Home.objects.bulk_create(home_rows, ignore_conflicts=True)
