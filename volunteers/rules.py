@@ -93,7 +93,8 @@ def settings_for(home):
 
 
 def _short(day, on):
-    return day_text(day, "j M", on=on)
+    """ "3 November" (with the year when it is not this year)."""
+    return day_text(day, "j F", on=on)
 
 
 # --- A volunteer ----------------------------------------------------------------------------
@@ -275,7 +276,10 @@ def driver_blockers(driver, *, settings, on=None, minibus=None):
         person = driver.volunteer
         if person.status != Volunteer.Status.ACTIVE:
             found.append(Blocker("status", f"Not an active volunteer: {person.get_status_display().lower()}"))
-        driving_roles = [r for r in person.roles.all() if r.drives]
+        driving_roles = [r for r in person.roles.all() if r.drives and r.is_active]
+        if not driving_roles:
+            # The role that drives says which checks a volunteer driver needs.
+            found.append(Blocker("role", "No volunteer role that drives"))
         for role in driving_roles:
             for blocker in role_blockers(person, role, nation=person.home.nation, on=on):
                 if blocker not in found:

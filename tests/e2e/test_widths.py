@@ -9,6 +9,8 @@ window in place, so the whole sweep stays fast. Every failure is collected
 and reported together at the end.
 """
 
+import os
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
@@ -18,6 +20,7 @@ from homes.models import Role
 from homes.tests.factories import HomeFactory, InvitationFactory, MembershipFactory
 from tests.e2e.conftest import SCREENSHOTS, format_violations, run_axe
 from tests.urls_sweep import home_urls, may_see, object_kwargs
+from volunteers.tests.factories import AssignmentFactory, cleared_volunteer
 
 WIDTHS = [390, 810, 1280, 1440]
 AXE_WIDTHS = {390, 1280}
@@ -27,6 +30,14 @@ OUTSIDE_A_HOME = ["account", "choose_home", "password_change"]
 # Pages looked at by a person after the run (test-artifacts/screenshots/widths-*.png).
 SCREENSHOT_PAGES = {
     "homes:dashboard",
+    "volunteers:board",
+    "volunteers:volunteer_detail",
+    "volunteers:match_resident",
+    "volunteers:rota",
+    "volunteers:training",
+    "volunteers:drivers",
+    "volunteers:portal",
+    "volunteer_with_us:apply",
     "residents:family",
     "visits:book",
     "homes:members",
@@ -73,21 +84,35 @@ def width_world(world):
     for name in ["Willowbrook Gardens Care Centre", "St Catherine's Nursing Home"]:
         MembershipFactory(user=user, home=HomeFactory(name=name), role=Role.STAFF)
     world.several_homes = user
+    # The world's volunteer has their volunteer record, cleared and visiting a resident, so the
+    # portal's pages show what a volunteer really sees.
+    volunteer = cleared_volunteer(world.home, user=world.volunteer.user, full_name="Beryl Hutchins")
+    AssignmentFactory(volunteer=volunteer, resident=world.resident, role=volunteer.roles.get())
     return world
 
 
 def pages_for(role, w):
-    """[(url name, path)] of every GET page ``role`` may see."""
+    """[(url name, path)] of every GET page ``role`` may see (``KITH_WIDTHS_ONLY=volunteers:``
+    narrows the sweep to the pages whose names start so, while working on them)."""
     as_role = "manager" if role == "several_homes" else role  # an org admin holds every manager permission
+    only = os.environ.get("KITH_WIDTHS_ONLY", "")
     pages = []
     for name, (_route, extra) in sorted(home_urls().items()):
+        if not name.startswith(only):
+            continue
         kwargs = {"home_slug": w.home.slug}
         if extra:
             kwargs.update(object_kwargs()[name](w, True))
         url = reverse(name, kwargs=kwargs)
         if may_see(name, url, as_role):
             pages.append((name, url))
-    return pages + [(name, reverse(name)) for name in OUTSIDE_A_HOME]
+    if role == "volunteer":  # the public pages, once (no sign-in needed, but they fit a phone all the same)
+        org = w.home.organisation.slug
+        pages += [
+            ("volunteer_with_us:apply", reverse("volunteer_with_us:apply", args=[w.home.slug])),
+            ("volunteer_with_us:organisation", reverse("volunteer_with_us:organisation", args=[org])),
+        ]
+    return pages + [(name, reverse(name)) for name in OUTSIDE_A_HOME if name.startswith(only)]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -72,6 +72,12 @@ PIPELINE = [
     Volunteer.Status.INDUCTION,
     Volunteer.Status.ACTIVE,
 ]
+WANTS = {
+    Volunteer.Status.ACTIVE: "Sit with someone who shares my hobby, once a week.",
+    Volunteer.Status.APPLIED: "Help with baking and the Saturday coffee morning.",
+    Volunteer.Status.REFERENCES: "Read the paper with people and help with the crossword.",
+    Volunteer.Status.CHECKS: "Help with the singing group.",
+}
 REASONS = {
     Volunteer.Status.PAUSED: "Recovering from an operation; hopes to be back in the spring.",
     Volunteer.Status.LEFT: "Moved away to be near family.",
@@ -154,7 +160,9 @@ class _Demo:
                     full_name=full_name,
                     email=user.email if user else f"{first}.{last}@example.com",
                     phone=f"07700 900{len(self.volunteers):03d}",
-                    what_to_do=notes,
+                    what_to_do=WANTS.get(
+                        status, "Whatever helps most: a chat, a game, a walk in the garden."
+                    ),
                     skills_notes=notes,
                     over_16=True,
                     consent_to_checks=True,

@@ -72,8 +72,8 @@ class BackgroundCheck(HomeScopedModel):
 
     def __str__(self):
         if self.scheme == self.Scheme.PVG:
-            return f"PVG scheme membership, statement {self.issued_on:%d %b %Y}"
-        return f"{self.get_level_display()} DBS check, {self.issued_on:%d %b %Y}"
+            return f"PVG scheme membership, statement of {self.issued_on:%-d %B %Y}"
+        return f"{self.get_level_display()} DBS check of {self.issued_on:%-d %B %Y}"
 
 
 class Reference(HomeScopedModel):

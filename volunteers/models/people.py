@@ -247,7 +247,7 @@ class StatusChange(HomeScopedModel):
         indexes = [models.Index(fields=["volunteer", "-changed_at"])]
 
     def __str__(self):
-        return f"{self.get_to_status_display()} on {self.changed_at:%d %b %Y}"
+        return f"{self.get_to_status_display()} on {self.changed_at:%-d %B %Y}"
 
 
 class Availability(HomeScopedModel):

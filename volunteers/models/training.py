@@ -71,4 +71,4 @@ class TrainingRecord(HomeScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.module} on {self.completed_on:%d %b %Y}"
+        return f"{self.module} on {self.completed_on:%-d %B %Y}"

@@ -154,4 +154,4 @@ class Shift(HomeScopedModel):
 
     def __str__(self):
         what = self.title or (f"Visit to {self.resident}" if self.resident_id else "Volunteering")
-        return f"{what}, {timezone.localtime(self.starts_at):%a %d %b %H:%M}"
+        return f"{what}, {timezone.localtime(self.starts_at):%A %-d %B, %H:%M}"

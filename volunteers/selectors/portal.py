@@ -101,8 +101,17 @@ def portal_overview(home, volunteer, *, now=None):
     return Overview(upcoming, to_log, residents, clear)
 
 
+def assignment_clear(volunteer, assignment, *, on=None):
+    """Whether ``volunteer`` still holds the assignment's role and has all it
+    needs today: a lapsed check for that role hides the resident, whatever
+    their other roles allow."""
+    role = next((r for r in volunteer.roles.all() if r.pk == assignment.role_id), None)
+    return role is not None and role.is_active and not rules.blockers(volunteer, roles=[role], on=on)
+
+
 def my_residents(home, volunteer):
-    """The residents ``volunteer`` visits now (current assignments). One query."""
+    """The residents ``volunteer`` visits now (current assignments in a role
+    they are clear for). One query."""
     found = {}
     for assignment in (
         Assignment.objects.for_home(home)
@@ -111,7 +120,8 @@ def my_residents(home, volunteer):
         .select_related("resident", "space")
         .order_by("weekday", "starts_at")
     ):
-        found.setdefault(assignment.resident_id, assignment)
+        if assignment_clear(volunteer, assignment):
+            found.setdefault(assignment.resident_id, assignment)
     return list(found.values())
 
 
@@ -142,18 +152,19 @@ class ResidentCard:
 
 
 def my_resident(home, volunteer, pk):
-    """What ``volunteer`` may know of resident ``pk``: only while they are
-    clear and visit them now (a current assignment); otherwise None. Four queries."""
+    """What ``volunteer`` may know of resident ``pk``: only while they visit
+    them now (a current assignment) in a role they are clear for; otherwise
+    None. Four queries."""
     if not clear_to_meet(volunteer):
         return None
-    assignment = (
+    assignments = (
         Assignment.objects.for_home(home)
         .filter(volunteer=volunteer, resident_id=pk, ended_at__isnull=True)
         .filter(resident__status__in=(Resident.Status.CURRENT, Resident.Status.HOSPITAL))
         .select_related("resident", "space")
         .order_by("weekday", "starts_at")
-        .first()
     )
+    assignment = next((a for a in assignments if assignment_clear(volunteer, a)), None)
     if assignment is None:
         return None
     resident = assignment.resident

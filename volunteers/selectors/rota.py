@@ -15,8 +15,11 @@ from django.utils import timezone
 
 from carehome.timeutils import add_months, today
 from notifications.timing import at_local
+from residents.models import Resident
 from volunteers import rules
 from volunteers.models import Shift, Volunteer
+
+LIVING_HERE = (Resident.Status.CURRENT, Resident.Status.HOSPITAL)
 
 Status = Shift.Status
 OPEN = (Status.PLANNED, Status.CONFIRMED)  # still expected
@@ -29,9 +32,12 @@ SHIFT_RELATED = ("volunteer", "resident", "role", "assignment", "assignment__spa
 
 def shift_blockers(volunteer, shift, *, on=None):
     """What ``volunteer`` (loaded with ``rules.with_facts``) is missing for
-    ``shift`` on ``on`` (default today): for a visit to a resident (or a
+    ``shift`` on ``on`` (default: the shift's own day): for a visit to a resident (or a
     shift with no role), everything to meet residents; for a shift in a role,
     everything that role needs. [] when they are clear."""
+    on = on or timezone.localdate(shift.starts_at)
+    if shift.resident_id is not None and shift.resident.status not in LIVING_HERE:
+        return [rules.Blocker("resident", f"{shift.resident.short_name} no longer lives here")]
     if shift.resident_id is not None or shift.role_id is None:
         _, found = rules.clear_to_meet_residents(volunteer, on=on)
         if found:

@@ -57,10 +57,21 @@ def _check_application(*, person, over_16, consent_to_checks, availability, refe
     return availability, referees
 
 
-def _refuse_duplicates(homes, email):
+def _digits(phone):
+    return "".join(c for c in phone or "" if c.isdigit())[-10:]
+
+
+def _refuse_duplicates(homes, email, *, full_name="", phone=""):
+    """An open application (or volunteer) with the same email address, or with
+    no email, the same name and phone number, is a second application."""
     for home in homes:
         if existing := open_with_email(home, email):
             raise DomainError(applied_already(existing, home), field="email")
+        if not email and phone and full_name:
+            same_name = Volunteer.objects.for_home(home).current().filter(full_name__iexact=full_name.strip())
+            for existing in same_name:
+                if _digits(existing.phone) == _digits(phone):
+                    raise DomainError(applied_already(existing, home), field="phone")
 
 
 def _save(*, homes, person, source, roles, interests, availability, referees, form_token, now):
@@ -94,7 +105,7 @@ def _save(*, homes, person, source, roles, interests, availability, referees, fo
         if not _is_one_open_per_email(error):
             raise
         # Another application with this address was saved a moment ago.
-        _refuse_duplicates(homes, person["email"])
+        _refuse_duplicates(homes, person["email"], full_name=person["full_name"], phone=person["phone"])
         raise
     return made
 
@@ -146,7 +157,7 @@ def volunteer_apply(
         availability=availability,
         referees=referees,
     )
-    _refuse_duplicates([home], person["email"])
+    _refuse_duplicates([home], person["email"], full_name=person["full_name"], phone=person["phone"])
     made = _save(
         homes=[home],
         person=person,
@@ -213,7 +224,7 @@ def volunteer_apply_through(
         availability=availability,
         referees=referees,
     )
-    _refuse_duplicates(homes, person["email"])
+    _refuse_duplicates(homes, person["email"], full_name=person["full_name"], phone=person["phone"])
     return _save(
         homes=homes,
         person=person,

@@ -16,21 +16,22 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from carehome.audit import acting_as
 from carehome.errors import DomainError
 from carehome.lib.phones import phone_problem
 from carehome.lib.text import text_problem
-from carehome.timeutils import day_text, today
+from carehome.timeutils import today
 from carehome.versions import version_bump, version_check
-from homes.audit import record_created
-from homes.models import Invitation, Role
+from homes.audit import record_created, record_update
+from homes.models import Invitation, Membership, Role
 from homes.scoping import check_home
-from homes.services import invitation_create, invitation_resend, invitation_revoke
+from homes.services import invitation_create, invitation_resend, invitation_revoke, membership_update
 from homes.submissions import submission_once, submission_seen
 from volunteers import rules
-from volunteers.models import Availability, Reference, StatusChange, Volunteer
+from volunteers.models import Assignment, Availability, Reference, Shift, StatusChange, Volunteer
 from volunteers.models.choices import Weekday
 
 Status = Volunteer.Status
@@ -317,10 +318,10 @@ def open_with_email(home, email, *, exclude=None):
 
 
 def applied_already(existing, home):
-    """What an applicant is told when they have an open application already."""
-    when = day_text(existing.applied_at)
+    """What an applicant is told when they have an open application already:
+    no date and no stage, so the public page tells a stranger as little as it can."""
     phone = f" If you have not heard from them, ring {home.phone}." if home.phone else ""
-    return f"You already applied to {home.name} on {when}, and they will be in touch.{phone}"
+    return f"{home.name} already has an application from you, and they will be in touch.{phone}"
 
 
 def email_taken(existing):
@@ -538,8 +539,11 @@ def volunteer_update(
                 setattr(locked, name, value)
             locked.contact = contact
             locked.save(update_fields=[*fields, "contact", *version_bump(locked)])
+            removed = {r.pk for r in locked.roles.all()} - {r.pk for r in roles}
             locked.roles.set(roles)
             locked.interests.set(interests)
+            if removed:
+                _end_visits_in_roles(home=home, volunteer=locked, actor=actor, role_ids=removed)
     except IntegrityError as error:
         if not _is_one_open_per_email(error):
             raise
@@ -549,6 +553,79 @@ def volunteer_update(
 
 
 # --- Through the pipeline ----------------------------------------------------------------------
+
+
+def _end_visits_in_roles(*, home, volunteer, actor, role_ids):
+    """A role taken away ends the regular visits made in it (and their visits to come)."""
+    now = timezone.now()
+    ending = Assignment.objects.for_home(home).filter(
+        volunteer=volunteer, role_id__in=role_ids, ended_at__isnull=True
+    )
+    record_update(
+        Shift.objects.for_home(home).filter(
+            assignment__in=ending.values("pk"),
+            starts_at__gt=now,
+            status__in=(Shift.Status.PLANNED, Shift.Status.CONFIRMED),
+        ),
+        status=Shift.Status.CANCELLED,
+        status_note="They no longer volunteer in this role.",
+        version=F("version") + 1,
+    )
+    record_update(
+        ending,
+        ended_at=now,
+        ended_by=actor,
+        end_reason="They no longer volunteer in this role.",
+        version=F("version") + 1,
+    )
+
+
+def _follow_status(*, home, volunteer, actor, before, now):
+    """What a pause or leaving means for the rest, in the same transaction:
+    their shifts still to come are cancelled (a pause takes the regular
+    visits to come off the rota, to be planned again when they are back);
+    leaving also ends their regular visits and closes their own pages in Kith
+    (their volunteer membership), which coming back opens again."""
+    status = volunteer.status
+    if status in (Status.PAUSED, Status.LEFT):
+        to_come = Shift.objects.for_home(home).filter(
+            volunteer=volunteer,
+            starts_at__gt=now,
+            status__in=(Shift.Status.PLANNED, Shift.Status.CONFIRMED),
+        )
+        if status == Status.PAUSED:
+            # Their regular visits stay arranged; the visits to come are taken
+            # off the rota (the history keeps them) and come back with them.
+            to_come.filter(assignment__isnull=False).delete()
+        record_update(
+            to_come,
+            status=Shift.Status.CANCELLED,
+            status_note="Stopped volunteering for now."
+            if status == Status.PAUSED
+            else "Stopped volunteering.",
+            version=F("version") + 1,
+        )
+    if status == Status.LEFT:
+        record_update(
+            Assignment.objects.for_home(home).filter(volunteer=volunteer, ended_at__isnull=True),
+            ended_at=now,
+            ended_by=actor,
+            end_reason="They stopped volunteering.",
+            version=F("version") + 1,
+        )
+    if volunteer.user_id and Status.LEFT in (status, before):
+        membership = (
+            Membership.objects.for_home(home).filter(user_id=volunteer.user_id, role=Role.VOLUNTEER).first()
+        )
+        if membership is not None and membership.is_active != (status != Status.LEFT):
+            membership_update(
+                home=home,
+                membership=membership,
+                actor=actor,
+                role=membership.role,
+                job_title=membership.job_title,
+                is_active=status != Status.LEFT,
+            )
 
 
 def volunteer_status_set(*, home, volunteer, actor, status, reason="", now=None):
@@ -599,6 +676,7 @@ def volunteer_status_set(*, home, volunteer, actor, status, reason="", now=None)
                 changed_by=actor,
                 reason=reason,
             )
+            _follow_status(home=home, volunteer=locked, actor=actor, before=before, now=now)
     except IntegrityError as error:
         if not _is_one_open_per_email(error):
             raise

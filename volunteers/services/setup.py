@@ -10,12 +10,13 @@ from django.db import IntegrityError, transaction
 
 from carehome.audit import acting_as
 from carehome.errors import DomainError
+from carehome.timeutils import add_months
 from carehome.versions import version_bump, version_check
 from homes.models import Home, Nation, Organisation
 from homes.scoping import check_home
 from homes.services import home_nation_set
 from homes.submissions import submission_once, submission_seen
-from volunteers.models import CheckLevel, TrainingModule, VolunteerRole, VolunteerSettings
+from volunteers.models import BackgroundCheck, CheckLevel, TrainingModule, VolunteerRole, VolunteerSettings
 
 # Words the forms show too (they import them from here).
 ROLE_NAME_MISSING = "Give the role a name, like “Befriender” or “Activity helper”."
@@ -227,6 +228,7 @@ def volunteer_settings_update(
     }
     with transaction.atomic(), acting_as(actor):
         saved, created = VolunteerSettings.objects.select_for_update().get_or_create(home=home)
+        months_before = saved.dbs_recheck_months
         before = [] if created else list(saved.recruit_through.all())
         if not created:
             submitted = {**cleaned, "recruit_through": charities}
@@ -245,4 +247,21 @@ def volunteer_settings_update(
             saved.recruit_through.set(charities)
         if nation is not None:
             home_nation_set(home=home, actor=actor, nation=nation)
+        if saved.dbs_recheck_months != months_before:
+            _dbs_recheck_dates_follow(home=home, months=saved.dbs_recheck_months)
     return saved
+
+
+def _dbs_recheck_dates_follow(*, home, months):
+    """A new recheck policy applies to the checks already recorded, too: each
+    DBS check's "counts until" is worked out again (certificate date, or the
+    last Update Service check, plus ``months``). Saved one by one, so each
+    change is in the check's history."""
+    for check in BackgroundCheck.objects.for_home(home).filter(scheme=BackgroundCheck.Scheme.DBS):
+        start = check.issued_on
+        if check.update_service == BackgroundCheck.UpdateService.YES and check.update_service_checked_on:
+            start = max(start, check.update_service_checked_on)
+        until = add_months(start, months)
+        if until != check.valid_until:
+            check.valid_until = until
+            check.save(update_fields=["valid_until", *version_bump(check)])

@@ -172,6 +172,7 @@ class ShiftFactory(factory.django.DjangoModelFactory):
 class DriverFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Driver
+        skip_postgeneration_save = True
 
     volunteer = factory.SubFactory(VolunteerFactory)
     member = None
@@ -179,6 +180,17 @@ class DriverFactory(factory.django.DjangoModelFactory):
     licence_categories = factory.LazyFunction(lambda: ["B", "D1"])
     licence_checked_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     drives_minibus = True
+
+    @factory.post_generation
+    def driving_role(self, create, extracted, **kwargs):
+        """A volunteer driver holds a role that drives (what it needs is what a
+        ``cleared_volunteer`` has); ``driving_role=False`` leaves them without one."""
+        if not create or self.volunteer_id is None or extracted is False:
+            return
+        if not self.volunteer.roles.filter(drives=True).exists():
+            role = VolunteerRole.objects.filter(home=self.home, name="Volunteer driver").first()
+            role = role or VolunteerRoleFactory(home=self.home, name="Volunteer driver", drives=True)
+            self.volunteer.roles.add(role)
 
 
 __all__ = [

@@ -351,5 +351,5 @@ def test_a_cleared_volunteers_check_changed_to_an_old_date_blocks_them_by_name(w
     assert f"It stopped counting on {day_text(until)}" in main_text(champion.get(response.url))
     loaded = rules.with_facts(Volunteer.objects.filter(pk=volunteer.pk)).get()
     assert [b.message for b in rules.blockers(loaded)] == [
-        f"DBS check was due for renewal on {day_text(until, 'j M')}"
+        f"DBS check was due for renewal on {day_text(until, 'j F')}"
     ]

@@ -99,7 +99,7 @@ def test_a_licence_check_overdue_takes_a_driver_out_with_nothing_to_click(world)
     driver = ready_driver(world.home, licence_checked_on=TODAY() - timedelta(days=400))
     due = add_months(driver.licence_checked_on, 12)
 
-    assert why_out(world.home, driver) == [f"Licence check was due on {due:%-d %b}" + _year(due)]
+    assert why_out(world.home, driver) == [f"Licence check was due on {due:%-d %B}" + _year(due)]
 
 
 def _year(day):
@@ -113,8 +113,8 @@ def test_insurance_or_mot_ended_takes_a_car_driver_out(world):
     )
     mot = ready_driver(world.home, minibus=False, car=True, name="Molly Mot", vehicle_check_expires_on=ended)
 
-    assert why_out(world.home, insurance) == [f"Insurance ended on {ended:%-d %b}" + _year(ended)]
-    assert why_out(world.home, mot) == [f"MOT ended on {ended:%-d %b}" + _year(ended)]
+    assert why_out(world.home, insurance) == [f"Insurance ended on {ended:%-d %B}" + _year(ended)]
+    assert why_out(world.home, mot) == [f"MOT ended on {ended:%-d %B}" + _year(ended)]
 
 
 def test_the_minibus_needs_midas_training(world):

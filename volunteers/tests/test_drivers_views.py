@@ -77,7 +77,7 @@ def test_the_bank_shows_who_can_drive_and_why_the_others_cannot(world, manager):
     assert "Can drive today (1)" in can
     assert "Fred Free Volunteer The minibus" in can
     assert "Tuesday 13:00–17:00" in can
-    assert "Molly Mot" in cannot and f"MOT ended on {ended:%-d %b}" in cannot
+    assert "Molly Mot" in cannot and f"MOT ended on {ended:%-d %B}" in cannot
     assert "Aisha Bello Staff" in cannot
     assert "No minibus driving (MiDAS) training recorded" in cannot
     assert "Fiona Foreign" not in text

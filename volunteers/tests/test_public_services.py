@@ -127,14 +127,25 @@ def test_the_hidden_box_filled_saves_nothing(world):
 
 
 @pytest.mark.django_db
-def test_an_open_application_with_the_same_email_is_refused_with_its_date(world):
+def test_an_open_application_with_the_same_email_is_refused(world):
     VolunteerFactory(home=world.home, email="ann@example.org", status="references")
     with pytest.raises(DomainError) as caught:
         apply(world.home, email="ANN@example.org")
     assert caught.value.field == "email"
-    assert caught.value.message.startswith("You already applied to Rowan House on ")
+    assert caught.value.message.startswith("Rowan House already has an application from you")
     assert "If you have not heard from them, ring 01632 960999." in caught.value.message
     assert Volunteer.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_without_email_the_same_name_and_phone_is_a_second_application(world):
+    apply(world.home, email="", phone="07700 900123")
+    with pytest.raises(DomainError) as caught:
+        apply(world.home, email="", phone="07700900123", full_name="ann smith")
+    assert caught.value.field == "phone"
+    assert caught.value.message.startswith("Rowan House already has an application from you")
+    apply(world.home, email="", phone="07700 900123", full_name="Bob Smith")  # someone else at that number
+    assert Volunteer.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -171,7 +182,7 @@ def test_through_an_organisation_one_volunteer_per_home_all_or_nothing(world):
             form_token=uuid.uuid4(),
             now=timezone.now(),
         )
-    assert caught.value.message.startswith("You already applied to Birch Court")
+    assert caught.value.message.startswith("Birch Court already has an application from you")
     assert Volunteer.objects.filter(home=world.home).count() == 0
     assert not Reference.objects.filter(home=world.home).exists() and not Reminder.objects.exists()
 
@@ -247,7 +258,7 @@ def test_two_applications_with_one_email_at_once_make_one_volunteer(monkeypatch)
     assert errors == []
     assert len(results) == 1 and len(refused) == 1
     assert refused[0].field == "email"
-    assert refused[0].message.startswith("You already applied to Rowan House on ")
+    assert refused[0].message.startswith("Rowan House already has an application from you")
     with home_scope(home):
         assert Volunteer.objects.for_home(home).count() == 1
         assert Reference.objects.for_home(home).count() == 2

@@ -267,7 +267,7 @@ def test_applying_again_with_the_same_email_says_when_they_applied(world, visito
     response = visitor.post(apply_url(world.home), application(email="ANN.SMITH@example.org"))
     assert response.status_code == 200
     message = field_error(response, "email")
-    assert message.startswith("You already applied to Rowan House on ")
+    assert message.startswith("Rowan House already has an application from you")
     assert "they will be in touch" in message
     assert Volunteer.objects.count() == 1
 
@@ -400,7 +400,7 @@ def test_homes_that_recruit_through_a_connector_are_offered_and_others_are_not(w
 def test_a_duplicate_at_one_of_the_chosen_homes_refuses_them_all(world, provider, visitor):
     VolunteerFactory(home=world.other_home, email="ann.smith@example.org")
     response = visitor.post(org_url(provider), application(homes=[world.home.pk, world.other_home.pk]))
-    assert "You already applied to Birch Court on " in field_error(response, "email")
+    assert "Birch Court already has an application from you" in field_error(response, "email")
     assert Volunteer.objects.count() == 1
 
 

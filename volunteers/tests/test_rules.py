@@ -116,3 +116,14 @@ def test_a_staff_driver_needs_minibus_training(world):
 def test_warning_days(days, expected):
     today = timezone.localdate()
     assert rules.warning_days(today + timedelta(days=days), today) == expected
+
+
+def test_a_volunteer_driver_without_a_role_that_drives_is_out_of_the_bank(world):
+    volunteer = cleared_volunteer(world.home)
+    TrainingRecordFactory(
+        volunteer=volunteer, module=module("midas"), expires_on=timezone.localdate() + timedelta(days=90)
+    )
+    driver = DriverFactory(volunteer=volunteer, driving_role=False)
+    loaded = rules.drivers_with_facts(type(driver).objects.filter(pk=driver.pk)).get()
+    found = [b.message for b in rules.driver_blockers(loaded, settings=rules.settings_for(world.home))]
+    assert found == ["No volunteer role that drives"]

@@ -1,13 +1,17 @@
 """Roles and settings: the rules the services hold."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from carehome.errors import DomainError
+from carehome.timeutils import add_months
 from carehome.versions import EditConflict
 from homes.models import Nation, Organisation
 from homes.services import home_nation_set
 from volunteers import rules
-from volunteers.models import CheckLevel, VolunteerRole, VolunteerSettings
+from volunteers.models import CheckLevel, Volunteer, VolunteerRole, VolunteerSettings
 from volunteers.selectors.setup import role_needs
 from volunteers.services.setup import (
     role_create,
@@ -203,6 +207,29 @@ def test_the_settings_are_saved_the_first_time_and_changed_after(world):
         home=world.home, actor=world.manager.user, version=saved.version, **settings_fields(recruiting=False)
     )
     assert again.pk == saved.pk and not again.recruiting
+
+
+def test_a_shorter_recheck_policy_applies_to_checks_already_recorded(world):
+    volunteer = cleared_volunteer(world.home)
+    check = volunteer.checks.get()
+    check.issued_on = timezone.localdate() - timedelta(days=500)
+    check.valid_until = add_months(check.issued_on, 36)
+    check.save()
+    loaded = rules.with_facts(Volunteer.objects.filter(pk=volunteer.pk)).get()
+    assert rules.blockers(loaded) == []
+    volunteer_settings_update(home=world.home, actor=world.manager.user, version=0, **settings_fields())
+    check.refresh_from_db()
+    assert check.valid_until == add_months(check.issued_on, 24)
+    volunteer_settings_update(
+        home=world.home,
+        actor=world.manager.user,
+        version=rules.settings_for(world.home).version,
+        **settings_fields(dbs_recheck_months=12),
+    )
+    check.refresh_from_db()
+    assert check.valid_until == add_months(check.issued_on, 12)
+    loaded = rules.with_facts(Volunteer.objects.filter(pk=volunteer.pk)).get()
+    assert [b.kind for b in rules.blockers(loaded)] == ["check"]
 
 
 @pytest.mark.parametrize(
