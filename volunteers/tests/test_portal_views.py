@@ -136,6 +136,18 @@ def test_i_say_i_cant_make_it_and_the_coordinators_see_why(world, client, client
     assert shift.status == Shift.Status.CONFIRMED
 
 
+def test_my_answer_shows_and_only_the_other_answer_is_offered(world, client, me, regular):
+    shift = my_visit(world, regular, timezone.now() + timedelta(days=2))
+    client.post(url("portal_shift_reply", world, shift.pk), {"answer": "yes"})
+    page = client.get(url("portal_shift", world, shift.pk))
+    assert "You said you'll be there." in main_text(page)
+    html = page.content.decode()
+    assert 'name="answer" value="no"' in html and 'name="answer" value="yes"' not in html
+    client.post(url("portal_shift_reply", world, shift.pk), {"answer": "no"})
+    text = main_text(client.get(url("portal_shift", world, shift.pk)))
+    assert "You said you can't make it." in text and "I can come after all" in text
+
+
 def test_a_bad_reply_is_explained_on_the_shift_page(world, client, me, regular):
     shift = my_visit(world, regular, timezone.now() + timedelta(days=1))
     response = client.post(
