@@ -23,3 +23,8 @@ class VolunteersConfig(AppConfig):
         from volunteers.acceptance import link_volunteer
 
         register_acceptance_hook(link_volunteer)
+        # A resident who moves out or dies: their regular visits from volunteers end.
+        from residents.leaving import register_leaving_hook
+        from volunteers.services.matching import visits_end_for_resident
+
+        register_leaving_hook(visits_end_for_resident)

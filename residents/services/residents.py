@@ -14,6 +14,7 @@ from carehome.errors import DomainError
 from carehome.photos import PhotoGuard, delete_file_later, prepared_photo
 from carehome.versions import version_bump, version_check
 from homes.submissions import submission_once
+from residents.leaving import resident_left
 from residents.models import HomeConnectionSettings, KeyWorkerAssignment, PersonalPlan, Resident
 from residents.selectors.residents import is_key_worker_here
 from residents.services.peers import peers_flag_friends_of
@@ -350,7 +351,7 @@ def resident_change_key_worker(*, home, actor, resident, key_worker):
 def resident_leave(*, home, actor, resident, kind, left_on, reason=""):
     """Record that a resident moved out or died. Their records all stay; the key
     worker assignment and their friendships end, and their friends are flagged
-    so staff can offer support."""
+    so staff can offer support; other apps' arrangements follow (``residents.leaving``)."""
     if kind not in LEAVING_REASONS:
         raise DomainError(LEAVING_KIND_CHOICE, field="kind")
     reason = (reason or "").strip()
@@ -380,6 +381,7 @@ def resident_leave(*, home, actor, resident, kind, left_on, reason=""):
         locked.key_worker = None
         locked.save(update_fields=["status", "left_on", "leaving_reason", "key_worker"])
         peers_flag_friends_of(resident=locked, actor=actor, when=left_on, reason=LEAVING_REASONS[kind])
+        resident_left(home=home, actor=actor, resident=locked, left_on=left_on)
     for field in ("status", "left_on", "leaving_reason", "key_worker"):
         setattr(resident, field, getattr(locked, field))
     return resident

@@ -333,3 +333,16 @@ def assignment_end(*, home, actor, assignment, reason):
         locked.save(update_fields=["ended_at", "ended_by", "end_reason", *version_bump(locked)])
         future_shifts_cancel(home=home, assignment=locked, reason="The regular visits ended.", now=now)
     return locked
+
+
+def visits_end_for_resident(*, home, actor, resident, left_on):
+    """A resident moved out or died (``residents.leaving``): their regular
+    visits from volunteers end and the visits still to come come off the rota,
+    in the same transaction."""
+    reason = f"{resident.short_name} {'died' if resident.status == 'died' else 'moved out'}."
+    for assignment in Assignment.objects.for_home(home).filter(resident=resident, ended_at__isnull=True):
+        assignment.ended_at = timezone.now()
+        assignment.ended_by = actor
+        assignment.end_reason = reason
+        assignment.save(update_fields=["ended_at", "ended_by", "end_reason", *version_bump(assignment)])
+        future_shifts_cancel(home=home, assignment=assignment, reason=reason)

@@ -163,3 +163,20 @@ def test_a_staff_member_who_also_volunteered_keeps_their_staff_access_on_leaving
     member.refresh_from_db()
     assert member.is_active
     assert rules  # the gate module is what all of this follows
+
+
+def test_a_resident_who_dies_is_no_longer_visited_and_the_visits_to_come_are_cancelled(world, regular):
+    from residents.services.residents import resident_leave
+
+    shifts_plan(home=world.home, until=timezone.localdate() + timedelta(weeks=3))
+    assert planned(regular).filter(starts_at__gt=timezone.now()).exists()
+    resident_leave(
+        home=world.home,
+        actor=world.manager.user,
+        resident=world.resident,
+        kind=Resident.Status.DIED,
+        left_on=timezone.localdate(),
+    )
+    ended = Assignment.objects.get(pk=regular.pk)
+    assert ended.ended_at is not None and ended.end_reason == "Peggy died."
+    assert not planned(regular).filter(starts_at__gt=timezone.now()).exists()
