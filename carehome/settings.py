@@ -336,6 +336,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "volunteers.volunteer", "m2m_fields": ["roles", "interests"]},
     {"model": "volunteers.volunteerrole", "m2m_fields": ["training"]},
     {"model": "volunteers.volunteersettings", "m2m_fields": ["recruit_through"]},
+    {"model": "community.partner", "m2m_fields": ["offers", "would_like"]},
+    {"model": "community.place", "m2m_fields": ["interests"]},
+    {"model": "community.activity", "m2m_fields": ["interests", "staff", "volunteers"]},
+    {"model": "community.occurrence", "m2m_fields": ["family_events"]},
+    {"model": "community.storyphoto", "m2m_fields": ["residents"]},
+    {"model": "community.communitysettings", "m2m_fields": ["directories"]},
 )
 # Secrets never enter the history (a manager can read it): passwords, the
 # invitation link's nonces, the calendar feed's token and the door code's

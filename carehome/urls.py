@@ -15,9 +15,11 @@ urlpatterns = [
     path("h/<slug:home_slug>/visits/", include("visits.urls")),
     path("h/<slug:home_slug>/messages/", include("notifications.urls")),
     path("h/<slug:home_slug>/", include("volunteers.urls")),
+    path("h/<slug:home_slug>/", include("community.urls")),
     path("", include("visits.urls.public", namespace="visiting")),
     path("", include("notifications.urls_public")),
     path("", include("volunteers.urls.public", namespace="volunteer_with_us")),
+    path("", include("community.urls.public", namespace="programme")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,20 @@
+import importlib
+import pkgutil
+
 from django.apps import AppConfig
 
 
 class CommunityConfig(AppConfig):
     name = "community"
+    verbose_name = "Community"
+
+    def ready(self):
+        # Each area registers its own dashboard panels in community/panels_<area>.py.
+        for module in pkgutil.iter_modules([self.path]):
+            if module.name.startswith("panels_"):
+                importlib.import_module(f"community.{module.name}")
+        # Messages and planners for the outbox; demo data and navigation for the core.
+        from community import demo, messages, navigation  # noqa: F401
+
+        demo.register()
+        navigation.register()

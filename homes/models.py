@@ -47,6 +47,9 @@ class Home(models.Model):
     postcode = models.CharField(max_length=12, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
+    # Where the home is, for distances to partners and places and for the map.
+    latitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     nation = models.CharField(
         max_length=10,
         choices=Nation.choices,
@@ -57,6 +60,13 @@ class Home(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__gte=-90, latitude__lte=90) & Q(longitude__gte=-180, longitude__lte=180)),
+                name="homes_home_location_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -138,6 +148,52 @@ class Space(HomeScopedModel):
         return self.name
 
 
+class SpaceHold(HomeScopedModel):
+    """A space held for a time: a family visit, an activity, or a partner using
+    the home as a venue. Every booking of a space, whatever made it, holds it
+    here, so PostgreSQL can refuse two overlapping holds of one space (an
+    exclusion constraint over the held range, migration 0009): a choir in the
+    lounge and a family visit in the lounge can never both be booked.
+
+    The held range is the booking plus the space's buffer either side. The
+    owner keeps a foreign key to its hold (``Visit.hold``,
+    ``community.Occurrence.hold``); releasing a hold frees the space at once."""
+
+    class HeldFor(models.TextChoices):
+        VISIT = "visit", "A visit"
+        ACTIVITY = "activity", "An activity"
+        VENUE = "venue", "A community group"
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="holds")
+    held_for = models.CharField(max_length=10, choices=HeldFor.choices)
+    label = models.CharField(
+        max_length=200, help_text="What the calendar shows, e.g. “Choir (Rowan Singers)”."
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    blocked_from = models.DateTimeField()
+    blocked_until = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["space", "blocked_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="homes_hold_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_from__lte=F("starts_at")) & Q(blocked_until__gte=F("ends_at")),
+                name="homes_hold_blocked_covers_hold",
+            ),
+            # "No two live holds of one space overlap" is PostgreSQL-only: migration 0009.
+        ]
+
+    def __str__(self):
+        return f"{self.space} held for {self.label}"
+
+
 class Role(models.TextChoices):
     STAFF = "staff", "Care staff"
     CHAMPION = "champion", "Connection champion"
@@ -145,6 +201,9 @@ class Role(models.TextChoices):
     FAMILY = "family", "Family or friend"
     VOLUNTEER = "volunteer", "Volunteer"
     ORG_ADMIN = "org_admin", "Organisation admin"
+    # Staff of a connector charity that links the home with its community: they
+    # see partners and the programme of the homes they serve, never residents' plans.
+    CONNECTOR = "connector", "Connector charity staff"
 
 
 class MembershipQuerySet(HomeScopedQuerySet):

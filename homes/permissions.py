@@ -28,13 +28,22 @@ _STAFF = {
     "contributions.review",  # approve or decline families' additions to a plan
     "messages.post",  # letters to print and post for people without email or a mobile
     "volunteers.rota",  # who is volunteering when; log a visit or hours for a volunteer
+    "consent.record",  # record a resident's consent to each use of photos, and its withdrawal
+    "community.view",  # partners, places, the local area, the programme and its calendars
+    "community.partners",  # add and change partners and places; the partnership's contact history
+    "community.plan",  # activities and outings, who is invited, attendance, stories and photos
 }
+
+# What a connector charity's staff do at the homes they serve: the community
+# side only, never residents' plans or the people who live there.
+_CONNECTOR = {"home.dashboard", "community.view", "community.partners"}
 
 # The volunteer co-ordinator: often the activity co-ordinator (a connection
 # champion), or the manager.
 _COORDINATOR = {
     "volunteers.manage",  # recruitment, checks, references, matching, assignments, drivers, hours
     "training.manage",  # the training register, for volunteers and staff
+    "outings.approve",  # approve an outing's risk assessment
 }
 
 _MANAGER = _STAFF | {
@@ -50,6 +59,7 @@ _MANAGER = _STAFF | {
     "home.settings",
     "connections.correct_any",  # correct or strike out any connection-log entry, at any time
     "messages.manage",  # the outbox: what was sent, what could not be, try again
+    "community.settings",  # publish the programme, the partner directories this home uses
 }
 
 ROLE_PERMISSIONS = {
@@ -66,6 +76,7 @@ ROLE_PERMISSIONS = {
         }
     ),
     Role.VOLUNTEER: frozenset({"home.dashboard", "volunteer.portal"}),  # their own shifts, hours, residents
+    Role.CONNECTOR: frozenset(_CONNECTOR),
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())

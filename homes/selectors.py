@@ -31,7 +31,15 @@ def membership_for_request(user, home_slug):
         )
 
 
-ROLE_ORDER = [Role.MANAGER, Role.ORG_ADMIN, Role.CHAMPION, Role.STAFF, Role.VOLUNTEER, Role.FAMILY]
+ROLE_ORDER = [
+    Role.MANAGER,
+    Role.ORG_ADMIN,
+    Role.CHAMPION,
+    Role.STAFF,
+    Role.CONNECTOR,
+    Role.VOLUNTEER,
+    Role.FAMILY,
+]
 
 
 def members_for_home(home):

@@ -4,6 +4,7 @@ from residents.models.connections import (
     ConnectionParticipant,
     Response,
 )
+from residents.models.consent import Consent, ConsentGivenBy, ConsentPurpose
 from residents.models.coproduction import CoproductionSession, Idea
 from residents.models.peers import Friendship, SupportFlag
 from residents.models.plan import PersonalPlan, PersonWhoMatters, PlanReview
@@ -19,6 +20,9 @@ from residents.models.wellbeing import LonelinessMeasure
 __all__ = [
     "MEANINGFUL_RESPONSES",
     "Connection",
+    "Consent",
+    "ConsentGivenBy",
+    "ConsentPurpose",
     "ConnectionParticipant",
     "CoproductionSession",
     "Friendship",

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from homes.models import Space
+from homes.models import Space, SpaceHold
 from residents.models import PersonalPlan, RelativeLink
 from visits.models import Visit
 
@@ -153,4 +153,24 @@ def seed(*, home, residents, staff, today, rng):
         cancelled.cancelled_at = timezone.now()
         cancelled.sequence = 1
 
+    # Each booked visit in a space holds it in the home's table of holds, as
+    # the booking service does, so community activities cannot be put over it.
+    holding = [v for v in visits if v.space is not None and v.status == Visit.Status.BOOKED]
+    holds = SpaceHold.objects.bulk_create(
+        [
+            SpaceHold(
+                home=home,
+                space=v.space,
+                held_for=SpaceHold.HeldFor.VISIT,
+                label=f"Visit with {v.resident.short_name}",
+                starts_at=v.starts_at,
+                ends_at=v.ends_at,
+                blocked_from=v.blocked_from,
+                blocked_until=v.blocked_until,
+            )
+            for v in holding
+        ]
+    )
+    for visit, hold in zip(holding, holds, strict=True):
+        visit.hold = hold
     Visit.objects.bulk_create(visits)

@@ -42,6 +42,11 @@ class Visit(HomeScopedModel):
     # PostgreSQL can refuse an overlapping booking (an exclusion constraint).
     blocked_from = models.DateTimeField()
     blocked_until = models.DateTimeField()
+    # The same held range in the home's one table of holds, where PostgreSQL
+    # keeps visits, activities and community groups from overlapping.
+    hold = models.OneToOneField(
+        "homes.SpaceHold", on_delete=models.SET_NULL, null=True, blank=True, related_name="visit"
+    )
     visitors = models.PositiveSmallIntegerField("number of visitors", default=1)
     meal = models.CharField(max_length=10, choices=Meal.choices, default=Meal.NONE)
     accessibility_needs = models.CharField("accessibility needs", max_length=300, blank=True)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.utils import timezone
 
-from homes.models import Role, Space
+from homes.models import Role, Space, SpaceHold
 from homes.scoping import crossing_homes, home_scope
 from residents.models import PersonalPlan, RelativeLink, Resident
 from visits.models import CalendarFeed, Visit
@@ -76,7 +76,14 @@ def held_ranges(space, start, end, *, exclude_pk=None):
     )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return list(qs.values_list("blocked_from", "blocked_until"))
+    # Activities and community groups hold spaces too (homes.SpaceHold); a
+    # visit's own hold is already counted above.
+    others = SpaceHold.objects.filter(
+        space=space, released_at__isnull=True, blocked_until__gt=start, blocked_from__lt=end
+    ).exclude(held_for=SpaceHold.HeldFor.VISIT)
+    return list(qs.values_list("blocked_from", "blocked_until")) + list(
+        others.values_list("blocked_from", "blocked_until")
+    )
 
 
 def overlaps(space, blocked_from, blocked_until, *, exclude_pk=None):

@@ -26,7 +26,8 @@ from carehome.errors import DomainError
 from carehome.timeutils import booking_date_problem, check_date
 from carehome.timeutils import local_datetime as _local_datetime
 from homes.audit import record_update
-from homes.models import Role, Space
+from homes.holds import hold_create, hold_move, hold_release, is_overlap, lock_space
+from homes.models import Role, Space, SpaceHold
 from homes.submissions import submission_once
 from residents.models import PersonalPlan, RelativeLink
 from visits import messages
@@ -37,8 +38,7 @@ from visits.selectors.restrictions import active_restriction, keeps_visiting
 
 MAX_VISITORS = 20
 ATTEMPTS = 3
-# PostgreSQL error codes we turn into "taken": exclusion violation, deadlock, serialization failure.
-EXCLUSION_VIOLATION = "23P01"
+# PostgreSQL error codes retried: deadlock, serialization failure (an overlap: homes.holds.is_overlap).
 RETRYABLE = {"40P01", "40001"}
 
 # Words the booking form shows too (it imports them from here).
@@ -208,7 +208,7 @@ def _with_retries(work, *, space, starts_at, ends_at, exclude_pk=None):
         except SpaceTaken:
             break
         except IntegrityError as error:
-            if space is not None and _sqlstate(error) == EXCLUSION_VIOLATION:
+            if space is not None and is_overlap(error):
                 break
             raise
         except OperationalError as error:
@@ -222,10 +222,15 @@ def _with_retries(work, *, space, starts_at, ends_at, exclude_pk=None):
 def _lock_and_check(space, blocked_from, blocked_until, *, exclude_pk=None):
     if space is None:
         return
-    # Bookings of one space queue up here, one transaction at a time.
-    Space.objects.for_home(space.home_id).select_for_update().get(pk=space.pk)
+    # Bookings of one space queue up here, one transaction at a time, with
+    # every other booking of it (activities, community groups: homes.holds).
+    lock_space(space)
     if selectors.overlaps(space, blocked_from, blocked_until, exclude_pk=exclude_pk):
         raise SpaceTaken
+
+
+def _hold_label(resident):
+    return f"Visit with {resident.short_name}"
 
 
 # --- Services ------------------------------------------------------------------------
@@ -295,7 +300,17 @@ def visit_book(
         # it was saved, rather than that the space is taken (by itself).
         with acting_as(actor), submission_once(home=home, actor=actor, token=form_token) as once:
             _lock_and_check(space, blocked_from, blocked_until)
+            hold = None
+            if space is not None:
+                hold = hold_create(
+                    space=space,
+                    held_for=SpaceHold.HeldFor.VISIT,
+                    label=_hold_label(resident),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                )
             visit = Visit.objects.create(
+                hold=hold,
                 home=home,
                 resident=resident,
                 booked_by=booked_by,
@@ -380,6 +395,25 @@ def visit_reschedule(
             locked.accessibility_needs = (accessibility_needs or "").strip()[:300]
             locked.note = (note or "").strip()
             locked.support_needed = support_needed
+            if space is None:
+                hold_release(locked.hold)
+                locked.hold = None
+            elif locked.hold is not None and locked.hold.released_at is None:
+                hold_move(
+                    locked.hold,
+                    space=space,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    label=_hold_label(resident),
+                )
+            else:
+                locked.hold = hold_create(
+                    space=space,
+                    held_for=SpaceHold.HeldFor.VISIT,
+                    label=_hold_label(resident),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                )
             locked.sequence = locked.sequence + 1
             # A new revision: its confirmation has not been sent yet (visits.messages).
             locked.confirmation_sent_at = None
@@ -402,6 +436,7 @@ def visit_cancel(*, home, actor, visit, now=None):
             return locked
         locked.status = Visit.Status.CANCELLED
         locked.cancelled_at = now
+        hold_release(locked.hold, now=now)
         locked.sequence = F("sequence") + 1
         locked.confirmation_sent_at = None
         locked.save(

@@ -1,0 +1,3 @@
+"""Pages of the area "calendars" (namespace ``community``)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the area "outings" (namespace ``community``)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the area "partners" (namespace ``community``)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the area "programme" (namespace ``community``)."""
+
+urlpatterns = []

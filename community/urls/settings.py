@@ -1,0 +1,3 @@
+"""Pages of the area "settings" (namespace ``community``)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the area "stories" (namespace ``community``)."""
+
+urlpatterns = []
