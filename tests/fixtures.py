@@ -32,6 +32,7 @@ class World:
     foreign_resident: object
     space: object
     foreign_space: object
+    connector: object = None  # a connector charity's member of staff serving the home
 
     def member(self, role):
         return {
@@ -39,6 +40,7 @@ class World:
             "champion": self.champion,
             "staff": self.staff,
             "volunteer": self.volunteer,
+            "connector": self.connector,
             "family": self.relative,
             "outsider": self.outsider,
         }[role]
@@ -113,6 +115,7 @@ def world(db):
         foreign_resident=ResidentFactory(home=other, full_name="Doris Foreign"),
         space=SpaceFactory(home=home, name="Garden room"),
         foreign_space=SpaceFactory(home=other, name="Other lounge"),
+        connector=MembershipFactory(home=home, role=Role.CONNECTOR, user__full_name="Cara Connector"),
     )
 
 

@@ -16,7 +16,7 @@ from tests.urls_sweep import home_urls, may_see, object_kwargs
 from visits.models import CalendarFeed
 from visits.tests.factories import VisitingInfoFactory
 
-ROLES = ["manager", "champion", "staff", "volunteer", "family"]
+ROLES = ["manager", "champion", "staff", "volunteer", "family", "connector"]
 
 
 @pytest.fixture

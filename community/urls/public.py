@@ -1,5 +1,10 @@
-"""The public programme of a home that publishes it: no sign-in (namespace ``programme``)."""
+"""The public programme of a home that publishes it, and its photos with
+public consent: no sign-in (namespace ``programme``)."""
+
+from community.urls import public_photos
 
 app_name = "programme"
 
-urlpatterns = []
+urlpatterns = [
+    *public_photos.urlpatterns,
+]

@@ -25,7 +25,7 @@ from volunteers.tests.factories import AssignmentFactory, cleared_volunteer
 WIDTHS = [390, 810, 1280, 1440]
 AXE_WIDTHS = {390, 1280}
 HEIGHT = 900
-ROLES = ["manager", "champion", "staff", "family", "volunteer", "several_homes"]
+ROLES = ["manager", "champion", "staff", "family", "volunteer", "connector", "several_homes"]
 OUTSIDE_A_HOME = ["account", "choose_home", "password_change"]
 # Pages looked at by a person after the run (test-artifacts/screenshots/widths-*.png).
 SCREENSHOT_PAGES = {

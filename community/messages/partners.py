@@ -1,0 +1,1 @@
+"""A partnership going cold: a reminder to its contact in the home (to be written by the partners area)."""

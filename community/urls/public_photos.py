@@ -1,0 +1,3 @@
+"""Public photos (consent for public use): served only through a consent check (stories area)."""
+
+urlpatterns = []
