@@ -443,12 +443,33 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 
 # No third-party origins anywhere: everything is served by the app itself.
+# --- The local area map (community) ---------------------------------------------
+# A map tile server, like "https://tile.example.org/{z}/{x}/{y}.png" (Leaflet's
+# placeholders; "{s}" for subdomains). Empty (the default): no map, and pages
+# make no third-party request. The attribution the tile provider asks for is
+# shown on the map.
+KITH_MAP_TILE_URL = env("KITH_MAP_TILE_URL", "").strip()
+KITH_MAP_ATTRIBUTION = env("KITH_MAP_ATTRIBUTION", "").strip()
+
+
+def _tile_origin(url):
+    """The origin images come from for CSP: "https://{s}.tile.x.org/…" → "https://*.tile.x.org"."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "SUBDOMAIN."))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc.replace('SUBDOMAIN.', '*.')}"
+
+
+MAP_TILE_ORIGIN = _tile_origin(KITH_MAP_TILE_URL) if KITH_MAP_TILE_URL else None
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MAP_TILE_ORIGIN] if MAP_TILE_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

@@ -14,7 +14,7 @@ class CommunityConfig(AppConfig):
             if module.name.startswith("panels_"):
                 importlib.import_module(f"community.{module.name}")
         # Messages and planners for the outbox; demo data and navigation for the core.
-        from community import demo, messages, navigation  # noqa: F401
+        from community import demo, messages, navigation, planners  # noqa: F401
 
         demo.register()
         navigation.register()

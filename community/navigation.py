@@ -6,7 +6,8 @@ and connector charity staff; the area's own tabs lead on
 from homes.navigation import NavItem, register_nav_item
 
 ITEMS = [
-    NavItem("Community", "community:home", "community.view", "community/", order=45),
+    NavItem("Community", "community:programme", "community.view", "community/", order=45),
+    NavItem("News from the home", "community:family_stories", "family.portal", "community/news/", order=43),
 ]
 
 

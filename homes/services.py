@@ -30,6 +30,9 @@ EMAIL_INVALID = "Enter an email address like name@example.com."
 CLOSES_BEFORE_OPENS = "The closing time must be after the opening time."
 BUFFER_RANGE = "Enter a number of minutes from 0 to 240 (four hours)."
 NATION_CHOICE = "Choose England, Wales or Scotland."
+HOME_LOCATION_INVALID = (
+    "Enter both the latitude (-90 to 90) and the longitude (-180 to 180) of the home, or leave both empty."
+)
 
 # Feature apps that need to act when an invitation is accepted (e.g. linking a
 # relative's new account to a resident) register a callable here from their
@@ -293,4 +296,19 @@ def home_nation_set(*, home, actor, nation):
     with transaction.atomic(), acting_as(actor):
         home.nation = nation
         home.save(update_fields=["nation"])
+    return home
+
+
+def home_location_set(*, home, actor, latitude, longitude):
+    """Say where ``home`` is on the map (``Decimal`` latitude and longitude,
+    or both None): distances to partners and places are measured from here."""
+    if (latitude is None) != (longitude is None) or (
+        latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+    ):
+        raise DomainError(HOME_LOCATION_INVALID, field="latitude")
+    if (latitude, longitude) == (home.latitude, home.longitude):
+        return home
+    with transaction.atomic(), acting_as(actor):
+        home.latitude, home.longitude = latitude, longitude
+        home.save(update_fields=["latitude", "longitude"])
     return home

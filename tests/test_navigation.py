@@ -20,6 +20,8 @@ def test_every_app_registers_its_entries_in_the_old_order():
         "residents:family",
         "visits:book",
         "visits:my_visits",
+        "community:family_stories",
+        "community:programme",
         "volunteers:home",
         "homes:members",
         "homes:spaces",

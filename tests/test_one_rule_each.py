@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["residents", "visits", "volunteers", "homes", "notifications"]
+APPS = ["residents", "visits", "volunteers", "community", "homes", "notifications"]
 
 # (app, message): a form may write this message itself, with the reason.
 ALLOWED = {}

@@ -91,6 +91,9 @@ SEEN_ONLY_BY = {
     "residents:connection_strike_out": ({"manager"}, "the entry's author for a few days, or a manager"),
     # Under the rota (volunteers.rota) but only the co-ordinator puts someone on it.
     "volunteers:shift_add": ({"manager", "champion"}, "volunteers.manage"),
+    # A story photo's image: staff who plan (community.plan) and relatives (family.portal); the
+    # view answers 403 to volunteers and connector charity staff, who see no photos of residents.
+    "community:photo_image": (_BOOKERS, "community.plan or family.portal"),
 }
 
 
@@ -107,5 +110,5 @@ def may_see(name, url, role):
     if name in SEEN_ONLY_BY:
         return role in SEEN_ONLY_BY[name][0]
     roles = {"manager": Role.MANAGER, "champion": Role.CHAMPION, "staff": Role.STAFF}
-    roles |= {"volunteer": Role.VOLUNTEER, "family": Role.FAMILY}
+    roles |= {"volunteer": Role.VOLUNTEER, "family": Role.FAMILY, "connector": Role.CONNECTOR}
     return role_has_perm(roles[role], view_permission(resolve(url).func))

@@ -288,7 +288,7 @@ class Migration(migrations.Migration):
             name='CommunitySettings',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('publish_programme', models.BooleanField(default=False, help_text='A plain public page and calendar feed of the programme, for the website or a screen in the foyer.', verbose_name='publish the programme')),
+                ('publish_programme', models.BooleanField(default=False, help_text='A plain public page and calendar feed of the programme, for a website or foyer screen.', verbose_name='publish the programme')),
                 ('map_enabled', models.BooleanField(default=True, help_text='Only when a map tile server is configured (KITH_MAP_TILE_URL).', verbose_name='show the map')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, help_text='One more on every edit (carehome.versions).')),
                 ('directories', models.ManyToManyField(blank=True, related_name='+', to='homes.organisation', verbose_name='connector charities whose partner directory we use')),

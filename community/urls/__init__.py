@@ -5,7 +5,6 @@ sign-in) is in ``community.urls.public``."""
 from django.urls import include, path
 
 from community.urls import calendars, outings, partners, programme, settings, stories
-from community.views import home as home_views
 
 app_name = "community"
 
@@ -19,6 +18,5 @@ areas = [
 ]
 
 urlpatterns = [
-    path("community/", home_views.community_home, name="home"),
     path("community/", include(areas)),
 ]

@@ -1,3 +1,9 @@
 """Pages of the area "settings" (namespace ``community``)."""
 
-urlpatterns = []
+from django.urls import path
+
+from community.views import settings
+
+urlpatterns = [
+    path("settings/", settings.settings_edit, name="settings"),
+]

@@ -9,6 +9,7 @@ AREAS = [
     ("residents.demo.wellbeing", 13),
     ("residents.demo.connections", 14),
     ("residents.demo.coproduction", 15),
+    ("residents.demo.consent", 16),
     # After the visits' reminders (order 40): the outbox rows keep their order.
     ("residents.demo.reminders", 41),
 ]

@@ -4,7 +4,7 @@ Each area keeps its own patterns in a module here, so work on one area does
 not touch another's routes.
 """
 
-from residents.urls import connections, coproduction, family, peers, plans, residents, wellbeing
+from residents.urls import connections, consent, coproduction, family, peers, plans, residents, wellbeing
 
 app_name = "residents"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     *coproduction.urlpatterns,
     *peers.urlpatterns,
     *wellbeing.urlpatterns,
+    *consent.urlpatterns,
     *plans.urlpatterns,
     *residents.urlpatterns,
 ]

@@ -1,0 +1,162 @@
+"""Writes for stories and their photos.
+
+A story may be about a date of the home's programme that has started (today
+or before) and was not cancelled. A photo is stored as a modest JPEG with
+its hidden details left behind (``carehome.photos.prepared_photo``: the
+upload's type and pixel count are checked from its header before anything
+is decoded); it records who is in it. Whether it is shown, and to whom, is
+decided when it is read, from the consent register (``community.selectors.stories``).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from carehome.audit import acting_as
+from carehome.errors import DomainError
+from carehome.photos import PhotoGuard, delete_file_later, prepared_photo
+from carehome.versions import version_bump, version_check
+from community.models import Occurrence, Story, StoryPhoto
+from homes.scoping import check_home
+from homes.submissions import submission_once
+
+PHOTO_MAX_SIDE = 1600
+
+# Words the forms show too (they import them from here).
+TITLE_MISSING = "Give the story a title, like “A morning at Loch Ard”."
+TITLE_TOO_LONG = "Keep the title under 150 characters."
+TEXT_MISSING = "Write the story: what happened, and how people enjoyed it."
+TEXT_TOO_LONG = "Keep the story under 5,000 characters."
+DATE_NOT_YET = "A story can only be written about a date that has started. Choose one from today or before."
+DATE_CANCELLED = "That date was cancelled, so there is no story to tell."
+NOT_A_PICTURE = "This file is not a picture we can use. Choose a JPEG, PNG or WebP photo."
+PHOTO_MISSING = "Choose the photo to add."
+DESCRIPTION_MISSING = (
+    "Say what the photo shows, for people who cannot see it, like “Ted holding up a trout by the lake”."
+)
+DESCRIPTION_TOO_LONG = "Keep this under 300 characters."
+OTHERS_TOO_LONG = "Keep this under 300 characters."
+RESIDENT_NOT_HERE = "Choose the residents in the photo from the list."
+TEXT_MAX = 5000
+
+
+def _clean(text):
+    return " ".join((text or "").split())
+
+
+def _story_fields(*, title, text, went_well):
+    title = _clean(title)
+    text = (text or "").strip()
+    if not title:
+        raise DomainError(TITLE_MISSING, field="title")
+    if len(title) > 150:
+        raise DomainError(TITLE_TOO_LONG, field="title")
+    if not text:
+        raise DomainError(TEXT_MISSING, field="text")
+    if len(text) > TEXT_MAX:
+        raise DomainError(TEXT_TOO_LONG, field="text")
+    return {"title": title, "text": text, "went_well": bool(went_well)}
+
+
+def _check_occurrence(home, occurrence):
+    if occurrence is None:
+        return
+    check_home(home, occurrence)
+    if occurrence.status == Occurrence.Status.CANCELLED:
+        raise DomainError(DATE_CANCELLED, field="occurrence")
+    if occurrence.starts_at > timezone.now():
+        raise DomainError(DATE_NOT_YET, field="occurrence")
+
+
+def story_create(*, home, actor, title, text, went_well=True, occurrence=None, form_token=None):
+    """Write a story, about a date of the programme or not (once per ``form_token``)."""
+    _check_occurrence(home, occurrence)
+    fields = _story_fields(title=title, text=text, went_well=went_well)
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
+        story = Story.objects.create(home=home, occurrence=occurrence, written_by=actor, **fields)
+        once.created(story)
+    return story
+
+
+def story_update(*, home, actor, story, title, text, went_well, version=None):
+    """Change a story's words. ``EditConflict`` if someone saved it since ``version``."""
+    check_home(home, story)
+    fields = _story_fields(title=title, text=text, went_well=went_well)
+    with transaction.atomic(), acting_as(actor):
+        locked = Story.objects.for_home(home).select_for_update().get(pk=story.pk)
+        version_check(locked, version, submitted=fields)
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, fields[name])
+        if changed:
+            locked.save(update_fields=[*changed, *version_bump(locked)])
+    return locked, changed
+
+
+def _photo_fields(home, *, description, residents, others):
+    description = _clean(description)
+    others = _clean(others)
+    if not description:
+        raise DomainError(DESCRIPTION_MISSING, field="description")
+    if len(description) > 300:
+        raise DomainError(DESCRIPTION_TOO_LONG, field="description")
+    if len(others) > 300:
+        raise DomainError(OTHERS_TOO_LONG, field="others")
+    residents = list(residents or [])
+    if any(r.home_id != home.pk for r in residents):
+        raise DomainError(RESIDENT_NOT_HERE, field="residents")
+    return {"description": description, "others": others}, residents
+
+
+def photo_add(*, home, actor, story, image, description, residents=(), others="", form_token=None):
+    """Add a photo to ``story``, with who is in it (once per ``form_token``).
+    The file is removed again if the database write fails."""
+    check_home(home, story)
+    if not image:
+        raise DomainError(PHOTO_MISSING, field="image")
+    fields, residents = _photo_fields(home, description=description, residents=residents, others=others)
+    prepared = prepared_photo(image, max_side=PHOTO_MAX_SIDE, message=NOT_A_PICTURE, field="image")
+    photo = StoryPhoto(home=home, story=story, added_by=actor, **fields)
+    with PhotoGuard(photo.image.storage) as guard:
+        photo.image.save(prepared.name, prepared, save=False)
+        guard.name = photo.image.name
+        with (
+            transaction.atomic(),
+            acting_as(actor),
+            submission_once(home=home, actor=actor, token=form_token) as once,
+        ):
+            photo.save()
+            photo.residents.set(residents)
+            once.created(photo)
+    return photo
+
+
+def photo_update(*, home, actor, photo, description, residents=(), others=""):
+    """Change what a photo shows and who is in it."""
+    check_home(home, photo)
+    fields, residents = _photo_fields(home, description=description, residents=residents, others=others)
+    with transaction.atomic(), acting_as(actor):
+        locked = StoryPhoto.objects.for_home(home).select_for_update().get(pk=photo.pk)
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, fields[name])
+        if changed:
+            locked.save(update_fields=changed)
+        locked.residents.set(residents)
+    return locked
+
+
+def photo_delete(*, home, actor, photo):
+    """Remove a photo; its file goes once the removal is committed."""
+    check_home(home, photo)
+    with transaction.atomic(), acting_as(actor):
+        locked = StoryPhoto.objects.for_home(home).select_for_update().filter(pk=photo.pk).first()
+        if locked is None:
+            return False
+        name = locked.image.name
+        locked.delete()
+        delete_file_later(locked.image.storage, name)
+    return True
