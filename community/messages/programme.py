@@ -6,8 +6,10 @@ visits' invitations who have not said no (by their chosen channel), the staff
 and volunteers assigned to the activity (a volunteer through their Kith
 account, or their email address without one) and, for an outing, its driver.
 
-* ``community.activity_reminder``: 09:00 the day before and 08:00 on the
-  morning (only for a date starting at 09:00 or later), for confirmed dates.
+* ``community.activity_reminder``: 09:00 the day before (to the staff,
+  volunteers and driver: relatives who said yes get their invitation's own
+  reminder the evening before) and 08:00 on the morning (to everyone; only for
+  a date starting at 09:00 or later), for confirmed dates.
   Made when a date is confirmed and by a planner for the next two days (in-home
   activities are confirmed when made). Stale when it is sent if the date is no
   longer confirmed, has moved, or the person is no longer invited or assigned.
@@ -272,10 +274,16 @@ def reminders_plan_for(occurrence, *, now):
     found = recipients(occurrence)
     there = _existing(occurrence)
     data = {"starts_at": iso_utc(occurrence.starts_at)}
-    for due, expires_at in reminder_times(occurrence):
+    for index, (due, expires_at) in enumerate(reminder_times(occurrence)):
         if due <= now:
             continue
-        people = [p for key, (p, _r, _n) in found.items() if (ACTIVITY_REMINDER, key, due) not in there]
+        # The evening before, relatives coming are reminded by their invitation
+        # (visits.event_reminder): the day-before reminder here is for the team.
+        people = [
+            p
+            for key, (p, role, _n) in found.items()
+            if (ACTIVITY_REMINDER, key, due) not in there and not (index == 0 and role == RELATIVE)
+        ]
         if people:
             made += reminders_schedule(
                 home=occurrence.home,

@@ -37,6 +37,7 @@ from homes.submissions import submission_once, submission_seen
 from notifications.timing import at_local
 from residents.models import Idea
 from residents.services.coproduction import idea_status_set
+from visits.services.events import event_move, event_withdraw
 from volunteers.models import Volunteer
 
 Kind = Activity.Kind
@@ -507,6 +508,20 @@ def _coming(activity, now):
     )
 
 
+def _families_follow(occurrence, *, now):
+    """The families' invitations (visits' events) follow their date: moved to
+    its new time, or withdrawn when it is cancelled. The families hear about it
+    once, from the programme's own change or cancellation message."""
+    home = occurrence.home
+    for event in occurrence.family_events.all():
+        if occurrence.status == Status.CANCELLED:
+            event_withdraw(home=home, event=event, now=now)
+        else:
+            event_move(
+                home=home, event=event, starts_at=occurrence.starts_at, ends_at=occurrence.ends_at, now=now
+            )
+
+
 def _cancel(occurrence, *, reason, now):
     occurrence.status = Status.CANCELLED
     occurrence.cancelled_at = now
@@ -519,6 +534,8 @@ def _cancel(occurrence, *, reason, now):
     programme_messages.programme_messages_schedule(
         occurrence=occurrence, kind=programme_messages.CANCELLED, now=now
     )
+    # After the message: it is sent to the families invited while their invitations still stand.
+    _families_follow(occurrence, now=now)
 
 
 def _retime(activity, occurrence, *, now):
@@ -546,6 +563,7 @@ def _retime(activity, occurrence, *, now):
     programme_messages.programme_messages_schedule(
         occurrence=occurrence, kind=programme_messages.CHANGED, now=now
     )
+    _families_follow(occurrence, now=now)
 
 
 def _follow(activity, keep, *, times_changed, label_changed, now):
@@ -734,6 +752,7 @@ def occurrence_move(*, home, actor, occurrence, day, starts, ends, note="", vers
             programme_messages.programme_messages_schedule(
                 occurrence=locked, kind=programme_messages.CHANGED, now=now
             )
+            _families_follow(locked, now=now)
             return locked
 
     exclude = {occurrence.hold_id} if occurrence.hold_id else set()

@@ -46,7 +46,13 @@ from visits.messages.common import (
     iso_utc,
     schedule_many,
 )
-from visits.messages.events import event_messages_cancel, event_messages_invite, event_messages_replied
+from visits.messages.events import (
+    event_messages_cancel,
+    event_messages_invite,
+    event_messages_moved,
+    event_messages_replied,
+    event_messages_withdraw,
+)
 from visits.messages.family import news_messages_schedule
 from visits.messages.restrictions import RESTRICTION_NOTICE, restriction_notice_schedule
 from visits.messages.summary import week_start, weekly_summaries_plan
@@ -72,7 +78,9 @@ __all__ = [
     "door_code_messages_schedule",
     "event_messages_cancel",
     "event_messages_invite",
+    "event_messages_moved",
     "event_messages_replied",
+    "event_messages_withdraw",
     "iso_utc",
     "news_messages_schedule",
     "regular_visitor_messages_schedule",

@@ -205,6 +205,43 @@ def event_messages_cancel(*, event, replies, now):
     return created
 
 
+def _evening_before(event, reply, *, now):
+    local = timezone.localtime(event.starts_at)
+    due = at_local(local.date() - datetime.timedelta(days=1), EVENING_BEFORE)
+    if due <= now:
+        return 0
+    return reminders_schedule(
+        home=event.home,
+        kind=EVENT_REMINDER,
+        obj=reply,
+        recipients=[reply.membership.user],
+        due=due,
+        expires_at=event.starts_at,
+        data={"starts_at": iso_utc(event.starts_at)},
+        now=now,
+    )
+
+
+def event_messages_moved(*, event, replies, now):
+    """The reminders of those coming follow the new time. Telling them it
+    moved is for whoever moved it (a community activity tells everyone it invited)."""
+    created = 0
+    for reply in replies:
+        reminders_cancel(obj=reply, kinds=[EVENT_REMINDER], reason="It moved.")
+        if reply.answer == EventReply.Answer.YES:
+            created += _evening_before(event, reply, now=now)
+    return created
+
+
+def event_messages_withdraw(*, event, replies):
+    """Nothing more about this invitation is sent: what it was for was
+    cancelled, and whoever cancelled that tells the families."""
+    for reply in replies:
+        reminders_cancel(
+            obj=reply, kinds=[EVENT_INVITATION, EVENT_REPLY, EVENT_REMINDER], reason="It was cancelled."
+        )
+
+
 def event_messages_replied(*, reply, now):
     """The receipt for a reply, and the reminder the evening before for a yes."""
     event = reply.event
@@ -229,17 +266,4 @@ def event_messages_replied(*, reply, now):
     if reply.answer != EventReply.Answer.YES:
         reminders_cancel(obj=reply, kinds=[EVENT_REMINDER], reason="They no longer plan to come.")
         return created
-    local = timezone.localtime(event.starts_at)
-    due = at_local(local.date() - datetime.timedelta(days=1), EVENING_BEFORE)
-    if due > now:
-        created += reminders_schedule(
-            home=event.home,
-            kind=EVENT_REMINDER,
-            obj=reply,
-            recipients=[user],
-            due=due,
-            expires_at=event.starts_at,
-            data={"starts_at": iso_utc(event.starts_at)},
-            now=now,
-        )
-    return created
+    return created + _evening_before(event, reply, now=now)

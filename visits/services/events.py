@@ -15,7 +15,13 @@ from carehome.timeutils import booking_date_problem, check_date, local_datetime
 from homes.audit import record_created
 from homes.submissions import submission_once
 from residents.models import RelativeLink, Resident
-from visits.messages import event_messages_cancel, event_messages_invite, event_messages_replied
+from visits.messages import (
+    event_messages_cancel,
+    event_messages_invite,
+    event_messages_moved,
+    event_messages_replied,
+    event_messages_withdraw,
+)
 from visits.models import EventInvitation, EventReply
 from visits.selectors.events import invitees_for
 from visits.services.booking import END_BEFORE_START
@@ -149,6 +155,41 @@ def event_cancel(*, home, actor, event):
         )
         event_messages_cancel(event=event, replies=list(to_tell), now=now)
     return event
+
+
+def event_move(*, home, event, starts_at, ends_at, now=None):
+    """Move an invitation to the new time of what it was made for (a
+    community activity's date that moved). The reminders of those coming move
+    with it; telling the families it moved is for the caller, which does."""
+    if event.home_id != home.pk:
+        raise DomainError("That invitation is not at this home.")
+    if ends_at <= starts_at:
+        raise DomainError(END_BEFORE_START, field="ends")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = EventInvitation.objects.for_home(home).select_for_update().get(pk=event.pk)
+        if locked.cancelled_at is not None:
+            return locked
+        locked.starts_at, locked.ends_at = starts_at, ends_at
+        locked.save(update_fields=["starts_at", "ends_at"])
+        replies = EventReply.objects.filter(event=locked).select_related("membership__user")
+        event_messages_moved(event=locked, replies=list(replies), now=now)
+    return locked
+
+
+def event_withdraw(*, home, event, now=None):
+    """Cancel an invitation whose activity was cancelled, without visits' own
+    notice: the caller tells the families (once). Withdrawing twice changes nothing."""
+    if event.home_id != home.pk:
+        raise DomainError("That invitation is not at this home.")
+    with transaction.atomic():
+        locked = EventInvitation.objects.for_home(home).select_for_update().get(pk=event.pk)
+        if locked.cancelled_at is not None:
+            return locked
+        locked.cancelled_at = now or timezone.now()
+        locked.save(update_fields=["cancelled_at"])
+        event_messages_withdraw(event=locked, replies=list(EventReply.objects.filter(event=locked)))
+    return locked
 
 
 def _clean_number(value, field, label):
