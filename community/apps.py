@@ -18,3 +18,8 @@ class CommunityConfig(AppConfig):
 
         demo.register()
         navigation.register()
+        # A resident who moves out or dies comes off the dates to come.
+        from community.services.attendance import places_end_for_resident
+        from residents.leaving import register_leaving_hook
+
+        register_leaving_hook(places_end_for_resident)

@@ -193,6 +193,7 @@ def seed(*, home, residents, staff, today, rng):
     story = Story.objects.create(
         home=home,
         occurrence=occurrence,
+        share_with_families=True,
         title=f"{title}: {fisher.short_name}'s trout",
         text=(
             f"A bright, breezy morning at the lake. The anglers' club had the accessible platform ready, "
@@ -249,6 +250,7 @@ def seed(*, home, residents, staff, today, rng):
     # An older garden story, so the list has more than one.
     garden = Story.objects.create(
         home=home,
+        share_with_families=True,
         title="Planting the spring bulbs",
         text=(
             "The gardening club came in with two hundred bulbs. Everyone who wanted to had a go with the "

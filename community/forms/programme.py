@@ -227,7 +227,7 @@ class ActivityForm(KithForm):
     on_public_programme = forms.BooleanField(
         label="Show on the public programme",
         required=False,
-        initial=True,
+        initial=False,
         help_text="Only if the home publishes its programme. Residents are never named there.",
     )
 

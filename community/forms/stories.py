@@ -41,6 +41,13 @@ class StoryForm(KithForm):
         initial=True,
         help_text="Stories of outings that went well reassure people who are anxious about going out.",
     )
+    share_with_families = forms.BooleanField(
+        label="Families of the home can read it",
+        required=False,
+        initial=False,
+        help_text="On their “News from the home” page, with the photos each person agreed to. "
+        "Only if everyone named in it is happy to be written about to other families.",
+    )
 
     def clean_title(self):
         return " ".join(self.cleaned_data["title"].split())

@@ -27,6 +27,7 @@ import datetime
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -37,6 +38,8 @@ from notifications.kinds import Kind, register, register_planner
 from notifications.models import Channel, Reminder
 from notifications.services import recipient_key, reminders_cancel, reminders_schedule
 from notifications.timing import at_local
+from residents.models import RelativeLink
+from residents.services.connections import LIVING_HERE
 from visits.models import EventReply
 
 ACTIVITY_REMINDER = "community.activity_reminder"
@@ -106,6 +109,15 @@ def recipients(occurrence):
     date: a User or, for a volunteer without an account, an email address."""
     activity = occurrence.activity
     found = {}
+    # Only relatives still following the resident the invitation is about, while
+    # that resident lives here: a paused or ended link hears nothing more.
+    following = RelativeLink.objects.filter(
+        home_id=occurrence.home_id,
+        membership_id=OuterRef("membership_id"),
+        resident_id=OuterRef("event__resident_id"),
+        status=RelativeLink.Status.ACTIVE,
+        resident__status__in=LIVING_HERE,
+    )
     replies = (
         EventReply.objects.filter(
             home_id=occurrence.home_id,
@@ -113,6 +125,7 @@ def recipients(occurrence):
             event__cancelled_at__isnull=True,
             membership__is_active=True,
         )
+        .filter(Exists(following))
         .exclude(answer=EventReply.Answer.NO)
         .select_related("membership__user")
         .order_by("pk")
@@ -122,7 +135,7 @@ def recipients(occurrence):
         found.setdefault(recipient_key(user), (user, RELATIVE, user.full_name))
     for member in activity.staff.filter(is_active=True).select_related("user").order_by("pk"):
         found.setdefault(recipient_key(member.user), (member.user, STAFF, member.user.full_name))
-    for volunteer in activity.volunteers.exclude(status="left").select_related("user").order_by("pk"):
+    for volunteer in activity.volunteers.filter(status="active").select_related("user").order_by("pk"):
         if volunteer.user_id:
             found.setdefault(recipient_key(volunteer.user), (volunteer.user, VOLUNTEER, volunteer.full_name))
         elif volunteer.email:

@@ -102,7 +102,7 @@ class Activity(HomeScopedModel):
     call_name = models.CharField("who to call", max_length=150, blank=True)
     call_phone = models.CharField("their phone", max_length=30, blank=True)
     on_public_programme = models.BooleanField(
-        "show on the public programme", default=True, help_text="Only if the home publishes its programme."
+        "show on the public programme", default=False, help_text="Only if the home publishes its programme."
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

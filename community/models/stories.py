@@ -30,6 +30,11 @@ class Story(HomeScopedModel):
         default=True,
         help_text="Stories of outings that went well help people who are anxious about going out.",
     )
+    share_with_families = models.BooleanField(
+        "families of the home can read it",
+        default=False,
+        help_text="Only if everyone named in it is happy to be written about to other families.",
+    )
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -18,6 +18,7 @@ from homes.models import Interest
 from residents.models import MEANINGFUL_RESPONSES, Resident
 from visits.models import EventInvitation, EventReply
 from visits.selectors.events import active_family_links
+from volunteers import rules as volunteer_rules
 from volunteers.selectors.drivers import drivers_for_trip
 
 # "Little meaningful connection lately": the worklist's meaning of meaningful
@@ -273,9 +274,10 @@ def outings_not_confirmed(home, *, now=None):
         .select_related("driver__volunteer", "driver__member__user")
         .order_by("starts_at", "pk")[:20]
     )
+    settings = volunteer_rules.settings_for(home)
+    facts = rules.facts_for(dates)
     for occurrence in dates:
-        # At most 20 dates, so checking a booked driver's papers stays bounded.
-        occurrence.blockers = rules.confirm_blockers(occurrence)
+        occurrence.blockers = rules.confirm_blockers(occurrence, settings=settings, facts=facts)
         if not occurrence.blockers:
             occurrence.blockers = [rules.Blocker("ready", "Ready to confirm")]
     return dates

@@ -120,6 +120,11 @@ def story_plain(home, pk):
     return Story.objects.for_home(home).select_related("occurrence__activity").filter(pk=pk).first()
 
 
+def stories_for_families(home):
+    """The stories staff chose to share with the families of the home, newest first."""
+    return _stories(home).filter(share_with_families=True)
+
+
 def family_stories(home, stories):
     """A page of stories for relatives: ``story.shown`` holds only the photos
     every resident in them agreed to share with families."""
@@ -135,8 +140,15 @@ def photo_for_page(home, pk):
 
 
 def photo_if_allowed(home, pk, use):
-    """The photo ``pk`` of ``home`` if it may be shown for ``use`` right now, else None."""
-    photo = _photos(home).filter(pk=pk).first()
+    """The photo ``pk`` of ``home`` if it may be shown for ``use`` right now, else None.
+    Beyond the home, only a photo of a story shared with families; in public, only
+    one of a story about an activity on the public programme."""
+    photos = _photos(home).filter(pk=pk)
+    if use in (USE_FAMILY, USE_PUBLIC):
+        photos = photos.filter(story__share_with_families=True)
+    if use == USE_PUBLIC:
+        photos = photos.filter(story__occurrence__activity__on_public_programme=True)
+    photo = photos.first()
     if photo is None:
         return None
     return photo if judge(home, [photo])[0].allowed[use] else None

@@ -31,7 +31,7 @@ from residents.models import Connection, Idea, Resident, Response
 from residents.services.connections import connection_log, connection_strike_out
 from residents.services.coproduction import idea_status_set
 from visits.models import EventInvitation
-from visits.services.events import event_invite
+from visits.services.events import event_invite, event_withdraw
 
 # --- The words, once --------------------------------------------------------------------------
 
@@ -43,6 +43,10 @@ ANSWER_CHOICE = "Choose “would like to come” or “would rather not”."
 NO_FAMILIES_CHOSEN = "Tick at least one resident whose family to invite."
 NOT_INVITED = "Invite the resident to this date first, then their family."
 NOT_STARTED = "Attendance can be recorded once it has started."
+OUTING_NOT_CONFIRMED = (
+    "This outing was never confirmed (its risk assessment approved and, in the minibus, a driver booked), "
+    "so it cannot have gone ahead. Confirm it first, or cancel it."
+)
 NOBODY_RECORDED = "Choose how it went for at least one person."
 NOTE_TOO_LONG = "Keep each note under 300 characters."
 MESSAGE_TOO_LONG = "Keep the message under 2,000 characters."
@@ -197,6 +201,8 @@ def attendance_record(*, home, actor, membership, occurrence, rows, now=None):
         activity = (
             Activity.objects.for_home(home).select_related("idea", "partnership").get(pk=locked.activity_id)
         )
+        if activity.is_outing and locked.status != Occurrence.Status.CONFIRMED:
+            raise DomainError(OUTING_NOT_CONFIRMED)
         previous = (
             Connection.objects.for_home(home)
             .prefetch_related("participants")
@@ -260,3 +266,17 @@ def attendance_record(*, home, actor, membership, occurrence, rows, now=None):
                 recorded_by=actor,
             )
     return connection
+
+
+def places_end_for_resident(*, home, actor, resident, left_on):
+    """A resident moved out or died (``residents.leaving``): they come off the
+    dates to come, and their family's invitations to those dates are
+    withdrawn (no more reminders). Attendance already recorded stays."""
+    now = timezone.now()
+    coming = Attendee.objects.for_home(home).filter(
+        resident=resident, occurrence__starts_at__gt=now, occurrence__connection__isnull=True
+    )
+    for attendee in coming.select_related("occurrence"):
+        for event in attendee.occurrence.family_events.filter(resident=resident, cancelled_at__isnull=True):
+            event_withdraw(home=home, event=event, now=now)
+    coming.delete()

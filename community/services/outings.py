@@ -345,6 +345,9 @@ def occurrence_confirm(*, home, actor, occurrence, now=None):
         locked.status = Occurrence.Status.CONFIRMED
         locked.confirmed_at = now
         locked.confirmed_by = actor
-        locked.save(update_fields=["status", "confirmed_at", "confirmed_by", *version_bump(locked)])
+        locked.sequence += 1  # calendars show it confirmed, not tentative
+        locked.save(
+            update_fields=["status", "confirmed_at", "confirmed_by", "sequence", *version_bump(locked)]
+        )
         programme_messages_schedule(occurrence=locked, kind=CONFIRMED, now=now)
     return locked

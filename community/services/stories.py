@@ -43,7 +43,7 @@ def _clean(text):
     return " ".join((text or "").split())
 
 
-def _story_fields(*, title, text, went_well):
+def _story_fields(*, title, text, went_well, share_with_families=False):
     title = _clean(title)
     text = (text or "").strip()
     if not title:
@@ -54,7 +54,12 @@ def _story_fields(*, title, text, went_well):
         raise DomainError(TEXT_MISSING, field="text")
     if len(text) > TEXT_MAX:
         raise DomainError(TEXT_TOO_LONG, field="text")
-    return {"title": title, "text": text, "went_well": bool(went_well)}
+    return {
+        "title": title,
+        "text": text,
+        "went_well": bool(went_well),
+        "share_with_families": bool(share_with_families),
+    }
 
 
 def _check_occurrence(home, occurrence):
@@ -67,10 +72,15 @@ def _check_occurrence(home, occurrence):
         raise DomainError(DATE_NOT_YET, field="occurrence")
 
 
-def story_create(*, home, actor, title, text, went_well=True, occurrence=None, form_token=None):
-    """Write a story, about a date of the programme or not (once per ``form_token``)."""
+def story_create(
+    *, home, actor, title, text, went_well=True, share_with_families=False, occurrence=None, form_token=None
+):
+    """Write a story, about a date of the programme or not (once per ``form_token``).
+    Families of the home read it only when ``share_with_families``."""
     _check_occurrence(home, occurrence)
-    fields = _story_fields(title=title, text=text, went_well=went_well)
+    fields = _story_fields(
+        title=title, text=text, went_well=went_well, share_with_families=share_with_families
+    )
     with (
         transaction.atomic(),
         acting_as(actor),
@@ -81,10 +91,12 @@ def story_create(*, home, actor, title, text, went_well=True, occurrence=None, f
     return story
 
 
-def story_update(*, home, actor, story, title, text, went_well, version=None):
+def story_update(*, home, actor, story, title, text, went_well, share_with_families=False, version=None):
     """Change a story's words. ``EditConflict`` if someone saved it since ``version``."""
     check_home(home, story)
-    fields = _story_fields(title=title, text=text, went_well=went_well)
+    fields = _story_fields(
+        title=title, text=text, went_well=went_well, share_with_families=share_with_families
+    )
     with transaction.atomic(), acting_as(actor):
         locked = Story.objects.for_home(home).select_for_update().get(pk=story.pk)
         version_check(locked, version, submitted=fields)

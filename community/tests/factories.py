@@ -195,6 +195,7 @@ class StoryFactory(factory.django.DjangoModelFactory):
     home = factory.SubFactory(HomeFactory)
     title = factory.Sequence(lambda n: f"A good day {n}")
     text = "Everyone came back smiling."
+    share_with_families = True
 
 
 class StoryPhotoFactory(factory.django.DjangoModelFactory):

@@ -88,3 +88,33 @@ def test_a_cancelled_date_withdraws_the_invitation_and_the_family_hears_once(wor
     assert Reminder.objects.filter(kind=messages.ACTIVITY_CANCELLED, recipient=relative).count() == 1
     assert not Reminder.objects.filter(kind=EVENT_CANCELLED).exists()
     assert not Reminder.objects.filter(kind=EVENT_REMINDER, status=Reminder.Status.PENDING).exists()
+
+
+def test_a_relative_whose_link_is_paused_hears_nothing_more(world):
+    occurrence, _event = _dated_with_family(world)
+    relative = f"user:{world.relative.user.pk}"
+    assert relative in messages.recipients(occurrence)
+    link = world.relative.relative_links.get(resident=world.resident)
+    link.status = "paused"
+    link.save()
+    assert relative not in messages.recipients(occurrence)
+
+
+def test_a_resident_who_leaves_comes_off_the_dates_to_come_and_their_family_invitation_is_withdrawn(world):
+    from community.models import Attendee
+    from residents.services.residents import resident_leave
+
+    occurrence, event = _dated_with_family(world)
+    Attendee.objects.create(home=world.home, occurrence=occurrence, resident=world.resident)
+    resident_leave(
+        home=world.home,
+        actor=world.manager.user,
+        resident=world.resident,
+        kind="left",
+        left_on=timezone.localdate(),
+        reason="Moved nearer her son",
+    )
+    event.refresh_from_db()
+    assert event.cancelled_at is not None
+    assert not Attendee.objects.filter(resident=world.resident).exists()
+    assert f"user:{world.relative.user.pk}" not in messages.recipients(occurrence)

@@ -384,3 +384,32 @@ def test_the_date_page_shows_what_the_outing_still_needs(world, staff, client_fo
     )
     if connector.status_code == 200:
         assert "Getting the outing ready" not in main_text(connector)
+
+
+def test_the_not_confirmed_panel_costs_the_same_with_one_outing_or_many(
+    world, manager, django_assert_max_num_queries
+):
+    """Each outing's blockers (its driver's papers, another outing at the same time)
+    are read for all of them at once."""
+
+    made = []
+
+    def planned_outings(count):
+        for _ in range(count):
+            n = len(made)
+            role = VolunteerRole.objects.filter(home=world.home, name="Befriender").first()
+            driver = minibus_driver(
+                world.home, role=role, full_name=f"Driver {n}", email=f"driver{n}@example.org"
+            )
+            outing = approved_outing(world.home, title=f"Trip {n}")
+            made.append(OccurrenceFactory(activity=outing, status="planned", driver=driver))
+
+    dashboard = reverse("homes:dashboard", args=[world.home.slug])
+    planned_outings(1)
+    manager.get(dashboard)
+    with django_assert_max_num_queries(80) as one:
+        manager.get(dashboard)
+    planned_outings(6)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = manager.get(dashboard)
+    assert "Trip 5" in main_text(page)

@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.models import CommunitySettings
-from community.tests.factories import ConsentFactory, StoryFactory, StoryPhotoFactory, consent_all
+from community.tests.factories import (
+    ActivityFactory,
+    ConsentFactory,
+    OccurrenceFactory,
+    StoryFactory,
+    StoryPhotoFactory,
+    consent_all,
+)
 from homes.models import Role
 from homes.tests.factories import InvitationFactory, MembershipFactory
 from residents.models import Consent, ConsentPurpose
@@ -38,8 +45,12 @@ def public_url(world, photo):
     return reverse("programme:photo", args=[world.home.slug, photo.pk])
 
 
-def photo_of(world, *residents, **kwargs):
-    return StoryPhotoFactory(story=StoryFactory(home=world.home), residents=list(residents), **kwargs)
+def photo_of(world, *residents, story=None, **kwargs):
+    """A photo of a story shared with families, about a date of an activity on the public programme."""
+    if story is None:
+        activity = ActivityFactory(home=world.home, on_public_programme=True)
+        story = StoryFactory(home=world.home, occurrence=OccurrenceFactory(activity=activity))
+    return StoryPhotoFactory(story=story, residents=list(residents), **kwargs)
 
 
 def is_image(response):
@@ -90,6 +101,25 @@ def test_the_public_address_needs_the_programme_published(world):
     other = reverse("programme:photo", args=[world.other_home.slug, photo.pk])
     assert Client().get(other).status_code == 404
     assert Client().get(reverse("programme:photo", args=["no-such-home", photo.pk])).status_code == 404
+
+
+def test_a_story_not_shared_with_families_shows_them_no_photo_and_stays_off_the_public_page(
+    world, client_for
+):
+    CommunitySettings.objects.create(home=world.home, publish_programme=True)
+    consent_all(world.resident)
+    private = photo_of(world, world.resident, story=StoryFactory(home=world.home, share_with_families=False))
+    assert client_for(world.staff).get(image_url(world, private)).status_code == 200
+    assert client_for(world.relative).get(image_url(world, private)).status_code == 404
+    assert Client().get(public_url(world, private)).status_code == 404
+    family_page = client_for(world.relative).get(reverse("community:family_stories", args=[world.home.slug]))
+    assert private.story.title not in family_page.content.decode()
+    # Shared with families, but its activity is not on the public programme: families only.
+    activity = ActivityFactory(home=world.home, on_public_programme=False)
+    story = StoryFactory(home=world.home, occurrence=OccurrenceFactory(activity=activity))
+    homely = photo_of(world, world.resident, story=story)
+    assert client_for(world.relative).get(image_url(world, homely)).status_code == 200
+    assert Client().get(public_url(world, homely)).status_code == 404
 
 
 def test_volunteers_and_connector_staff_get_no_photo(world, client_for):

@@ -38,7 +38,7 @@ def outing_for_everyone(world):
     outing = approved_outing(world.home, title="Fishing trip")
     outing.staff.set([world.staff])
     outing.volunteers.set(
-        [VolunteerFactory(home=world.home, full_name="Val Helper", email="val@example.org")]
+        [VolunteerFactory(home=world.home, full_name="Val Helper", email="val@example.org", status="active")]
     )
     occurrence = OccurrenceFactory(activity=outing, status="planned", driver=driver)
     AttendeeFactory(occurrence=occurrence, resident=world.resident)
@@ -189,3 +189,12 @@ def test_each_message_says_what_when_and_where(world, kind):
     if kind != messages.ACTIVITY_CANCELLED:
         assert "Hollingworth Lake" in composed.text
         assert "driving the minibus" in composed.text or "down to drive" in composed.text
+
+
+def test_a_volunteer_who_paused_or_left_is_not_reminded(world):
+    occurrence = outing_for_everyone(world)
+    val = occurrence.activity.volunteers.get()
+    assert "email:val@example.org" in messages.recipients(occurrence)
+    val.status = "paused"
+    val.save()
+    assert "email:val@example.org" not in messages.recipients(occurrence)

@@ -38,7 +38,7 @@ def _page(request, stories):
 
 @home_permission("community.plan")
 def stories(request, home_slug):
-    page = _page(request, selectors.stories_for_list(request.home))
+    page = _page(request, selectors.stories_for_families(request.home))
     return render(
         request,
         "community/stories/list.html",
@@ -86,6 +86,7 @@ def story_add(request, home_slug):
                 title=data["title"],
                 text=data["text"],
                 went_well=data["went_well"],
+                share_with_families=data["share_with_families"],
                 occurrence=occurrence,
                 form_token=data.get("form_token"),
             )
@@ -113,6 +114,7 @@ def story_edit(request, home_slug, pk):
         "title": found.title,
         "text": found.text,
         "went_well": found.went_well,
+        "share_with_families": found.share_with_families,
         "version": found.version,
     }
     form = StoryEditForm(request.POST or None, initial=initial)
@@ -126,6 +128,7 @@ def story_edit(request, home_slug, pk):
                 title=data["title"],
                 text=data["text"],
                 went_well=data["went_well"],
+                share_with_families=data["share_with_families"],
                 version=data.get("version"),
             )
         except EditConflict as conflict:
@@ -287,7 +290,7 @@ def public_photo(request, slug, pk):
 
 @home_permission("family.portal")
 def family_stories(request, home_slug):
-    page = _page(request, selectors.stories_for_list(request.home))
+    page = _page(request, selectors.stories_for_families(request.home))
     return render(
         request,
         "community/stories/family.html",

@@ -45,6 +45,11 @@ def _earlier_today():
     return earlier.replace(minute=(earlier.minute // 5) * 5, second=0, microsecond=0)
 
 
+def _field(where, label):
+    """The field labelled ``label`` (crispy marks a required one with "*")."""
+    return where.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
 def _sign_in_as(journey, who):
     journey.page.context.clear_cookies()
     journey.sign_in(who)
@@ -71,15 +76,15 @@ def test_staff_plan_an_outing_from_an_idea_and_it_reaches_the_timelines(journey,
     journey.sign_in(champion)
     journey.visit("/h/rowan/community/partners/", "partners")
     journey.click(page.get_by_role("link", name="Add a partner"), "add a partner")
-    page.get_by_label("Name", exact=True).fill("Hollingworth Anglers")
-    page.get_by_label("What kind of partner").select_option(label="Sports club")
-    page.get_by_label("What they do (optional)").fill("An angling club with an accessible platform.")
-    page.get_by_label("Contact person (optional)").fill("Keith Barlow")
-    page.get_by_label("Phone (optional)").fill("01706 555 0101")
+    _field(page, "Name").fill("Hollingworth Anglers")
+    _field(page, "What kind of partner").select_option(label="Sports club")
+    _field(page, "What they do (optional)").fill("An angling club with an accessible platform.")
+    _field(page, "Contact person (optional)").fill("Keith Barlow")
+    _field(page, "Phone (optional)").fill("01706 555 0101")
     offers = page.get_by_role("group", name="What they offer (optional)")
     offers.get_by_role("checkbox", name="Fishing", exact=True).check()
-    page.get_by_label("What they offer, in words (optional)").fill("Rods, bait and patient anglers")
-    page.get_by_label("Our point of contact").select_option(label="Dev Sharma (Connection champion)")
+    _field(page, "What they offer, in words (optional)").fill("Rods, bait and patient anglers")
+    _field(page, "Our point of contact").select_option(label="Dev Sharma (Connection champion)")
     journey.submit(page.get_by_role("button", name="Add the partner"), "partner added")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hollingworth Anglers")
     partnership = Partnership.objects.get(home=home, partner__name="Hollingworth Anglers")
@@ -89,27 +94,27 @@ def test_staff_plan_an_outing_from_an_idea_and_it_reaches_the_timelines(journey,
     journey.visit("/h/rowan/community/programme/", "the programme")
     ideas = page.get_by_role("region", name="Ideas from residents waiting to be planned")
     expect(ideas).to_contain_text("Go fishing like we used to")
-    journey.click(ideas.get_by_role("link", name="Plan it: Go fishing like we used to"), "plan the idea")
-    expect(page.get_by_label("Co-produced from a residents' idea (optional)")).to_have_value(str(idea.pk))
-    page.get_by_label("Name of the activity").fill(TITLE)
+    journey.click(
+        ideas.get_by_role("link", name=re.compile(r"^Plan it\s*: Go fishing like we used to$")),
+        "plan the idea",
+    )
+    expect(_field(page, "Co-produced from a residents' idea (optional)")).to_have_value(str(idea.pk))
+    _field(page, "Name of the activity").fill(TITLE)
     page.get_by_role("radio", name="An outing").check()
-    page.get_by_label("What happens (optional)").fill("A morning by the lake with the Anglers.")
-    page.get_by_label("Partner", exact=True).select_option(label="Hollingworth Anglers")
-    page.get_by_label("Or an address (for an outing)").fill("Hollingworth Lake, Rochdale OL15 0AQ")
-    page.get_by_label("Accessibility (optional)").fill("Accessible platform; toilets at the visitor centre")
-    page.get_by_label("Places for residents").fill("6")
-    page.get_by_label("Date (the first date, if it repeats)").fill(tomorrow.isoformat())
-    page.get_by_label("Starts (for an outing: departs)").fill("10:00")
-    page.get_by_label("Ends (for an outing: returns)").fill("14:00")
-    page.get_by_label("Nature and the outdoors").check()
+    _field(page, "What happens (optional)").fill("A morning by the lake with the Anglers.")
+    _field(page, "Partner").select_option(label="Hollingworth Anglers")
+    _field(page, "Accessibility (optional)").fill("Accessible platform; toilets at the visitor centre")
+    _field(page, "Places for residents").fill("6")
+    _field(page, "Date (the first date, if it repeats)").fill(tomorrow.isoformat())
+    _field(page, "Starts (for an outing: departs)").fill("10:00")
+    _field(page, "Ends (for an outing: returns)").fill("14:00")
+    _field(page, "Nature and the outdoors").check()
     expect(page.get_by_role("checkbox", name="Fishing", exact=True)).to_be_checked()  # from the idea
     page.get_by_role("checkbox", name="Dev Sharma (connection champion)").check()
-    page.get_by_label("Transport", exact=True).select_option(
-        label="The home's minibus, with a driver from the bank"
-    )
-    page.get_by_label("What to take").fill("Blankets, sun hats, medication, a flask of tea")
-    page.get_by_label("Who to call on the day").fill("Dev Sharma")
-    page.get_by_label("Their phone").fill("07700 900456")
+    _field(page, "Transport").select_option(label="The home's minibus, with a driver from the bank")
+    _field(page, "What to take").fill("Blankets, sun hats, medication, a flask of tea")
+    _field(page, "Who to call on the day").fill("Dev Sharma")
+    _field(page, "Their phone").fill("07700 900456")
     journey.submit(page.get_by_role("button", name="Add to the programme"), "outing planned")
     main = page.get_by_role("main")
     expect(main).to_contain_text("is on the programme as planned")
@@ -132,15 +137,15 @@ def test_staff_plan_an_outing_from_an_idea_and_it_reaches_the_timelines(journey,
 
     # --- The risk assessment, written by the champion -----------------------------------------
     journey.click(panel.get_by_role("link", name="Write it (risk assessment)"), "write the risk assessment")
-    page.get_by_label("The outing and who is going").fill(
+    _field(page, "The outing and who is going").fill(
         "Two residents, two staff and a volunteer driver; minibus to the lake."
     )
-    page.get_by_label("If something goes wrong").fill("Ring 999, then the home. First aid kit in the minibus.")
+    _field(page, "If something goes wrong").fill("Ring 999, then the home. First aid kit in the minibus.")
     first = page.get_by_role("group", name="A new hazard").first
-    first.get_by_label("Hazard", exact=True).fill("Uneven ground by the water")
-    first.get_by_label("Who could be harmed").fill("Residents who walk with a frame")
-    first.get_by_label("What we do about it").fill("Use the accessible platform; one staff member each.")
-    first.get_by_label("Risk with these measures").select_option(label="Low")
+    _field(first, "Hazard").fill("Uneven ground by the water")
+    _field(first, "Who could be harmed").fill("Residents who walk with a frame")
+    _field(first, "What we do about it").fill("Use the accessible platform; one staff member each.")
+    _field(first, "Risk with these measures").select_option(label="Low")
     journey.submit(page.get_by_role("button", name="Save the risk assessment"), "risk assessment saved")
     expect(page.get_by_role("main")).to_contain_text("The risk assessment was saved.")
     expect(page.get_by_role("region", name="Approval")).to_contain_text("Waiting for approval")
@@ -189,7 +194,7 @@ def test_staff_plan_an_outing_from_an_idea_and_it_reaches_the_timelines(journey,
     journey.click(page.get_by_role("link", name="Invite their families"), "invite families")
     expect(page.get_by_role("table")).to_contain_text("Linda Baxter")
     page.get_by_role("checkbox", name="Margaret Baxter (Peggy)").check()
-    page.get_by_label("A message for the families (optional)").fill("Bring a coat: it can be windy by the water.")
+    _field(page, "A message for the families (optional)").fill("Bring a coat: it can be windy by the water.")
     journey.submit(page.get_by_role("button", name="Send the invitations"), "families invited")
     expect(page.get_by_role("main")).to_contain_text("1 family invited.")
     assert occurrence.family_events.count() == 1
@@ -202,9 +207,9 @@ def test_staff_plan_an_outing_from_an_idea_and_it_reaches_the_timelines(journey,
 
     journey.visit(date_path, "the outing's date, on the day")
     journey.click(page.get_by_role("link", name="Record how it went"), "record how it went")
-    page.get_by_label("How it went for Peggy").select_option(label="Joined in actively")
-    page.get_by_label("Note about Peggy").fill("Caught a roach and told everyone about her dad's boat.")
-    page.get_by_label("How it went for Albert").select_option(label="Joined in passively")
+    _field(page, "How it went for Peggy").select_option(label="Joined in actively")
+    _field(page, "Note about Peggy (optional)").fill("Caught a roach and told everyone about her dad's boat.")
+    _field(page, "How it went for Albert").select_option(label="Joined in passively")
     journey.submit(page.get_by_role("button", name="Save how it went"), "attendance recorded")
     expect(page.get_by_role("main")).to_contain_text("Attendance was recorded.")
     occurrence.refresh_from_db()
@@ -235,6 +240,10 @@ def test_staff_plan_an_outing_from_an_idea_and_it_reaches_the_timelines(journey,
     page.screenshot(path=str(SCREENSHOTS / "community-poster-print.png"), full_page=True)
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
+    # One A4 page (595 x 842 points) for the noticeboard.
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    width, height = (float(n) for n in re.search(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
+    assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2
     (SCREENSHOTS / "community-poster-print.pdf").write_bytes(pdf)
     page.emulate_media(media="screen")
 

@@ -256,5 +256,7 @@ class Command(BaseCommand):
                 ("volunteer", "volunteer"),
             ]:
                 w(f"  {email(local, home.slug):<40} {what}")
+            if home.slug == "rowan-house":
+                w(f"  {email('connector', home.slug):<40} connector charity staff (community only)")
         if homes:
             w("More relatives: family1 … family8 (see the README).")
