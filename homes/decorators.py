@@ -9,3 +9,10 @@ def home_permission(perm):
         return view_func
 
     return decorate
+
+
+def not_found_without_session(view_func):
+    """A home page that answers 404, not a sign-in page, to someone not signed
+    in: a picture's address, which must not even hint that it exists."""
+    view_func.kith_anonymous_404 = True
+    return view_func

@@ -74,6 +74,8 @@ class HomeScopeMiddleware:
                 f"{view_func.__module__}.{view_func.__name__} serves a home page but declares no permission"
             )
         if not request.user.is_authenticated:
+            if getattr(view_func, "kith_anonymous_404", False):
+                raise Http404("Not found.")
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         membership = membership_for_request(request.user, slug)
         if membership is None:

@@ -198,6 +198,9 @@ def risk_assessment_save(*, home, actor, activity, summary, emergency_plan, revi
             ]
         )
         record_created(created)
+        if removed:
+            # Its confirmed dates wait for the assessment to be approved again.
+            dates_recheck(activity=activity)
     return assessment, removed
 
 
@@ -351,3 +354,46 @@ def occurrence_confirm(*, home, actor, occurrence, now=None):
         )
         programme_messages_schedule(occurrence=locked, kind=CONFIRMED, now=now)
     return locked
+
+
+def dates_recheck(*, activity, now=None, only=None):
+    """After a change to an outing (its risk assessment, its transport, a date's
+    time): each date to come that is confirmed but no longer passes the gate
+    (``community.rules``) goes back to "planned" and its reminders are
+    cancelled, and a date no longer in the minibus lets its driver go. Call
+    inside the transaction that made the change. Returns the dates sent back."""
+    now = now or timezone.now()
+    if activity.kind != Activity.Kind.OUTING:
+        return []
+    dates = Occurrence.objects.for_home(activity.home_id).filter(activity=activity, starts_at__gt=now)
+    if only is not None:
+        dates = dates.filter(pk__in=[o.pk for o in only])
+    dates = list(
+        rules.for_confirming(dates.exclude(status=Occurrence.Status.CANCELLED)).select_for_update(
+            of=("self",)
+        )
+    )
+    if not dates:
+        return []
+    settings = volunteer_rules.settings_for(activity.home)
+    facts = rules.facts_for(dates)
+    sent_back = []
+    for occurrence in dates:
+        changed = []
+        if occurrence.driver_id and not occurrence.activity.needs_minibus:
+            occurrence.driver = None
+            changed.append("driver")
+        if occurrence.status == Occurrence.Status.CONFIRMED and rules.confirm_blockers(
+            occurrence, settings=settings, facts=facts
+        ):
+            occurrence.status = Occurrence.Status.PLANNED
+            occurrence.confirmed_at = None
+            occurrence.confirmed_by = None
+            occurrence.sequence += 1
+            changed += ["status", "confirmed_at", "confirmed_by", "sequence"]
+            sent_back.append(occurrence)
+        if changed:
+            occurrence.save(update_fields=[*changed, *version_bump(occurrence)])
+            # Not confirmed any more: its waiting reminders are cancelled.
+            programme_messages_schedule(occurrence=occurrence, kind=CONFIRMED, now=now)
+    return sent_back

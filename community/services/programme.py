@@ -29,6 +29,7 @@ from carehome.timeutils import add_months, day_text, local_datetime, long_day
 from carehome.versions import version_bump, version_check
 from community import messages as programme_messages
 from community.models import Activity, Occurrence, PartnerKind, Partnership
+from community.services.outings import dates_recheck
 from homes.audit import record_created
 from homes.holds import clashes, held_range, hold_create, hold_move, hold_release, is_overlap, lock_space
 from homes.models import Role, SpaceHold
@@ -649,6 +650,8 @@ def activity_update(*, home, actor, activity, version=None, now=None, **fields):
                 _cancel(occurrence, reason="The activity's dates changed.", now=now)
             _follow(locked, keep, times_changed=times_changed, label_changed=label_changed, now=now)
             _make_dates(locked, add, now=now)
+            # A new transport or time may leave a confirmed outing short of the gate.
+            dates_recheck(activity=locked, now=now)
             idea = values["idea"]
             if idea is not None and idea.pk != idea_before and idea.status == Idea.Status.NEW:
                 idea_status_set(home=home, idea=idea, actor=actor, status=Idea.Status.PLANNED)
@@ -753,6 +756,8 @@ def occurrence_move(*, home, actor, occurrence, day, starts, ends, note="", vers
                 occurrence=locked, kind=programme_messages.CHANGED, now=now
             )
             _families_follow(locked, now=now)
+            # Its driver may be driving elsewhere then, or its assessment due for review.
+            dates_recheck(activity=locked.activity, now=now, only=[locked])
             return locked
 
     exclude = {occurrence.hold_id} if occurrence.hold_id else set()

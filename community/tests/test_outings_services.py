@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from carehome.errors import DomainError
 from carehome.versions import EditConflict
+from community import rules
 from community.models import Hazard, Occurrence, RiskAssessment
 from community.rules import NotConfirmable
 from community.services import outings as services
@@ -322,3 +323,45 @@ def test_staff_who_wrote_it_are_recorded_even_if_a_manager_approves(world):
     services.risk_approve(home=world.home, actor=approver, activity=outing)
     assessment = RiskAssessment.objects.get(activity=outing)
     assert assessment.prepared_by == world.staff.user and assessment.approved_by == approver
+
+
+# --- The gate holds after confirming ----------------------------------------------------------------
+
+
+def _confirmed(world):
+    driver = minibus_driver(world.home)
+    outing = approved_outing(world.home)
+    occurrence = confirm(world, OccurrenceFactory(activity=outing, status="planned", driver=driver))
+    return outing, occurrence, driver
+
+
+def test_changing_an_approved_assessment_sends_its_confirmed_dates_back_to_planned(world):
+    outing, occurrence, _driver = _confirmed(world)
+    assert Reminder.objects.filter(kind="community.activity_reminder", status="pending").exists()
+    _assessment, removed = save(world, outing, summary="Six residents now, and the café.")
+    assert removed
+    occurrence.refresh_from_db()
+    assert occurrence.status == Occurrence.Status.PLANNED and occurrence.confirmed_at is None
+    assert not Reminder.objects.filter(kind="community.activity_reminder", status="pending").exists()
+
+
+def test_a_date_moved_onto_its_drivers_other_outing_goes_back_to_planned(world):
+    from community.services.programme import occurrence_move
+
+    _outing, occurrence, driver = _confirmed(world)
+    other = approved_outing(
+        world.home, title="Museum trip", first_day=timezone.localdate() + timedelta(days=10)
+    )
+    elsewhere = confirm(world, OccurrenceFactory(activity=other, status="planned", driver=driver))
+    local_start = timezone.localtime(elsewhere.starts_at)
+    moved = occurrence_move(
+        home=world.home,
+        actor=world.staff.user,
+        occurrence=occurrence,
+        day=local_start.date(),
+        starts=local_start.time(),
+        ends=timezone.localtime(elsewhere.ends_at).time(),
+    )
+    moved.refresh_from_db()
+    assert moved.status == Occurrence.Status.PLANNED
+    assert "already driving" in " ".join(b.message for b in rules.confirm_blockers(moved))

@@ -19,7 +19,7 @@ from community.forms.stories import PhotoAddForm, PhotoEditForm, StoryAddForm, S
 from community.models import CommunitySettings
 from community.selectors import stories as selectors
 from community.services import stories as services
-from homes.decorators import home_permission
+from homes.decorators import home_permission, not_found_without_session
 from homes.scoping import home_scope
 from homes.submissions import AlreadySaved, already_saved
 from residents.models import Resident
@@ -253,6 +253,7 @@ def _image_response(photo):
     return response
 
 
+@not_found_without_session
 @home_permission("home.dashboard")
 def photo_image(request, home_slug, pk):
     """A story photo's image: to this home's staff while everyone in it agreed
