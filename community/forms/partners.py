@@ -13,6 +13,7 @@ from community.services.partners import (
     CONTACT_CHOICE,
     CONTACT_DATE_MISSING,
     CONTACT_KIND_CHOICE,
+    DIRECTORY_CHOICE,
     EMAIL_INVALID,
     INTEREST_CHOICE,
     KIND_CHOICE,
@@ -29,10 +30,11 @@ from community.services.partners import (
     WEBSITE_INVALID,
     clean_location,
     contact_date_problem,
+    directories_for,
     started_date_problem,
     too_long,
 )
-from homes.models import Interest
+from homes.models import Interest, Role
 
 DATE_WORDS = "Enter a date like 14/11/2025, or leave it empty."
 
@@ -261,9 +263,23 @@ class PartnerForm(LocationMixin, PartnershipFieldsMixin, OnceFormMixin, Versione
         "Access at their venue (optional)", help_text="Steps, ramps, parking, toilets, seating."
     )
 
-    def __init__(self, *args, home, editing=False, directory=True, **kwargs):
+    def __init__(self, *args, home, editing=False, directory=True, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["version" if not editing else "form_token"]
+        directories = [] if editing else directories_for(home)
+        connector = getattr(membership, "role", "") == Role.CONNECTOR
+        if len(directories) > 1:
+            # A home that uses a connector charity's directory says which one a new partner joins;
+            # the charity's own staff add to the charity's by default.
+            self.fields["directory"] = forms.TypedChoiceField(
+                label="Whose directory",
+                choices=[(o.pk, o.name) for o in directories],
+                coerce=int,
+                initial=directories[1].pk if connector else home.organisation_id,
+                help_text="Every home that uses this directory can then work with them too.",
+                error_messages={"invalid_choice": DIRECTORY_CHOICE, "required": DIRECTORY_CHOICE},
+            )
+            self._directories = {o.pk: o for o in directories}
         if editing:
             self.fields["partner_version"] = forms.IntegerField(
                 widget=forms.HiddenInput, min_value=0, required=False
@@ -284,6 +300,8 @@ class PartnerForm(LocationMixin, PartnershipFieldsMixin, OnceFormMixin, Versione
 
     def service_data(self):
         data = {n: self.cleaned_data.get(n) for n in PARTNER_NAMES if n in self.fields}
+        if "directory" in self.fields:
+            data["directory"] = self._directories[self.cleaned_data["directory"]]
         for name in ("latitude", "longitude"):
             if name in data and data[name] is not None:
                 data[name] = str(data[name])

@@ -21,7 +21,7 @@ from carehome.errors import DomainError
 from carehome.timeutils import add_months, today
 from carehome.versions import version_bump, version_check
 from community.models import Partner, PartnerContact, PartnerKind, Partnership, Place, Rhythm
-from homes.models import Interest, Membership, Role
+from homes.models import Interest, Membership, Organisation, Role
 from homes.scoping import check_home
 from homes.submissions import submission_once, submission_seen
 
@@ -60,6 +60,9 @@ CONTACT_DATE_MISSING = "Enter the date of the contact, like 14/11/2025."
 CONTACT_DATE_FUTURE = "That date is in the future. Enter the day the contact happened."
 CONTACT_KIND_CHOICE = "Choose how you were in touch from the list."
 NOTE_TOO_LONG = "Keep the note under 500 characters."
+DIRECTORY_CHOICE = (
+    "Choose whose directory the partner goes in: this home's organisation's, or a charity's it uses."
+)
 DIRECTORY_NOT_OURS = (
     "This partner is kept in another organisation's directory: its details are changed there."
 )
@@ -235,13 +238,28 @@ def _refuse_taken_name(organisation, name, *, exclude=None):
 # --- Partners ---------------------------------------------------------------------------------
 
 
-def partner_add(*, home, actor, form_token=None, **fields):
-    """Add a partner to the home's organisation's directory and start this
-    home's partnership with them, together (once per ``form_token``)."""
+def directories_for(home):
+    """The directories a partner added at ``home`` may go in: its own
+    organisation's, then each connector charity's the home uses."""
+    from community.models import CommunitySettings
+
+    used = CommunitySettings.objects.filter(home=home).values("directories")
+    charities = list(Organisation.objects.filter(pk__in=used).order_by("name"))
+    return [home.organisation, *charities]
+
+
+def partner_add(*, home, actor, directory=None, form_token=None, **fields):
+    """Add a partner to a directory (the home's organisation's, or a connector
+    charity's the home uses: ``directories_for``) and start this home's
+    partnership with them, together (once per ``form_token``)."""
     submission_seen(home=home, token=form_token)
     partner_fields, offers, would_like = _partner_fields(fields)
     partnership_fields = _partnership_fields(home=home, fields=fields)
     organisation = home.organisation
+    if directory is not None:
+        if directory not in directories_for(home):
+            raise DomainError(DIRECTORY_CHOICE, field="directory")
+        organisation = directory
     _refuse_taken_name(organisation, partner_fields["name"])
     try:
         with (

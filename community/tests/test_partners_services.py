@@ -373,3 +373,29 @@ def test_distance_in_miles_as_the_crow_flies():
     assert selectors.miles_text(miles) == f"{round(miles, 1):.1f} miles"
     assert selectors.miles_text(1.04) == "1.0 mile"
     assert selectors.miles_text(None) == "Distance not known"
+
+
+def test_a_partner_can_join_a_connector_charitys_directory_the_home_uses_and_no_other(world):
+    from community.models import CommunitySettings
+    from community.services.partners import DIRECTORY_CHOICE, partner_add
+    from homes.models import Organisation
+    from homes.tests.factories import OrganisationFactory
+
+    charity = OrganisationFactory(name="Linking Lives", kind=Organisation.Kind.CONNECTOR)
+    stranger = OrganisationFactory(name="Another charity", kind=Organisation.Kind.CONNECTOR)
+    CommunitySettings.objects.create(home=world.home).directories.add(charity)
+    made = partner_add(
+        home=world.home,
+        actor=world.connector.user,
+        directory=charity,
+        **add_fields(world, name="Rochdale Rovers", kind="sports_club"),
+    )
+    assert made.partner.organisation == charity
+    with pytest.raises(DomainError) as refused:
+        partner_add(
+            home=world.home,
+            actor=world.staff.user,
+            directory=stranger,
+            **add_fields(world, name="Elsewhere Club", kind="other"),
+        )
+    assert refused.value.message == DIRECTORY_CHOICE and refused.value.field == "directory"

@@ -48,7 +48,7 @@ def partners(request, home_slug):
 
 @home_permission("community.partners")
 def partner_add(request, home_slug):
-    form = PartnerForm(request.POST or None, home=request.home)
+    form = PartnerForm(request.POST or None, home=request.home, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         try:
             partnership = services.partner_add(
