@@ -9,17 +9,17 @@ from carehome.photos import PictureField
 from community.services.stories import (
     DESCRIPTION_MISSING,
     DESCRIPTION_TOO_LONG,
+    MAX_PHOTO_BYTES,
     NOT_A_PICTURE,
     OTHERS_TOO_LONG,
     PHOTO_MISSING,
+    PHOTO_TOO_BIG,
     RESIDENT_NOT_HERE,
     TEXT_MISSING,
     TITLE_MISSING,
     TITLE_TOO_LONG,
 )
 
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
-PHOTO_TOO_BIG = "This photo is too large. Choose one smaller than 8 MB."
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
@@ -89,6 +89,11 @@ class PhotoFields(KithForm):
         ),
         error_messages={"invalid_choice": RESIDENT_NOT_HERE, "invalid_pk_value": RESIDENT_NOT_HERE},
     )
+    nobody_here = forms.BooleanField(
+        label="Nobody who lives here is in it",
+        required=False,
+        help_text="A view, the food, the catch: then it can be shown wherever the story is.",
+    )
     others = forms.CharField(
         label="Anyone else in it (optional)",
         max_length=300,
@@ -117,7 +122,7 @@ class PhotoFields(KithForm):
 
 
 class PhotoAddForm(OnceFormMixin, PhotoFields):
-    field_order = ["image", "description", "residents", "others"]
+    field_order = ["image", "description", "residents", "nobody_here", "others"]
 
     image = PictureField(
         label="Choose a photo",

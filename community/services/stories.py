@@ -108,7 +108,16 @@ def story_update(*, home, actor, story, title, text, went_well, share_with_famil
     return locked, changed
 
 
-def _photo_fields(home, *, description, residents, others):
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+PHOTO_TOO_BIG = "This photo is too large. Choose one smaller than 8 MB."
+WHO_IS_IN_IT = (
+    "Tick the residents in the photo, or tick “Nobody who lives here is in it”: "
+    "a photo is shown only where everyone in it agreed."
+)
+NOBODY_BUT_TICKED = "You ticked residents in the photo and “Nobody who lives here is in it”. Untick one."
+
+
+def _photo_fields(home, *, description, residents, others, nobody_here=False):
     description = _clean(description)
     others = _clean(others)
     if not description:
@@ -120,16 +129,28 @@ def _photo_fields(home, *, description, residents, others):
     residents = list(residents or [])
     if any(r.home_id != home.pk for r in residents):
         raise DomainError(RESIDENT_NOT_HERE, field="residents")
+    # Nobody ticked must be a choice, not a slip: an untagged photo needs no one's consent.
+    if not residents and not nobody_here:
+        raise DomainError(WHO_IS_IN_IT, field="residents")
+    if residents and nobody_here:
+        raise DomainError(NOBODY_BUT_TICKED, field="nobody_here")
     return {"description": description, "others": others}, residents
 
 
-def photo_add(*, home, actor, story, image, description, residents=(), others="", form_token=None):
-    """Add a photo to ``story``, with who is in it (once per ``form_token``).
-    The file is removed again if the database write fails."""
+def photo_add(
+    *, home, actor, story, image, description, residents=(), others="", nobody_here=False, form_token=None
+):
+    """Add a photo to ``story``, with who is in it — the residents, or
+    ``nobody_here`` said on purpose (once per ``form_token``). The file is
+    removed again if the database write fails."""
     check_home(home, story)
     if not image:
         raise DomainError(PHOTO_MISSING, field="image")
-    fields, residents = _photo_fields(home, description=description, residents=residents, others=others)
+    if getattr(image, "size", 0) > MAX_PHOTO_BYTES:
+        raise DomainError(PHOTO_TOO_BIG, field="image")
+    fields, residents = _photo_fields(
+        home, description=description, residents=residents, others=others, nobody_here=nobody_here
+    )
     prepared = prepared_photo(image, max_side=PHOTO_MAX_SIDE, message=NOT_A_PICTURE, field="image")
     photo = StoryPhoto(home=home, story=story, added_by=actor, **fields)
     with PhotoGuard(photo.image.storage) as guard:
@@ -146,10 +167,12 @@ def photo_add(*, home, actor, story, image, description, residents=(), others=""
     return photo
 
 
-def photo_update(*, home, actor, photo, description, residents=(), others=""):
+def photo_update(*, home, actor, photo, description, residents=(), others="", nobody_here=False):
     """Change what a photo shows and who is in it."""
     check_home(home, photo)
-    fields, residents = _photo_fields(home, description=description, residents=residents, others=others)
+    fields, residents = _photo_fields(
+        home, description=description, residents=residents, others=others, nobody_here=nobody_here
+    )
     with transaction.atomic(), acting_as(actor):
         locked = StoryPhoto.objects.for_home(home).select_for_update().get(pk=photo.pk)
         changed = [name for name, value in fields.items() if getattr(locked, name) != value]

@@ -11,9 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from community.forms.stories import PHOTO_TOO_BIG
 from community.models import StoryPhoto
-from community.services.stories import NOT_A_PICTURE, PHOTO_MISSING
+from community.services.stories import NOT_A_PICTURE, PHOTO_MISSING, PHOTO_TOO_BIG
 from community.tests.factories import StoryFactory
 from tests.html import field_error
 from tests.test_photo_uploads import TOO_LARGE, bomb_png, picture
@@ -36,7 +35,7 @@ def add(world, client_for):
     url = reverse("community:photo_add", args=[world.home.slug, story.pk])
 
     def post(image, **fields):
-        data = {"description": "The lake", "residents": [], **fields}
+        data = {"description": "The lake", "residents": [], "nobody_here": "on", **fields}
         if image is not None:
             data["image"] = image
         return client.post(url, data)
@@ -94,3 +93,14 @@ def test_too_large_a_file(add, scratch_media):
 
 def test_no_file(add, scratch_media):
     assert refused(add(None), scratch_media) == PHOTO_MISSING
+
+
+def test_a_photo_says_who_is_in_it_or_that_nobody_who_lives_here_is(add, world, scratch_media):
+    from community.services.stories import NOBODY_BUT_TICKED, WHO_IS_IN_IT
+
+    nobody = add(picture("PNG", "lake.png"), nobody_here="")
+    refused(nobody, scratch_media)
+    assert field_error(nobody, "residents") == WHO_IS_IN_IT
+    both = add(picture("PNG", "lake.png"), residents=[world.resident.pk])
+    refused(both, scratch_media)
+    assert field_error(both, "nobody_here") == NOBODY_BUT_TICKED

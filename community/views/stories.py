@@ -173,6 +173,7 @@ def photo_add(request, home_slug, pk):
                 description=data["description"],
                 residents=data["residents"],
                 others=data["others"],
+                nobody_here=data["nobody_here"],
                 form_token=data.get("form_token"),
             )
         except AlreadySaved as saved:
@@ -203,6 +204,7 @@ def photo_edit(request, home_slug, pk):
     initial = {
         "description": photo.description,
         "residents": [r.pk for r in photo.residents.all()],
+        "nobody_here": not photo.residents.all(),
         "others": photo.others,
     }
     form = PhotoEditForm(request.POST or None, residents=residents, came=came, initial=initial)
@@ -216,6 +218,7 @@ def photo_edit(request, home_slug, pk):
                 description=data["description"],
                 residents=data["residents"],
                 others=data["others"],
+                nobody_here=data["nobody_here"],
             )
         except DomainError as error:
             error.add_to_form(form)
