@@ -76,13 +76,14 @@ class HazardForm(KithForm):
     who_at_risk = forms.CharField(
         label="Who could be harmed",
         required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=WHO_LIMIT,
         error_messages={"max_length": WHO_TOO_LONG},
     )
     controls = forms.CharField(
         label="What we do about it",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=CONTROLS_LIMIT,
         error_messages={"max_length": CONTROLS_TOO_LONG},
     )

@@ -139,6 +139,9 @@ def _partnerships(home):
     )
 
 
+NEARBY_MILES = 15  # the local area lists what is within this distance first; matches stay within it
+
+
 @dataclass
 class Match:
     partner: object
@@ -162,6 +165,10 @@ def interest_matches(home, directory, partnership_ids):
         shared = [i for i in partner.offers.all() if i.pk in people]
         if not shared:
             continue
+        if home.latitude is not None and partner.latitude is not None:
+            miles = distance_miles(home.latitude, home.longitude, partner.latitude, partner.longitude)
+            if miles is not None and miles > NEARBY_MILES:
+                continue  # too far to be a partner for this home, however well it matches
         who = set().union(*(people[i.pk] for i in shared))
         shared.sort(key=lambda i: (-len(people[i.pk]), i.name))
         found.append(
@@ -188,6 +195,7 @@ def partners_page(home, *, kind="", interest=None, on=None):
         rows = rows.filter(partner__in=_offering(interest))
         directory = directory.filter(pk__in=_offering(interest))
     partnerships = mark_cold(list(rows.order_by("partner__name")), on=on)
+    partnerships.sort(key=lambda p: p.cold_since is None)  # going cold first, then by name
     directory = list(directory)
     ours = {
         partner_id: pk

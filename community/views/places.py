@@ -32,13 +32,17 @@ def local_area(request, home_slug):
     home = request.home
     kind, interest = selectors.parse_filters(request.GET, kinds=selectors.area_kind_values())
     filters = PartnersFilterForm(initial={"kind": kind, "interest": interest}, area=True)
-    items = selectors.local_area(home, kind=kind, interest=interest)
+    found = selectors.local_area(home, kind=kind, interest=interest)
+    items = [n for n in found if n.miles is None or n.miles <= selectors.NEARBY_MILES]
+    further = [n for n in found if n.miles is not None and n.miles > selectors.NEARBY_MILES]
     show_map = map_shown(home)
     return render(
         request,
         "community/partners/local_area.html",
         {
             "items": items,
+            "further": further,
+            "nearby_miles": selectors.NEARBY_MILES,
             "filters": filters,
             "filtered": bool(kind or interest),
             "home_located": home.latitude is not None and home.longitude is not None,
