@@ -161,6 +161,19 @@ def visits_on_day(home, day):
     )
 
 
+def spaces_held_on_day(home, day):
+    """The spaces activities and community groups hold on a day (homes.SpaceHold):
+    the rest of the spaces' calendar, beside the visits. One query."""
+    start, end = day_bounds(day)
+    return list(
+        SpaceHold.objects.for_home(home)
+        .filter(starts_at__gte=start, starts_at__lt=end, released_at__isnull=True)
+        .exclude(held_for=SpaceHold.HeldFor.VISIT)
+        .select_related("space")
+        .order_by("starts_at", "pk")
+    )
+
+
 def today_summary(home):
     """For the staff dashboard: today's booked visits (one query)."""
     start, end = day_bounds(timezone.localdate())

@@ -251,6 +251,23 @@ def test_the_day_list_shows_each_visit_in_time_order(world, client_for):
     assert "Afternoon tea" in text and "Bringing the dog" in text and "Garden room" in text
 
 
+def test_the_day_list_shows_the_spaces_activities_and_groups_hold(world, client_for):
+    from homes.holds import hold_create
+    from homes.models import SpaceHold
+
+    day = timezone.localdate() + timedelta(days=1)
+    starts = timezone.make_aware(datetime.combine(day, time(14)))
+    hold_create(
+        space=world.space,
+        held_for=SpaceHold.HeldFor.VENUE,
+        label="Choir (Rowan Singers)",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+    )
+    text = main_text(client_for(world.staff).get(url(world, "day") + f"?date={day.isoformat()}"))
+    assert "14:00–15:00, Garden room: Choir (Rowan Singers)" in text
+
+
 def test_the_day_list_is_for_staff(world, client_for):
     assert client_for(world.relative).get(url(world, "day")).status_code == 403
     assert client_for(world.volunteer).get(url(world, "day")).status_code == 403

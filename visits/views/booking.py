@@ -200,6 +200,7 @@ def day(request, home_slug):
             "day": the_day,
             "visits": visits,
             "booked": [v for v in visits if v.status == Visit.Status.BOOKED],
+            "held": selectors.spaces_held_on_day(request.home, the_day),
             "problem": problem,
             "is_today": the_day == timezone.localdate(),
         },
