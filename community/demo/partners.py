@@ -257,6 +257,10 @@ def seed(*, home, residents, staff, today, rng):
         settings.directories.add(connector)
     if home.slug == "rowan-house":
         _connector_user(home)
+        # Rowan House publishes its programme: /programme/rowan-house/ and its foyer screen.
+        if not settings.publish_programme:
+            settings.publish_programme = True
+            settings.save(update_fields=["publish_programme"])
 
     own_rows, connector_rows = _partner_rows(home, rng)
     partners = _partners(home.organisation, own_rows, base, interests)
