@@ -48,6 +48,9 @@ def partner_cold_stale(partnership, reminder):
         return "Contact has been recorded since."
     if since.isoformat() != (reminder.data or {}).get("cold_since"):
         return "Contact has been recorded since; a new reminder follows if it goes cold again."
+    contact = _contact_user(partnership)
+    if contact is not None and reminder.user_id != contact.pk:
+        return "The partnership has a new point of contact."
     return ""
 
 

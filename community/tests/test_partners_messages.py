@@ -89,3 +89,15 @@ def test_the_message_reads_well(world):
     assert "You usually meet every week" in composed.text
     assert f"/h/{world.home.slug}/community/partners/{partnership.pk}/" in composed.html
     assert "point of contact at Rowan House" in composed.text
+
+
+def test_a_new_point_of_contact_gets_the_message_and_the_old_ones_goes_stale(world):
+    partnership = cold_partnership(world)
+    now = timezone.now()
+    partner_cold_plan(now)
+    old = Reminder.objects.get(kind=PARTNER_COLD)
+    partnership.contact = world.staff
+    partnership.save()
+    assert get_kind(PARTNER_COLD).stale(partnership, old) == "The partnership has a new point of contact."
+    assert partner_cold_plan(now) == 1
+    assert Reminder.objects.filter(kind=PARTNER_COLD, user=world.staff.user).exists()
