@@ -50,6 +50,11 @@ def _days(home, start, end):
     return list(days.values())
 
 
+def days_between(home, start, end):
+    """Each day from ``start`` to ``end`` (included) with its dates: one query."""
+    return _days(home, start, end)
+
+
 def week_programme(home, monday):
     """Monday to Sunday of the week starting ``monday``: one query."""
     return _days(home, monday, monday + timedelta(days=6))

@@ -382,3 +382,18 @@ def test_another_homes_activity_and_date_are_not_found(world, client_for):
     other_date = reverse("community:occurrence_cancel", args=[world.other_home.slug, date.pk])
     assert outsider.post(other_date, {"reason": "x"}).status_code == 404
     assert Occurrence.objects.filter(status="cancelled").count() == 0
+
+
+def test_the_dashboard_shows_today_and_tomorrow_in_the_programme(world, client_for):
+    from community.tests.factories import ActivityFactory, OccurrenceFactory
+
+    today = timezone.localdate()
+    activity = ActivityFactory(home=world.home, title="Chair exercise", first_day=today)
+    OccurrenceFactory(activity=activity)
+    called_off = ActivityFactory(home=world.home, title="Bingo", first_day=today)
+    OccurrenceFactory(activity=called_off, status="cancelled", cancelled_at=timezone.now())
+    dashboard = reverse("homes:dashboard", args=[world.home.slug])
+    for who in (world.staff, world.connector):
+        text = main_text(client_for(who).get(dashboard))
+        assert "On the programme" in text and "Chair exercise" in text and "Bingo" not in text
+    assert "On the programme" not in main_text(client_for(world.relative).get(dashboard))

@@ -306,3 +306,14 @@ def test_families_find_the_news_in_their_menu(world, client_for):
     assert url("family_stories", world) in page.content.decode()
     staff_page = client_for(world.staff).get(reverse("homes:dashboard", args=[world.home.slug]))
     assert url("family_stories", world) not in staff_page.content.decode()
+
+
+def test_families_see_the_newest_shared_story_on_their_dashboard(world, client_for):
+    dashboard = reverse("homes:dashboard", args=[world.home.slug])
+    relative = client_for(world.relative)
+    assert "When the home shares a story" in main_text(relative.get(dashboard))
+    StoryFactory(home=world.home, title="Bulbs in the raised beds", share_with_families=False)
+    assert "Bulbs in the raised beds" not in main_text(relative.get(dashboard))
+    StoryFactory(home=world.home, title="Fishing at the lake")
+    text = main_text(relative.get(dashboard))
+    assert "Stories from Rowan House" in text and "Fishing at the lake" in text
