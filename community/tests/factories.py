@@ -113,6 +113,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     first_day = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3))
     starts = time(14, 0)
     ends = time(15, 30)
+    on_public_programme = True  # the calendars' tests show it; the form's default is off
 
 
 class OutingFactory(ActivityFactory):

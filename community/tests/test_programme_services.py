@@ -462,3 +462,9 @@ def _fields(activity, **changes):
     values["staff"], values["volunteers"], values["interests"] = [], [], []
     values.update(changes)
     return values
+
+
+def test_a_new_activity_stays_off_the_public_programme_unless_asked(world):
+    assert add(world).on_public_programme is False
+    later = add(world, title="Open choir", starts=time(15), ends=time(16), on_public_programme=True)
+    assert later.on_public_programme is True
