@@ -397,3 +397,19 @@ def test_the_dashboard_shows_today_and_tomorrow_in_the_programme(world, client_f
         text = main_text(client_for(who).get(dashboard))
         assert "On the programme" in text and "Chair exercise" in text and "Bingo" not in text
     assert "On the programme" not in main_text(client_for(world.relative).get(dashboard))
+
+
+def test_a_volunteer_sees_the_activities_they_help_with_on_their_dashboard(world, client_for):
+    from community.tests.factories import ActivityFactory, OccurrenceFactory
+    from volunteers.tests.factories import VolunteerFactory
+
+    helper = VolunteerFactory(home=world.home, user=world.volunteer.user, status="active")
+    activity = ActivityFactory(home=world.home, title="Gardening morning", space=world.space)
+    activity.volunteers.add(helper)
+    OccurrenceFactory(activity=activity)
+    other = ActivityFactory(home=world.home, title="Bingo")
+    OccurrenceFactory(activity=other)
+    dashboard = reverse("homes:dashboard", args=[world.home.slug])
+    text = main_text(client_for(world.volunteer).get(dashboard))
+    assert "Activities you are helping with" in text and "Gardening morning, Garden room" in text
+    assert "Bingo" not in text
