@@ -55,17 +55,9 @@ def test_body_crosses_homes():
         yield
 
 
-@pytest.fixture(autouse=True)
-def interest_taxonomy(request):
-    """The shared interest list (and the training modules) come from data migrations; tests that flush
-    the database (browser journeys) would lose it for the tests after them.
-    Put it back for every test that uses the database (one query)."""
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
-        request.fixturenames
-    )
-    if not uses_db:
-        return
-    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+def restore_reference_rows():
+    """Put back the rows data migrations make (the shared interest list and the
+    training modules), which a flushing test removes. Two queries."""
     rows = []
     for migration in ("0003_interest_taxonomy", "0007_interest_model_making"):
         taxonomy = importlib.import_module(f"homes.migrations.{migration}").INTERESTS
@@ -73,7 +65,6 @@ def interest_taxonomy(request):
             Interest(name=name, category=category) for category, names in taxonomy.items() for name in names
         ]
     Interest.objects.bulk_create(rows, ignore_conflicts=True)
-    # The training modules too (volunteers' data migration), one query.
     from volunteers.models import TrainingModule
 
     modules = importlib.import_module("volunteers.migrations.0002_training_modules").MODULES
@@ -92,6 +83,20 @@ def interest_taxonomy(request):
         ],
         ignore_conflicts=True,
     )
+
+
+@pytest.fixture(autouse=True)
+def interest_taxonomy(request):
+    """The shared interest list (and the training modules) come from data migrations; tests that flush
+    the database (browser journeys) would lose it for the tests after them.
+    Put it back for every test that uses the database."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    restore_reference_rows()
 
 
 @pytest.fixture

@@ -22,11 +22,13 @@ from community.selectors import partners as partner_selectors
 from community.selectors import stories as story_selectors
 from homes.models import Home, SpaceHold
 from homes.scoping import crossing_homes
+from tests.fixtures import restore_reference_rows
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), crossing_homes("the test reads every home's demo data"):
+        restore_reference_rows()  # an earlier test may have flushed the data migrations' rows
         call_command("seed_demo", "--quiet", "--i-know-this-is-not-production")
         yield list(Home.objects.order_by("id"))
         call_command("flush", "--noinput")

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from homes.models import Home, Nation
 from homes.scoping import crossing_homes
 from residents.models import Connection
+from tests.fixtures import restore_reference_rows
 from volunteers import rules
 from volunteers.models import Assignment, BackgroundCheck, Driver, Shift, TrainingRecord, Volunteer
 
@@ -13,6 +14,7 @@ from volunteers.models import Assignment, BackgroundCheck, Driver, Shift, Traini
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), crossing_homes("the test reads every home's demo data"):
+        restore_reference_rows()  # an earlier test may have flushed the data migrations' rows
         call_command("seed_demo", "--quiet", "--i-know-this-is-not-production")
         yield list(Home.objects.order_by("id"))
         call_command("flush", "--noinput")
