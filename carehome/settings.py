@@ -442,7 +442,6 @@ SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 
-# No third-party origins anywhere: everything is served by the app itself.
 # --- The local area map (community) ---------------------------------------------
 # A map tile server, like "https://tile.example.org/{z}/{x}/{y}.png" (Leaflet's
 # placeholders; "{s}" for subdomains). Empty (the default): no map, and pages
@@ -464,6 +463,7 @@ def _tile_origin(url):
 
 MAP_TILE_ORIGIN = _tile_origin(KITH_MAP_TILE_URL) if KITH_MAP_TILE_URL else None
 
+# No third-party origins anywhere (but a configured map's tiles): everything is served by the app itself.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -78,10 +78,12 @@ def hold_release(hold, *, now=None):
     return hold
 
 
+def sqlstate(error):
+    """The PostgreSQL error code behind a database error (psycopg2 or 3), or None."""
+    cause = getattr(error, "__cause__", None)
+    return getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+
+
 def is_overlap(error):
     """True for PostgreSQL's refusal of an overlapping hold (or visit)."""
-    cause = getattr(error, "__cause__", None)
-    return (
-        getattr(cause, "pgcode", None) == EXCLUSION_VIOLATION
-        or getattr(cause, "sqlstate", None) == EXCLUSION_VIOLATION
-    )
+    return sqlstate(error) == EXCLUSION_VIOLATION

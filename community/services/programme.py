@@ -31,7 +31,16 @@ from community import messages as programme_messages
 from community.models import Activity, Occurrence, PartnerKind, Partnership
 from community.services.outings import dates_recheck
 from homes.audit import record_created
-from homes.holds import clashes, held_range, hold_create, hold_move, hold_release, is_overlap, lock_space
+from homes.holds import (
+    clashes,
+    held_range,
+    hold_create,
+    hold_move,
+    hold_release,
+    is_overlap,
+    lock_space,
+    sqlstate,
+)
 from homes.models import Role, SpaceHold
 from homes.scoping import check_home
 from homes.submissions import submission_once, submission_seen
@@ -221,11 +230,6 @@ def _refuse_clashes(space, found):
         raise SpaceBooked(booked_message(space, holds), field="space")
 
 
-def _sqlstate(error):
-    cause = error.__cause__
-    return getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
-
-
 def _with_retries(work, *, space, times, exclude=()):
     """Run ``work`` in a transaction; a space clash found by the database (a
     racing family visit) becomes the same "booked" message as the check's."""
@@ -238,7 +242,7 @@ def _with_retries(work, *, space, times, exclude=()):
                 raise
             break
         except OperationalError as error:
-            if _sqlstate(error) not in RETRYABLE:
+            if sqlstate(error) not in RETRYABLE:
                 raise
             if attempt == ATTEMPTS - 1 or transaction.get_connection().in_atomic_block:
                 break

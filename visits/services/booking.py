@@ -26,7 +26,7 @@ from carehome.errors import DomainError
 from carehome.timeutils import booking_date_problem, check_date
 from carehome.timeutils import local_datetime as _local_datetime
 from homes.audit import record_update
-from homes.holds import hold_create, hold_move, hold_release, is_overlap, lock_space
+from homes.holds import hold_create, hold_move, hold_release, is_overlap, lock_space, sqlstate
 from homes.models import Role, Space, SpaceHold
 from homes.submissions import submission_once
 from residents.models import PersonalPlan, RelativeLink
@@ -61,11 +61,6 @@ class SpaceTaken(Exception):
 
 def local_datetime(day, at, *, field="start_time"):
     return _local_datetime(day, at, field=field)
-
-
-def _sqlstate(error):
-    cause = error.__cause__
-    return getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
 
 
 def _format_slots(slots):
@@ -212,7 +207,7 @@ def _with_retries(work, *, space, starts_at, ends_at, exclude_pk=None):
                 break
             raise
         except OperationalError as error:
-            if _sqlstate(error) not in RETRYABLE:
+            if sqlstate(error) not in RETRYABLE:
                 raise
             if attempt == ATTEMPTS - 1 or transaction.get_connection().in_atomic_block:
                 break
