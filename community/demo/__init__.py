@@ -8,10 +8,15 @@ AREAS = [
     ("community.demo.outings", 42),
     ("community.demo.stories", 43),
 ]
+# seed_demo --weeks: the programme right after the residents' history (its
+# dates hold their spaces first; visits are booked around them).
+HISTORIES = [("community.demo.history", 20)]
 
 
 def register():
-    from homes.demo import register_demo_area
+    from homes.demo import register_demo_area, register_demo_history
 
     for module, order in AREAS:
         register_demo_area(module, order=order)
+    for module, order in HISTORIES:
+        register_demo_history(module, order=order)

@@ -11,10 +11,15 @@ AREAS = [
     # After everyone's contact choices (notifications.demo.preferences, 30).
     ("visits.demo.reminders", 40),
 ]
+# seed_demo --weeks: bookings for the visits the residents' history logged,
+# around the programme's holds (community's history runs first).
+HISTORIES = [("visits.demo.history", 40)]
 
 
 def register():
-    from homes.demo import register_demo_area
+    from homes.demo import register_demo_area, register_demo_history
 
     for module, order in AREAS:
         register_demo_area(module, order=order)
+    for module, order in HISTORIES:
+        register_demo_history(module, order=order)

@@ -6,10 +6,14 @@ AREAS = [
     ("volunteers.demo.people", 30),
     ("volunteers.demo.visits", 31),
 ]
+# seed_demo --weeks: volunteers' matches and hours, after the residents' history.
+HISTORIES = [("volunteers.demo.history", 30)]
 
 
 def register():
-    from homes.demo import register_demo_area
+    from homes.demo import register_demo_area, register_demo_history
 
     for module, order in AREAS:
         register_demo_area(module, order=order)
+    for module, order in HISTORIES:
+        register_demo_history(module, order=order)

@@ -1,10 +1,18 @@
-"""Demo data: ``python manage.py seed_demo [--homes N] [--residents-per-home N]``.
+"""Demo data: ``python manage.py seed_demo [--homes N] [--residents-per-home N] [--weeks W]``.
 
 Idempotent: running it again adds only what is missing. Bulk inserts, so it
 can grow the data for the benchmark. The core seeds the organisation, homes,
 people and spaces; every feature adds its demo rows through the registry in
 ``homes.demo`` (filled from each app's ``AppConfig.ready()``) so a newcomer
 sees it working.
+
+``--weeks W`` (PostgreSQL only) adds W weeks of history to every home — a
+provider's scale: residents who came and went, their connection log, visits,
+wellbeing, volunteers' hours, the programme and its attendance, messages sent
+— written by each app's registered history with COPY (``homes.bulkload``).
+Then only the first homes (the ones the sign-ins name) get the detailed demo
+areas; every other home gets its residents, plans and people from the
+history. A home's history is written once.
 """
 
 import importlib
@@ -15,18 +23,21 @@ import time
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from homes import demo
 from homes.audit import record_demo_history
+from homes.bulkload import BulkLoad
 from homes.demo import DOMAIN, SURNAMES, email
 from homes.models import Home, Membership, Nation, Organisation, Role, Space
 from homes.scoping import crossing_homes
 from homes.setup import home_set_up
 
 DEMO_PASSWORD = "kith-demo-2026"  # noqa: S105 - published demo logins
+# With --weeks, the homes that get the detailed demo areas (the sign-ins name them).
+SHOWCASE_HOMES = 2
 
 HOME_NAMES = [
     ("Rowan House", "12 Mill Lane\nKirkby Ashton", "KA1 4RH", "01632 960101"),
@@ -57,6 +68,16 @@ SPACES = [
     ("Dining room", Space.Kind.DINING, 30, False, "Meals are served here; guests are welcome."),
     ("Garden", Space.Kind.GARDEN, 20, True, "Raised beds, a bird table and level paths."),
 ]
+
+
+def check_history_database(db=None):
+    """``--weeks`` writes with PostgreSQL's COPY: refuse any other database plainly."""
+    db = db or connection
+    if db.vendor != "postgresql":
+        raise CommandError(
+            f"--weeks needs PostgreSQL (it writes the history with COPY); this database is {db.vendor}. "
+            "Set DATABASE_URL=postgres://… or leave --weeks out."
+        )
 
 
 def _wait_until_up(address, seconds=60):
@@ -91,6 +112,14 @@ class Command(BaseCommand):
         parser.add_argument("--residents-per-home", type=int, default=30)
         parser.add_argument("--quiet", action="store_true")
         parser.add_argument(
+            "--weeks",
+            type=int,
+            default=0,
+            help="Also write this many weeks of history for every home, up to today (PostgreSQL only; "
+            "104 weeks for 250 homes of 60 takes a few minutes). Only the first homes then get the "
+            "detailed demo areas.",
+        )
+        parser.add_argument(
             "--sign-ins",
             action="store_true",
             dest="sign_ins",
@@ -109,8 +138,10 @@ class Command(BaseCommand):
             help="Seed even though DEBUG is off (a test or staging copy, never real people's data).",
         )
 
-    @transaction.atomic
-    def handle(self, *args, homes, residents_per_home, quiet, sign_ins=False, when_up=None, **options):
+    def handle(
+        self, *args, homes, residents_per_home, quiet, sign_ins=False, when_up=None, weeks=0, **options
+    ):
+        self.verbosity = options.get("verbosity", 1)
         if sign_ins:
             if when_up and not _wait_until_up(when_up):
                 return  # the site did not start: its own error says why
@@ -120,6 +151,31 @@ class Command(BaseCommand):
             if when_up:
                 self.stdout.write(f"Kith is running at http://{when_up}/  (Ctrl+C to stop)")
             return
+        if weeks < 0:
+            raise CommandError("--weeks is a number of weeks: 0 or more.")
+        if weeks:
+            check_history_database()
+        started = self.started = time.monotonic()
+        with transaction.atomic():
+            home_list, written = self._seed(homes, residents_per_home, weeks)
+        if weeks and written and not connection.in_atomic_block:
+            # Outside the transaction (a caller's, such as a test's, has none to spare):
+            # the query planner's statistics and the visibility map, at once.
+            began = time.monotonic()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            self._timing("VACUUM ANALYZE", began)
+        if not quiet:
+            if weeks:
+                rows = sum(written.values())
+                self.stdout.write(
+                    f"History: {rows:,} rows in {len(written)} tables, {time.monotonic() - started:.0f} s."
+                    if written
+                    else "History: every home already has its history."
+                )
+            self._print_logins(home_list)
+
+    def _seed(self, homes, residents_per_home, weeks):
         password = make_password(DEMO_PASSWORD)
         org, _ = Organisation.objects.get_or_create(
             slug="kith-demo-care", defaults={"name": "Kith Demo Care Group"}
@@ -209,15 +265,51 @@ class Command(BaseCommand):
             ignore_conflicts=True,
         )
 
+        self._timing("organisation, homes, people and spaces", self.started)
+        has_history = demo.homes_with_history(home_list) if weeks else set()
+        showcase = home_list[:SHOWCASE_HOMES] if weeks else home_list
         for home in home_list:
             home_set_up(home=home)
+            if home not in showcase or home.pk in has_history:
+                # Its residents and the rest come with its history; a home with its
+                # history has had its demo too, in the same transaction.
+                continue
             demo.admit_residents(home=home, count=residents_per_home)
             self._seed_features(home)
-            # Demo rows are bulk-created: their history says "created by the demo".
+            # Demo rows are bulk-created: their history says "created by the demo"
+            # (rows of the history itself are past records and get no entry).
             record_demo_history(home)
+        self._timing("homes set up and the demo areas", self.started)
+        written = {}
+        todo = [home for home in home_list if home.pk not in has_history]
+        if weeks and todo:
+            written = self._write_history(todo, weeks=weeks, residents_per_home=residents_per_home)
+        return home_list, written
 
-        if not quiet:
-            self._print_logins(home_list)
+    def _write_history(self, homes, *, weeks, residents_per_home):
+        """Each registered history writes its rows for every home (see ``homes.demo``)."""
+        load = BulkLoad(connection)
+        today = timezone.localdate()
+        try:
+            for area in demo.demo_histories():
+                module = importlib.import_module(area.module)
+                load.sync()  # what the histories before wrote is in; the next may read the database
+                began = time.monotonic()
+                module.history(
+                    homes=homes, weeks=weeks, today=today, load=load, residents_per_home=residents_per_home
+                )
+                self._timing(area.module, began)
+            began = time.monotonic()
+            written = load.finish()
+            self._timing("indexes and constraints made again", began)
+        finally:
+            load.close()
+        demo.history_written(homes, weeks=weeks)
+        return written
+
+    def _timing(self, what, began):
+        if self.verbosity >= 2:
+            self.stdout.write(f"  {what}: {time.monotonic() - began:.1f} s")
 
     def _seed_features(self, home):
         """Each registered area adds its demo rows (see ``homes.demo``)."""
