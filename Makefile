@@ -14,7 +14,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kith
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint check worker housekeeper beat clean chromium bench
+.PHONY: run test test-fast lint check worker housekeeper beat clean chromium wrk bench bench-pages bench-reminders
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,8 +55,25 @@ test-fast: $(VENV)/.dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
+## Debian's wrk for the page benchmark.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "Installing Debian's wrk for the page benchmark..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+## Both benchmarks, one after the other; fails if either misses a target.
+bench: $(VENV)/.dev wrk
+	@status=0; \
+	  $(PY) bench/pages.py || status=1; \
+	  $(PY) bench/reminders.py || status=1; \
+	  exit $$status
+
+## Every page at provider scale against a signed-in baseline in the same run (env: see bench/pages.py).
+bench-pages: $(VENV)/.dev wrk
+	$(PY) bench/pages.py
+
 ## Reminder throughput: 10,000 due reminders, one then two workers, against a plain send loop (env: see bench/reminders.py).
-bench: $(VENV)/.dev
+bench-reminders: $(VENV)/.dev
 	$(PY) bench/reminders.py
 
 lint: $(VENV)/.dev

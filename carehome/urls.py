@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,6 +23,10 @@ urlpatterns = [
     path("", include("community.urls.public", namespace="programme")),
     path("admin/", admin.site.urls),
 ]
+
+# The page benchmark's baseline view (make bench): only with KITH_BENCH on.
+if settings.KITH_BENCH:
+    urlpatterns += [path("bench/", include("carehome.bench"))]
 
 handler400 = "carehome.views.bad_request"
 handler403 = "carehome.views.permission_denied"
