@@ -121,13 +121,34 @@ TEMPLATES = [
 ]
 
 # --- Database --------------------------------------------------------------
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
-    )
-}
+# Persistent connections: each web process (or thread) and each worker
+# process keeps one open per database, so size PostgreSQL's max_connections
+# for them (README, "Production layout"). Behind pgbouncer in transaction
+# mode set DATABASE_DISABLE_SERVER_SIDE_CURSORS=1.
+CONN_MAX_AGE = int(env("CONN_MAX_AGE", "600"))
+DATABASE_DISABLE_SERVER_SIDE_CURSORS = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
+
+
+def _database(url):
+    config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    if DATABASE_DISABLE_SERVER_SIDE_CURSORS:
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return config
+
+
+DATABASES = {"default": _database(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+# A streaming replica of the primary. Only code that asks reads from it (the
+# dashboards, through carehome.dbrouter.read_from_replica); writes, and the
+# reads of a browser that has just written, always go to the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+# After a browser sends a form, its pages read from the primary this long.
+DATABASE_REPLICA_PIN_SECONDS = int(env("DATABASE_REPLICA_PIN_SECONDS", "30"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
+    # Tests run against one database: the replica is the primary there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["carehome.dbrouter.ReplicaRouter"]
+    MIDDLEWARE = ["carehome.dbrouter.PrimaryAfterWriteMiddleware", *MIDDLEWARE]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ------------------------------------------------
@@ -135,14 +156,26 @@ REDIS_URL = env("REDIS_URL", "")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 
 if REDIS_URL:
+    # Sessions are read from Redis, so any web process serves any request
+    # with no query, and kept in the database too, so Redis going away signs
+    # nobody out (carehome.sessions). They have a cache alias of their own:
+    # SESSION_REDIS_URL may point at another Redis database.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "carehome.cache.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        "sessions": {
+            "BACKEND": "carehome.cache.RedisCache",
+            "LOCATION": env("SESSION_REDIS_URL", REDIS_URL),
+        },
     }
+    SESSION_ENGINE = "carehome.sessions"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
+    # The demo: one process, sessions in the database.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # With no broker configured (the demo) tasks run in-process, after commit.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -184,11 +217,14 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.sweep": {"queue": "housekeeping"},
     "notifications.tasks.plan": {"queue": "housekeeping"},
     "visits.tasks_access.rotate_due_door_codes": {"queue": "housekeeping"},
+    "homes.tasks.prune_data_changes": {"queue": "housekeeping"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS["queue_order_strategy"] = "priority"
 # A worker takes a message only when a process is free to run it.
 CELERY_WORKER_DISABLE_PREFETCH = True
 CELERY_BEAT_SCHEDULE = {
+    # The change notes that key cached page fragments: each home keeps its newest (homes.changes).
+    "prune-data-changes": {"task": "homes.tasks.prune_data_changes", "schedule": 10 * 60},
     # Door codes older than their home's interval get a new code (visits area "access").
     "rotate-due-door-codes": {"task": "visits.tasks_access.rotate_due_door_codes", "schedule": 60 * 60},
     # The outbox: hand due reminders to workers and return rows stuck mid-send.
@@ -373,9 +409,15 @@ CELERY_TIMEZONE = TIME_ZONE  # beat's schedule follows the homes' time
 USE_I18N = True
 USE_TZ = True
 
+# --- Cached page fragments (homes.fragments) -----------------------------------
+# Parts of pages are cached until the home's data changes (PostgreSQL triggers
+# note every write); off, every page is rendered afresh on every request.
+KITH_FRAGMENT_CACHE = env_bool("KITH_FRAGMENT_CACHE", True)
+KITH_FRAGMENT_SECONDS = int(env("KITH_FRAGMENT_SECONDS", str(15 * 60)))
+
 # --- Static files ------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -392,10 +434,37 @@ STORAGES = {
         )
     },
 }
+# Uploaded photos on an S3-compatible object store (AWS S3, MinIO, Ceph,
+# Scaleway...) instead of MEDIA_ROOT when KITH_S3_BUCKET is set. They are
+# still served only through Kith's permission checks, streamed by the app:
+# objects are private, and any address the storage could sign for them
+# expires in five minutes. The keys come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the machine's role, as boto3 finds it).
+KITH_S3_BUCKET = env("KITH_S3_BUCKET", "").strip()
+if KITH_S3_BUCKET:
+    KITH_S3_ENDPOINT_URL = env("KITH_S3_ENDPOINT_URL", "").strip() or None
+    # Stores other than AWS's (a KITH_S3_ENDPOINT_URL) want the bucket in the path.
+    KITH_S3_ADDRESSING_STYLE = env("KITH_S3_ADDRESSING_STYLE", "path" if KITH_S3_ENDPOINT_URL else "auto")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": KITH_S3_BUCKET,
+            "endpoint_url": KITH_S3_ENDPOINT_URL,
+            "region_name": env("KITH_S3_REGION", "").strip() or None,
+            "location": env("KITH_S3_PREFIX", "").strip().strip("/"),
+            "addressing_style": KITH_S3_ADDRESSING_STYLE,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# "Saved" and the like ride in a signed cookie to the next page (the session
+# only when they do not fit), so sending a form does not write the session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # --- Email -------------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST", "")
@@ -507,3 +576,12 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Bench -------------------------------------------------------------------
+# The page benchmark (make bench, bench/pages.py) serves the app with
+# KITH_BENCH=1: a baseline page at /bench/baseline/ that every page is
+# compared with, and the header X-Kith-Queries (the queries each request
+# made). Never on in production.
+KITH_BENCH = env_bool("KITH_BENCH", False)
+if KITH_BENCH:
+    MIDDLEWARE = ["carehome.bench.QueryCountMiddleware", *MIDDLEWARE]

@@ -44,3 +44,12 @@ KITH_STRICT_SCOPES = True
 # One provider connection per batch in-process: mail.outbox keeps the order
 # messages were composed in. The worker tests (production settings) send over several.
 NOTIFY_SEND_CONNECTIONS = 1
+
+# Sessions in the database, whatever REDIS_URL says (production keeps them in
+# Redis): tests that point the cache at a Redis that is down still sign in.
+# tests/test_scale_out.py runs the production settings, sessions in Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A second alias on the test database, as a replica would be: the router's
+# tests (tests/test_scale_out.py) install carehome.dbrouter.ReplicaRouter for
+# themselves; no other test reads from it.
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})  # noqa: F405

@@ -8,3 +8,15 @@ class HomesConfig(AppConfig):
     # The invitation email is declared in homes.messages and registered by
     # notifications (notifications.core_messages): the core imports no
     # notifications, it sends through homes.outbox.
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        # Every migrate (re)installs the triggers that note which homes' data changed.
+        post_migrate.connect(_install_change_triggers, sender=self, dispatch_uid="kith-change-triggers")
+
+
+def _install_change_triggers(sender, using="default", **kwargs):
+    from homes import changes
+
+    changes.install(using)

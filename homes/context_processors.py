@@ -1,3 +1,5 @@
+from functools import partial
+
 from homes.navigation import nav_for
 from homes.selectors import memberships_for_user
 
@@ -15,6 +17,7 @@ def home_context(request):
     return {
         "home": home,
         "membership": getattr(request, "membership", None),
-        "nav_items": nav_for(request),
+        # Worked out when a template asks (a header served from the cache does not).
+        "nav_items": partial(nav_for, request),
         "other_memberships": other_homes,
     }

@@ -342,3 +342,21 @@ class FormSubmission(HomeScopedModel):
 
     def __str__(self):
         return f"Form {self.token} at {self.home}"
+
+
+class DataChange(models.Model):
+    """A statement changed a home's data: one row per home per statement, written
+    by PostgreSQL triggers (``homes.changes``), never by Kith's own code. The
+    newest row's id is the home's data generation, which keys its cached page
+    fragments; ``home_id`` is empty for data shared between homes (people's
+    names, the partner directory, interests). Old rows are pruned every hour."""
+
+    id = models.BigAutoField(primary_key=True)
+    # Not a foreign key: a trigger inserting here must never wait on the home's row.
+    home_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["home_id", "id"], name="homes_datachange_home_id")]
+
+    def __str__(self):
+        return f"Change {self.id} at home {self.home_id or 'shared'}"

@@ -1,7 +1,9 @@
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, Count, Q, Value, When
+from django.db.models.expressions import RawSQL
 
+from homes import changes
 from homes.models import Invitation, Membership, Role, Space
 from homes.scoping import crossing_homes
 
@@ -21,12 +23,15 @@ def memberships_for_user(user):
 
 
 def membership_for_request(user, home_slug):
-    """The acting membership for ``/h/<home_slug>/``, or None (the middleware answers 404)."""
+    """The acting membership for ``/h/<home_slug>/``, or None (the middleware answers 404).
+    It carries the home's data generation (``homes.changes``) as ``generation``."""
     with crossing_homes("resolving which home a request is for"):
         return (
             Membership.objects.active()
             .select_related("home", "home__organisation", "user")
             .filter(user=user, home__slug=home_slug)
+            # Our own SQL, no input in it.
+            .annotate(generation=RawSQL(changes.generation_sql('"homes_membership"."home_id"'), ()))  # noqa: S611
             .first()
         )
 

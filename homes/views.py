@@ -5,9 +5,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from carehome.dbrouter import read_from_replica
 from carehome.errors import DomainError
 from carehome.versions import EditConflict, show_conflict
 from homes import selectors, services
@@ -40,10 +42,12 @@ def choose(request):
 
 
 @home_permission("home.dashboard")
+@read_from_replica
 def dashboard(request, home_slug):
     context = {"panels": panels_for(request)}
     if request.membership.has_perm("members.view"):
-        context["counts"] = selectors.home_counts(request.home)
+        # Counted only when the "at a glance" fragment is rendered, not when it is served.
+        context["counts"] = SimpleLazyObject(lambda: selectors.home_counts(request.home))
         context["can_invite"] = request.membership.has_perm("members.invite")
     return render(request, "homes/dashboard.html", context)
 

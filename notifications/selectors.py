@@ -220,6 +220,20 @@ def outbox_page(home, *, now=None, page=None):
     }
 
 
+OUTBOX_PAGE_NAMES = (
+    "counts",
+    "overdue",
+    "stuck",
+    "overdue_after",
+    "sending_timeout",
+    "failed",
+    "coming_up",
+    "coming_page",
+    "coming_pages",
+    "recently_sent",
+)
+
+
 def failed_count(home):
     return Reminder.objects.filter(home=home, status=Status.FAILED).count()
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carehome.errors import DomainError
 from homes.decorators import home_permission
+from homes.fragments import deferred
 from notifications import selectors, services, tokens
 from notifications.forms import ContactChoicesForm, QuietHoursForm
 from notifications.models import Channel, ContactPreference, Reminder
@@ -26,11 +27,16 @@ logger = logging.getLogger(__name__)
 @home_permission("messages.manage")
 def outbox(request, home_slug):
     quiet_from, quiet_until = quiet_hours(request.home)
+    # Made only when the page is rendered, not when it is served from the cache.
+    page = deferred(
+        lambda: selectors.outbox_page(request.home, page=request.GET.get("page")),
+        *selectors.OUTBOX_PAGE_NAMES,
+    )
     return render(
         request,
         "notifications/outbox.html",
         {
-            **selectors.outbox_page(request.home, page=request.GET.get("page")),
+            **page,
             "quiet_from": quiet_from,
             "quiet_until": quiet_until,
             "rows_shown": selectors.OUTBOX_ROWS,

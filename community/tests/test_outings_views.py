@@ -387,8 +387,9 @@ def test_the_date_page_shows_what_the_outing_still_needs(world, staff, client_fo
 
 
 def test_the_not_confirmed_panel_costs_the_same_with_one_outing_or_many(
-    world, manager, django_assert_max_num_queries
+    world, manager, django_assert_max_num_queries, settings
 ):
+    settings.KITH_FRAGMENT_CACHE = False  # the panel's own queries, every time
     """Each outing's blockers (its driver's papers, another outing at the same time)
     are read for all of them at once."""
 

@@ -27,6 +27,7 @@ from community.models import Activity
 from community.selectors import programme as selectors
 from community.services import programme as services
 from homes.decorators import home_permission
+from homes.fragments import deferred
 from homes.submissions import AlreadySaved, already_saved, submission_seen
 from residents.models import Idea
 
@@ -71,22 +72,30 @@ def programme(request, home_slug):
     elif not earliest <= monday <= latest:
         problem = "The programme goes back two years and ahead two years. This shows this week."
         monday = this_monday
-    days = selectors.week_programme(request.home, monday)
     context = _common(request)
+
+    def make():
+        days = selectors.week_programme(request.home, monday)
+        return {
+            "days": days,
+            "date_count": sum(len(d.occurrences) for d in days),
+            "ideas": selectors.ideas_waiting(request.home) if context["can_plan"] else [],
+        }
+
+    # Listed only when the week is rendered, not when it is served from the cache.
+    listed = deferred(make, "days", "date_count", "ideas")
     return render(
         request,
         "community/programme/week.html",
         {
             **context,
-            "days": days,
+            **listed,
             "monday": monday,
             "sunday": monday + timedelta(days=6),
             "problem": problem,
             "previous": monday - timedelta(weeks=1) if monday > earliest else None,
             "next": monday + timedelta(weeks=1) if monday < latest else None,
             "this_week": monday == this_monday,
-            "date_count": sum(len(d.occurrences) for d in days),
-            "ideas": selectors.ideas_waiting(request.home) if context["can_plan"] else [],
         },
     )
 

@@ -475,3 +475,12 @@ def test_dashboard_panels_cost_fixed_queries(world, client_for, django_assert_ma
     assert response.status_code == 200
     text = main_text(response)
     assert "11 messages could not be sent." in text and "11 letters to print and post" in text
+
+
+def test_the_messages_page_names_everything_its_selector_gives(world):
+    # The view hands the page's context over lazily, by these names (homes.fragments.deferred).
+    from homes.scoping import home_scope
+    from notifications import selectors
+
+    with home_scope(world.home):
+        assert set(selectors.outbox_page(world.home)) == set(selectors.OUTBOX_PAGE_NAMES)

@@ -6,10 +6,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from carehome.errors import DomainError
 from carehome.query import parse_id
 from homes.decorators import home_permission
+from homes.fragments import deferred
 from homes.submissions import AlreadySaved, already_saved
 from residents.forms.connections import (
     ChooseResidentsForm,
@@ -97,14 +99,12 @@ def connection_add(request, home_slug):
     else:
         choose = ChooseResidentsForm(initial={"residents": ids}, home=home)
     ticked = {str(i) for i in ids}
+    # Listed only when the page is rendered, not when it is served from the cache.
+    residents = SimpleLazyObject(lambda: list(selectors.residents_to_choose(home)))
     return render(
         request,
         "residents/connections/add_choose.html",
-        {
-            "choose": choose,
-            "residents": list(selectors.residents_to_choose(home)),
-            "ticked": ticked,
-        },
+        {"choose": choose, "residents": residents, "ticked": ticked},
     )
 
 
@@ -123,29 +123,32 @@ def connection_detail(request, home_slug, pk):
 @home_permission("residents.view")
 def timeline(request, home_slug, pk):
     resident = get_object_or_404(Resident.objects.for_home(request.home).select_related("key_worker"), pk=pk)
-    page = selectors.timeline_page(request.home, resident, request.GET.get("page"))
-    entries = list(page.object_list)
-    now = timezone.now()
-    for entry in entries:
-        # Who may correct or strike out each entry: worked out here, no query.
-        entry.can_change = not connection_change_problem(
-            membership=request.membership, connection=entry.connection, now=now
-        )
-    return render(
-        request,
-        "residents/connections/timeline.html",
-        {
-            "resident": resident,
+
+    def make():
+        page = selectors.timeline_page(request.home, resident, request.GET.get("page"))
+        entries = list(page.object_list)
+        now = timezone.now()
+        for entry in entries:
+            # Who may correct or strike out each entry: worked out here, no query.
+            entry.can_change = not connection_change_problem(
+                membership=request.membership, connection=entry.connection, now=now
+            )
+        return {
             "page": page,
             "entries": entries,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-        },
-    )
+        }
+
+    # Made only when the timeline is rendered, not when it is served from the cache.
+    context = deferred(make, "page", "entries", "page_range")
+    return render(request, "residents/connections/timeline.html", {"resident": resident, **context})
 
 
 @home_permission("connections.log")
 def worklist(request, home_slug):
-    return render(request, "residents/worklist.html", {"work": worklist_for(request.home)})
+    # Worked out only when the list is rendered, not when it is served from the cache.
+    work = SimpleLazyObject(lambda: worklist_for(request.home))
+    return render(request, "residents/worklist.html", {"work": work})
 
 
 def _participant_to_change(request, pk, connection_pk):

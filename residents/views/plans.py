@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from carehome.errors import DomainError
 from carehome.versions import EditConflict, show_conflict
@@ -30,14 +31,15 @@ def _plan_url(request, resident, anchor=""):
 @home_permission("residents.view")
 def plan(request, home_slug, pk):
     resident = _resident(request, pk)
-    page = selectors.plan_page(request.home, resident, today=timezone.localdate())
+    # Made only when the plan is rendered, not when it is served from the cache.
+    page = SimpleLazyObject(lambda: selectors.plan_page(request.home, resident, today=timezone.localdate()))
     return render(
         request,
         "residents/plans/plan.html",
         {
             "resident": resident,
             "page": page,
-            "plan": page.plan,
+            "plan": SimpleLazyObject(lambda: page.plan),
             "sections": selectors.SECTIONS,
             "labels": selectors.LABELS,
             "can_change": request.membership.has_perm("plans.change"),

@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from carehome.errors import DomainError
 from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
+from homes.fragments import deferred
 from homes.submissions import AlreadySaved, already_saved
 from residents.forms.residents import (
     AdmitForm,
@@ -43,20 +44,19 @@ def _already_left(resident):
 @home_permission("residents.view")
 def resident_list(request, home_slug):
     home = request.home
-    form = ResidentFilterForm(request.GET or None, home=home, units=selectors.units_for_home(home))
-    filters = form.filters()
-    paginator = Paginator(selectors.resident_list(home, **filters), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    filtered = (
-        any(filters[name] for name in ("search", "unit", "key_worker", "interest", "review"))
-        or filters["status"] != selectors.StatusFilter.LIVING
-    )
-    return render(
-        request,
-        "residents/list.html",
-        {
+
+    def make():
+        form = ResidentFilterForm(request.GET or None, home=home, units=selectors.units_for_home(home))
+        filters = form.filters()
+        paginator = Paginator(selectors.resident_list(home, **filters), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        filtered = (
+            any(filters[name] for name in ("search", "unit", "key_worker", "interest", "review"))
+            or filters["status"] != selectors.StatusFilter.LIVING
+        )
+        return {
             "form": form,
             "filters": filters,
             "status_label": dict(selectors.StatusFilter.CHOICES)[filters["status"]],
@@ -64,27 +64,26 @@ def resident_list(request, home_slug):
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "query": query.urlencode(),
-            "today": timezone.localdate(),
-        },
-    )
+        }
+
+    # Made only when the list is rendered, not when it is served from the cache.
+    context = deferred(make, "form", "filters", "status_label", "filtered", "page", "page_range", "query")
+    return render(request, "residents/list.html", {**context, "today": timezone.localdate()})
 
 
 @home_permission("residents.view")
 def resident_detail(request, home_slug, pk):
     resident = _resident(request, pk)
-    history = selectors.key_worker_history(request.home, resident)
-    current = next((a for a in history if a.ended_on is None), None)
-    today = timezone.localdate()
-    return render(
-        request,
-        "residents/detail.html",
-        {
-            "resident": resident,
-            "history": history,
-            "current_assignment": current,
-            "age": selectors.age_on(resident.date_of_birth, today),
-        },
-    )
+
+    def make():
+        history = selectors.key_worker_history(request.home, resident)
+        current = next((a for a in history if a.ended_on is None), None)
+        return {"history": history, "current_assignment": current}
+
+    # Made only when the overview is rendered, not when it is served from the cache.
+    context = deferred(make, "history", "current_assignment")
+    age = selectors.age_on(resident.date_of_birth, timezone.localdate())
+    return render(request, "residents/detail.html", {"resident": resident, "age": age, **context})
 
 
 @home_permission("residents.view")

@@ -161,12 +161,13 @@ def visit_messages_schedule(*, visit, kind, now):
     recipients = _booker(visit)
     if not recipients:
         return 0
-    reminders_cancel(obj=visit, kinds=CONFIRMATIONS, reason="A later change was sent.")
-    reminders_cancel(
-        obj=visit,
-        kinds=VISIT_REMINDERS,
-        reason="The visit was cancelled." if kind == CANCELLED else "The visit moved.",
-    )
+    if kind != BOOKED:  # a visit just booked has nothing to cancel yet
+        reminders_cancel(obj=visit, kinds=CONFIRMATIONS, reason="A later change was sent.")
+        reminders_cancel(
+            obj=visit,
+            kinds=VISIT_REMINDERS,
+            reason="The visit was cancelled." if kind == CANCELLED else "The visit moved.",
+        )
     created = reminders_schedule(
         home=visit.home,
         kind=kind,

@@ -16,12 +16,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
 from carehome.query import parse_id
 from carehome.timeutils import booking_date_problem, day_text, query_date
 from homes.decorators import home_permission
+from homes.fragments import deferred
 from homes.submissions import AlreadySaved, already_saved
 from residents.models import PersonalPlan
 from visits.forms.booking import BookingForm, initial_from, parse_slot, with_slot_times
@@ -126,14 +128,16 @@ def _shown_again(data):
 def free_times(request, home_slug):
     """The free times of a space on a day, for the booking form (htmx)."""
     _require(request, change=True)
-    exclude_pk = parse_id(request.GET.get("visit"))
-    if exclude_pk is not None and selectors.visit_for(request.home, request.membership, exclude_pk) is None:
-        exclude_pk = None
-    return render(
-        request,
-        "visits/booking/_free_times.html",
-        {"free": _free_times(request.home, request.GET, exclude_pk=exclude_pk, strict=True)},
-    )
+
+    def free():
+        exclude_pk = parse_id(request.GET.get("visit"))
+        mine = exclude_pk is not None and selectors.visit_for(request.home, request.membership, exclude_pk)
+        if not mine:
+            exclude_pk = None
+        return _free_times(request.home, request.GET, exclude_pk=exclude_pk, strict=True)
+
+    # Worked out only when the times are rendered, not when they are served from the cache.
+    return render(request, "visits/booking/free_times.html", {"free": SimpleLazyObject(free)})
 
 
 @home_permission("home.dashboard")
@@ -180,30 +184,33 @@ def book(request, home_slug):
         if request.GET.get("kind") in Visit.Kind.values:
             initial["kind"] = request.GET["kind"]
         form = BookingForm(initial=initial, home=home, membership=membership)
-    return render(
-        request,
-        "visits/booking/book.html",
-        _context(request, form, title="Book a visit or call", free=_free_times(home, _values(form))),
-    )
+    # Worked out only when the page is rendered, not when it is served from the cache.
+    free = SimpleLazyObject(lambda: _free_times(home, _values(form)))
+    context = _context(request, form, title="Book a visit or call", free=free)
+    return render(request, "visits/booking/book.html", context)
 
 
 @home_permission("visits.view")
 def day(request, home_slug):
     the_day, problem = query_date(request.GET.get("date"))
-    visits = selectors.visits_on_day(request.home, the_day)
-    for visit in visits:
-        visit.staff_notes = _staff_notes(visit)
-    return render(
-        request,
-        "visits/booking/day.html",
-        {
-            "day": the_day,
+
+    def make():
+        visits = selectors.visits_on_day(request.home, the_day)
+        for visit in visits:
+            visit.staff_notes = _staff_notes(visit)
+        return {
             "visits": visits,
             "booked": [v for v in visits if v.status == Visit.Status.BOOKED],
             "held": selectors.spaces_held_on_day(request.home, the_day),
-            "problem": problem,
-            "is_today": the_day == timezone.localdate(),
-        },
+        }
+
+    # Listed only when the day is rendered, not when it is served from the cache.
+    context = deferred(make, "visits", "booked", "held")
+    is_today = the_day == timezone.localdate()
+    return render(
+        request,
+        "visits/booking/day.html",
+        {"day": the_day, "problem": problem, "is_today": is_today, **context},
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from carehome.errors import DomainError
 from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
+from homes.fragments import deferred
 from homes.submissions import AlreadySaved, already_saved
 from volunteers import rules
 from volunteers.forms.recruitment import (
@@ -64,21 +65,28 @@ def _board(request):
     if status not in Status.values:
         status = ""
     blocked_only = request.GET.get("blocked") == "1"
-    counts = selectors.status_counts(home)
-    groups = selectors.board(home, status=status, blocked_only=blocked_only)
-    shown = sum(len(g["people"]) for g in groups)
+
+    def make():
+        counts = selectors.status_counts(home)
+        groups = selectors.board(home, status=status, blocked_only=blocked_only)
+        return {
+            "groups": groups,
+            "counts": counts,
+            "shown": sum(len(g["people"]) for g in groups),
+            "statuses": [(value, label, counts[value]) for value, label in Status.choices],
+            "volunteering": rules.settings_for(home),
+        }
+
+    # Listed only when the board is rendered, not when it is served from the cache.
+    listed = deferred(make, "groups", "counts", "shown", "statuses", "volunteering")
     return render(
         request,
         "volunteers/recruitment/board.html",
         {
-            "groups": groups,
-            "counts": counts,
+            **listed,
             "status": status,
             "blocked_only": blocked_only,
             "filtered": bool(status or blocked_only),
-            "shown": shown,
-            "statuses": [(value, label, counts[value]) for value, label in Status.choices],
-            "volunteering": rules.settings_for(home),
             "public_url": settings.SITE_URL + reverse("volunteer_with_us:apply", args=[home.slug]),
         },
     )

@@ -1,0 +1,72 @@
+"""``{% homecache %}``: a part of a home's page, cached until the home's data
+changes (``homes.fragments`` says how, and when nothing is cached).
+
+    {% load fragments %}
+    {% homecache "resident-list" request.GET.urlencode vary="role" %}
+      … the part; its queries run only when it is rendered …
+    {% endhomecache %}
+
+The first argument names the part; the others (any values) are part of its
+key, with ``vary`` ("membership", the default; "role"; or "home") for who it
+may be served to and ``bucket`` (seconds) for parts that say what is on now.
+Pass querysets and lazy objects to the template, so that a served part costs
+no query at all.
+"""
+
+from django import template
+from django.template.base import token_kwargs
+from django.utils.safestring import mark_safe
+
+from homes import fragments
+
+register = template.Library()
+
+
+class HomeCacheNode(template.Node):
+    def __init__(self, nodelist, name, parts, options):
+        self.nodelist = nodelist
+        self.name = name
+        self.parts = parts
+        self.options = options
+
+    def render(self, context):
+        request = context.get("request")
+        if not fragments.enabled(request):
+            return self.nodelist.render(context)
+        options = {k: v.resolve(context) for k, v in self.options.items()}
+        key = fragments.key(
+            request,
+            self.name.resolve(context),
+            *[p.resolve(context) for p in self.parts],
+            vary=options.get("vary", "membership"),
+            bucket=options.get("bucket"),
+        )
+        html = fragments.get_many([key], request).get(key)
+        if html is None:
+            with context.push(csrf_token=fragments.CSRF_PLACEHOLDER):
+                html = fragments.for_cache(self.nodelist.render(context))
+            fragments.set_many({key: html})
+        # Rendered by our templates, which escaped it; only our own tokens are put in.
+        return mark_safe(fragments.served(html, context.get("csrf_token", "")))  # noqa: S308
+
+
+@register.tag
+def homecache(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% homecache %} needs a name for the part")
+    name = parser.compile_filter(bits[1])
+    parts, options = [], {}
+    rest = bits[2:]
+    while rest:
+        if "=" in rest[0]:
+            options.update(token_kwargs(rest[:1], parser))
+            rest = rest[1:]
+        else:
+            parts.append(parser.compile_filter(rest.pop(0)))
+    unknown = set(options) - {"vary", "bucket"}
+    if unknown:
+        raise template.TemplateSyntaxError(f"{{% homecache %}} does not know {', '.join(sorted(unknown))}")
+    nodelist = parser.parse(("endhomecache",))
+    parser.delete_first_token()
+    return HomeCacheNode(nodelist, name, parts, options)

@@ -1,0 +1,160 @@
+"""Cached page fragments (homes.fragments, {% homecache %}): served until the
+home's data changes, never to someone they were not rendered for, and forms in
+them keep working."""
+
+import re
+from datetime import timedelta
+
+import time_machine
+from django.db import connection
+from django.template import engines
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from homes.selectors import membership_for_request
+from residents.models import Resident
+from residents.tests.factories import ResidentFactory
+from tests.html import main_text
+
+TEMPLATE = """{% load fragments %}{% homecache "t" part vary=vary %}{{ made }} {{ who }}
+<form method="post">{% csrf_token %}<input type="hidden" name="form_token" value="{{ token }}"></form>
+{% endhomecache %}"""
+
+
+class Counter:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return f"render {self.calls}"
+
+
+def render(membership, *, part="a", vary="membership", csrf="c" * 64, counter=None, who=""):
+    request = RequestFactory().get("/")
+    request.user = membership.user
+    request.membership = membership_for_request(membership.user, membership.home.slug)
+    request.home = membership.home
+    template = engines["django"].from_string(TEMPLATE)
+    context = {
+        "made": counter,
+        "part": part,
+        "vary": vary,
+        "who": who,
+        "csrf_token": csrf,
+        "token": "6f1c0c1e-8a4b-4bb1-9b4a-2e1d3c4b5a69",
+    }
+    return template.render(context, request)
+
+
+def test_a_fragment_is_rendered_once_then_served_until_the_homes_data_changes(world):
+    counter = Counter()
+    assert "render 1" in render(world.manager, counter=counter)
+    assert "render 1" in render(world.manager, counter=counter)
+    assert counter.calls == 1
+    ResidentFactory(home=world.home, full_name="Nora New")  # any write to the home's rows
+    assert "render 2" in render(world.manager, counter=counter)
+    ResidentFactory(home=world.other_home)  # another home's write changes nothing here
+    assert "render 2" in render(world.manager, counter=counter)
+
+
+def test_each_membership_gets_its_own_unless_the_fragment_says_otherwise(world):
+    counter = Counter()
+    assert "Ruth" in render(world.manager, counter=counter, who="Ruth")
+    assert "Aisha" in render(world.staff, counter=counter, who="Aisha")
+    assert counter.calls == 2
+    shared = Counter()
+    render(world.manager, counter=shared, vary="home", part="b")
+    render(world.staff, counter=shared, vary="home", part="b")
+    assert shared.calls == 1
+    by_role = Counter()
+    render(world.staff, counter=by_role, vary="role", part="c")
+    render(world.champion, counter=by_role, vary="role", part="c")
+    assert by_role.calls == 2
+
+
+def test_the_parts_of_the_key_and_midnight_end_a_fragment(world):
+    counter = Counter()
+    render(world.manager, counter=counter, part="page=1")
+    render(world.manager, counter=counter, part="page=2")
+    assert counter.calls == 2
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        render(world.manager, counter=counter, part="page=1")
+    assert counter.calls == 3
+
+
+def test_a_served_form_carries_the_readers_own_csrf_token_and_a_new_one_time_token(world):
+    first = render(world.manager, vary="home", csrf="a" * 64)
+    second = render(world.staff, vary="home", csrf="b" * 64)
+    third = render(world.staff, vary="home", csrf="b" * 64)
+    assert 'value="' + "a" * 64 in first
+    assert 'value="' + "b" * 64 in second and "a" * 64 not in second
+    tokens = [re.search(r'name="form_token" value="([^"]+)"', html).group(1) for html in (second, third)]
+    assert len(set(tokens)) == 2
+    assert all(re.fullmatch(r"[0-9a-f-]{36}", t) for t in tokens)
+
+
+@override_settings(KITH_FRAGMENT_CACHE=False)
+def test_with_the_setting_off_every_request_renders(world):
+    counter = Counter()
+    render(world.manager, counter=counter)
+    render(world.manager, counter=counter)
+    assert counter.calls == 2
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there: the cache is down
+        }
+    }
+)
+def test_with_the_cache_down_pages_are_rendered_as_if_there_were_none(world, client_for):
+    counter = Counter()
+    assert "render 1" in render(world.manager, counter=counter)
+    assert "render 2" in render(world.manager, counter=counter)
+    response = client_for(world.manager).get(reverse("residents:list", args=[world.home.slug]))
+    assert response.status_code == 200 and b"Margaret Baxter" in response.content
+
+
+def test_the_resident_list_served_from_the_cache_makes_none_of_its_queries_and_shows_a_change_at_once(
+    world, client_for
+):
+    client = client_for(world.manager)
+    url = reverse("residents:list", args=[world.home.slug])
+    assert b"Margaret Baxter" in client.get(url).content
+    with CaptureQueriesContext(connection) as served:
+        response = client.get(url)
+    assert b"Margaret Baxter" in response.content
+    assert not [q for q in served.captured_queries if "residents_resident" in q["sql"]]
+
+    residents = Resident.objects.for_home(world.home)
+    residents.filter(pk=world.resident.pk).update(full_name="Margaret Baxter-Hale")
+    assert b"Margaret Baxter-Hale" in client.get(url).content
+
+
+def test_the_worklist_and_dashboard_show_a_new_resident_at_once(world, client_for):
+    client = client_for(world.manager)
+    worklist = reverse("residents:worklist", args=[world.home.slug])
+    dashboard = reverse("homes:dashboard", args=[world.home.slug])
+    assert b"Nora Newcombe" not in client.get(worklist).content
+    before = main_text(client.get(dashboard))
+    assert main_text(client.get(dashboard)) == before  # served again, unchanged
+    ResidentFactory(home=world.home, full_name="Nora Newcombe")  # no connection yet: quiet
+    assert b"Nora Newcombe" in client.get(worklist).content
+    assert main_text(client.get(dashboard)) != before
+
+
+def test_an_address_with_a_long_query_string_is_rendered_and_not_stored(world, client_for, settings):
+    from django.core.cache import cache
+
+    client = client_for(world.manager)
+    url = reverse("residents:list", args=[world.home.slug])
+    before = len(cache._cache.get_client().keys("*kith:frag:*"))
+    assert client.get(url, {"q": "x" * 300}).status_code == 200
+    assert len(cache._cache.get_client().keys("*kith:frag:*")) == before
+    assert client.get(url, {"q": "Peggy"}).status_code == 200
+    assert len(cache._cache.get_client().keys("*kith:frag:*")) > before
