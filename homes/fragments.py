@@ -53,8 +53,9 @@ _salt = None
 
 
 def _code_version():
-    """A digest of Kith's code and templates as deployed: a new release never
-    serves a fragment an older one rendered."""
+    """A digest of Kith's code and templates as deployed (their contents, so every
+    web machine of one release agrees): a new release never serves a fragment
+    an older one rendered."""
     root = Path(settings.BASE_DIR).resolve()
     folders = {root / "templates", root / "carehome"}
     folders.update(
@@ -64,8 +65,8 @@ def _code_version():
     for folder in sorted(folders):
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".py", ".html", ".txt"):
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
