@@ -135,3 +135,15 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def sweep_world(world):
+    from homes.tests.factories import InvitationFactory
+
+    invitations = {
+        True: InvitationFactory(home=world.home),
+        False: InvitationFactory(home=world.other_home),
+    }
+    world.invitation = lambda own: invitations[own]
+    return world

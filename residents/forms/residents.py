@@ -82,7 +82,9 @@ class ResidentFilterForm(KithForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", "Every unit or floor"), *[(u, u) for u in units]]
         self.fields["key_worker"].queryset = key_worker_choices(home)
-        self.fields["interest"].queryset = interests_in_use(home)
+        self.fields["interest"].queryset = in_use = interests_in_use(home)
+        # One query: the choices are listed once, and the list tells the page whether to show the filter.
+        self.fields["interest"].choices = [("", "Any interest"), *((i.pk, i.name) for i in in_use)]
 
     def filters(self):
         """The filters to apply; invalid values fall back to "no filter"."""
