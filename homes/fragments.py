@@ -168,6 +168,21 @@ def served(html, csrf_token):
     return html
 
 
+def remembered(request, name, make, *parts):
+    """What ``make()`` returns, kept like a fragment (until the home's data
+    changes), for a GET: e.g. the record a page is about, which every view
+    looks up before its fragments. A ``make()`` that raises (a 404) stores
+    nothing. Anything else (a POST, the cache off) calls ``make()``."""
+    if not enabled(request):
+        return make()
+    cache_key = key(request, name, *parts, vary="home")
+    found = get_many([cache_key], request).get(cache_key)
+    if found is None:
+        found = make()
+        set_many({cache_key: found})
+    return found
+
+
 def deferred(make, *names):
     """A view's context made only if its fragment is rendered: ``make()``
     returns the context dict, called once, the first time the template uses

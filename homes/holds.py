@@ -44,10 +44,11 @@ def clashes(space, blocked_from, blocked_until, *, exclude=None):
     return list(qs.order_by("blocked_from"))
 
 
-def hold_create(*, space, held_for, label, starts_at, ends_at):
+def hold_create(*, space, held_for, label, starts_at, ends_at, home=None):
+    """Hold ``space``; pass the space's ``home`` when at hand (its history entry names it)."""
     blocked_from, blocked_until = held_range(space, starts_at, ends_at)
     return SpaceHold.objects.create(
-        home_id=space.home_id,
+        **({"home": home} if home is not None and home.pk == space.home_id else {"home_id": space.home_id}),
         space=space,
         held_for=held_for,
         label=label[:200],

@@ -92,6 +92,12 @@ class HomeScopedModel(models.Model):
     def save(self, *args, **kwargs):
         # The tenant guard for writes: inside a home's scope, only that home's rows.
         check_write(self)
+        if self._state.adding and self.pk is None:
+            # A new row has nothing pointing at it yet: say so, so that reading a
+            # reverse one-to-one (as the history's diff does) asks no query.
+            for relation in self._meta.related_objects:
+                if relation.one_to_one and not relation.is_cached(self):
+                    relation.set_cached_value(self, None)
         super().save(*args, **kwargs)
 
     def get_additional_data(self):

@@ -85,68 +85,104 @@ def reminders_schedule(
     past its ``expires_at``, for people who turned reminders off (unless the
     kind is essential), or for inactive accounts.
     """
+    message = Message(kind=kind, due=due, expires_at=expires_at, data=data or {})
+    return reminders_schedule_messages(
+        home=home, obj=obj, recipients=recipients, messages=[message], channel=channel, now=now
+    )
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message about an object, for ``reminders_schedule_messages``."""
+
+    kind: str
+    due: datetime.datetime
+    expires_at: datetime.datetime | None = None
+    data: dict = field(default_factory=dict)
+
+
+def reminders_schedule_messages(*, home, obj, recipients, messages, channel=None, now=None):
+    """``reminders_schedule`` for several messages about one ``obj`` to the
+    same ``recipients`` (a confirmation and its reminders), with the same rules,
+    in one insert. Returns the number of rows created."""
     try:
-        definition = get_kind(kind)
+        definitions = [get_kind(m.kind) for m in messages]
     except UnknownKind as error:
         raise DomainError(str(error)) from error
     now = now or timezone.now()
-    if expires_at is not None and expires_at <= now:
+    wanted = [
+        (m, d)
+        for m, d in zip(messages, definitions, strict=True)
+        if m.expires_at is None or m.expires_at > now
+    ]
+    if not wanted:
         return 0
     object_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    quiet_from, quiet_until = quiet_hours(home)
     users = [r for r in recipients if not isinstance(r, str)]
     addresses = sorted({r.strip().lower() for r in recipients if isinstance(r, str) and r.strip()})
-    preferences = preferences_for(users)
-    opted_out = _opted_out_addresses(addresses) if not definition.essential else set()
+    preferences = preferences_for(users) if users else {}
+    opted_out = _opted_out_addresses(addresses) if any(not d.essential for _, d in wanted) else set()
     rows = []
-    seen = set()
 
-    def add(person, key, chosen_channel, address=""):
-        if (key, chosen_channel) in seen:
-            return
-        seen.add((key, chosen_channel))
-        not_before = due
-        if chosen_channel == Channel.SMS:
-            not_before = after_quiet_hours(due, quiet_from, quiet_until)
-        rows.append(
-            Reminder(
-                home=home,
-                kind=definition.name,
-                channel=chosen_channel,
-                recipient=key,
-                user=person,
-                address=address,
-                object_type=object_type,
-                object_id=obj.pk,
-                due=due,
-                not_before=not_before,
-                expires_at=expires_at,
-                data=data or {},
+    for message, definition in wanted:
+        seen = set()
+
+        def add(
+            person, key, chosen_channel, *, address="", message=message, definition=definition, seen=seen
+        ):
+            if (key, chosen_channel) in seen:
+                return
+            seen.add((key, chosen_channel))
+            not_before = message.due
+            if chosen_channel == Channel.SMS:
+                not_before = after_quiet_hours(message.due, *quiet_hours(home))
+            rows.append(
+                Reminder(
+                    home=home,
+                    kind=definition.name,
+                    channel=chosen_channel,
+                    recipient=key,
+                    user=person,
+                    address=address,
+                    object_type=object_type,
+                    object_id=obj.pk,
+                    due=message.due,
+                    not_before=not_before,
+                    expires_at=message.expires_at,
+                    data=message.data,
+                )
             )
-        )
 
-    for user in users:
-        if not user.is_active:
-            continue
-        preference = preferences[user.pk]
-        if not definition.essential and preference and preference.reminders_off:
-            continue
-        for chosen in channels_for(definition, preference, channel=channel):
-            add(user, recipient_key(user), chosen)
-    for address in addresses:
-        if address in opted_out or Channel.EMAIL not in definition.channels:
-            continue
-        if channel not in (None, Channel.EMAIL):
-            continue
-        add(None, recipient_key(address), Channel.EMAIL, address)
+        for user in users:
+            if not user.is_active:
+                continue
+            preference = preferences[user.pk]
+            if not definition.essential and preference and preference.reminders_off:
+                continue
+            for chosen in channels_for(definition, preference, channel=channel):
+                add(user, recipient_key(user), chosen)
+        for address in addresses:
+            if (
+                address in opted_out and not definition.essential
+            ) or Channel.EMAIL not in definition.channels:
+                continue
+            if channel not in (None, Channel.EMAIL):
+                continue
+            add(None, recipient_key(address), Channel.EMAIL, address=address)
 
     if not rows:
         return 0
     # ON CONFLICT DO NOTHING against the partial unique index: a repeat is absorbed.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    _deliver_due_after_commit(
-        home=home, kind=definition.name, object_type=object_type, object_id=obj.pk, due=due, now=now
-    )
+    for message, definition in wanted:
+        _deliver_due_after_commit(
+            home=home,
+            kind=definition.name,
+            object_type=object_type,
+            object_id=obj.pk,
+            due=message.due,
+            now=now,
+        )
     return len(rows)
 
 

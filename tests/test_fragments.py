@@ -158,3 +158,49 @@ def test_an_address_with_a_long_query_string_is_rendered_and_not_stored(world, c
     assert len(cache._cache.get_client().keys("*kith:frag:*")) == before
     assert client.get(url, {"q": "Peggy"}).status_code == 200
     assert len(cache._cache.get_client().keys("*kith:frag:*")) > before
+
+
+def test_a_residents_pages_served_from_the_cache_look_nobody_up_and_show_a_change_at_once(world, client_for):
+    client = client_for(world.manager)
+    pages = [
+        reverse(name, args=[world.home.slug, world.resident.pk])
+        for name in ("residents:detail", "residents:plan", "residents:timeline")
+    ]
+    for url in pages:
+        assert b"Margaret Baxter" in client.get(url).content
+        with CaptureQueriesContext(connection) as served:
+            response = client.get(url)
+        assert b"Margaret Baxter" in response.content
+        assert not [q for q in served.captured_queries if "residents_resident" in q["sql"]], url
+    Resident.objects.for_home(world.home).filter(pk=world.resident.pk).update(room="Garden 4")
+    for url in pages:
+        assert b"Garden 4" in client.get(url).content, url
+
+
+def test_a_remembered_resident_is_still_404_to_another_home_and_keeps_no_password(world, client_for):
+    from django.core.cache import cache
+
+    Resident.objects.for_home(world.home).filter(pk=world.resident.pk).update(key_worker=world.manager.user)
+    url = reverse("residents:detail", args=[world.home.slug, world.resident.pk])
+    assert b"Ruth Adeyemi" in client_for(world.manager).get(url).content  # remembered, with the key worker
+    assert client_for(world.outsider).get(url).status_code == 404
+    other = reverse("residents:detail", args=[world.other_home.slug, world.resident.pk])
+    assert client_for(world.outsider).get(other).status_code == 404
+    stored = cache._cache.get_client()
+    values = [stored.get(k) for k in stored.keys("*kith:frag:*:resident:*")]
+    assert values and not [v for v in values if b"pbkdf2" in v or b"argon2" in v]
+
+
+def test_the_membership_of_a_request_is_this_homes_active_one(world):
+    found = membership_for_request(world.manager.user, world.home.slug)
+    assert (found.pk, found.home.name, found.home.organisation.pk) == (
+        world.manager.pk,
+        "Rowan House",
+        world.home.organisation_id,
+    )
+    assert found.user is world.manager.user and found.generation
+    assert membership_for_request(world.manager.user, world.other_home.slug) is None
+    assert membership_for_request(world.manager.user, "no-such-home") is None
+    world.manager.is_active = False
+    world.manager.save()
+    assert membership_for_request(world.manager.user, world.home.slug) is None

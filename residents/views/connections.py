@@ -3,7 +3,7 @@ connection, a resident's timeline, and the worklist "Who needs connection now"."
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -19,7 +19,7 @@ from residents.forms.connections import (
     CorrectConnectionForm,
     StrikeOutForm,
 )
-from residents.models import Connection, Resident
+from residents.models import Connection
 from residents.selectors import connections as selectors
 from residents.selectors.worklist import worklist_for
 from residents.services.connections import (
@@ -28,6 +28,7 @@ from residents.services.connections import (
     connection_log,
     connection_strike_out,
 )
+from residents.views.residents import resident_for_page
 
 MODE_FOR_WAY = [
     ("by_phone", Connection.Mode.PHONE),
@@ -122,7 +123,7 @@ def connection_detail(request, home_slug, pk):
 
 @home_permission("residents.view")
 def timeline(request, home_slug, pk):
-    resident = get_object_or_404(Resident.objects.for_home(request.home).select_related("key_worker"), pk=pk)
+    resident = resident_for_page(request, pk)
 
     def make():
         page = selectors.timeline_page(request.home, resident, request.GET.get("page"))

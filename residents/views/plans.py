@@ -17,6 +17,7 @@ from residents.models import PersonalPlan
 from residents.selectors import plans as selectors
 from residents.services import plans as services
 from residents.services.plans import long_date
+from residents.views.residents import resident_for_page
 
 
 def _resident(request, pk):
@@ -30,7 +31,7 @@ def _plan_url(request, resident, anchor=""):
 
 @home_permission("residents.view")
 def plan(request, home_slug, pk):
-    resident = _resident(request, pk)
+    resident = resident_for_page(request, pk)
     # Made only when the plan is rendered, not when it is served from the cache.
     page = SimpleLazyObject(lambda: selectors.plan_page(request.home, resident, today=timezone.localdate()))
     return render(

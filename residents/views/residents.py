@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control
 from carehome.errors import DomainError
 from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
-from homes.fragments import deferred
+from homes.fragments import deferred, remembered
 from homes.submissions import AlreadySaved, already_saved
 from residents.forms.residents import (
     AdmitForm,
@@ -33,6 +33,15 @@ PAGE_SIZE = 50
 
 def _resident(request, pk):
     return get_object_or_404(selectors.residents_for_pages(request.home), pk=pk)
+
+
+def resident_for_page(request, pk):
+    """The resident a page is about (404 if not this home's), with the key worker
+    its header names; on a GET remembered until the home's data changes, so a
+    page served from its fragments makes no query of its own."""
+    # Kept in Redis: the key worker's password hash is left out.
+    residents = selectors.residents_for_pages(request.home).defer("key_worker__password")
+    return remembered(request, "resident", lambda: get_object_or_404(residents, pk=pk), pk)
 
 
 def _already_left(resident):
@@ -73,7 +82,7 @@ def resident_list(request, home_slug):
 
 @home_permission("residents.view")
 def resident_detail(request, home_slug, pk):
-    resident = _resident(request, pk)
+    resident = resident_for_page(request, pk)
 
     def make():
         history = selectors.key_worker_history(request.home, resident)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from notifications.kinds import ALL_CHANNELS, Kind, register
-from notifications.services import reminders_cancel, reminders_schedule
+from notifications.services import Message, reminders_cancel, reminders_schedule_messages
 from notifications.timing import at_local
 from visits.ical import ics_filename, summary, visit_ics, visit_url
 from visits.messages.common import (
@@ -168,28 +168,19 @@ def visit_messages_schedule(*, visit, kind, now):
             kinds=VISIT_REMINDERS,
             reason="The visit was cancelled." if kind == CANCELLED else "The visit moved.",
         )
-    created = reminders_schedule(
-        home=visit.home,
-        kind=kind,
-        obj=visit,
-        recipients=recipients,
-        due=now,
-        data={"sequence": visit.sequence},
-        now=now,
+    wanted = [Message(kind=kind, due=now, data={"sequence": visit.sequence})]
+    if kind != CANCELLED and visit.status == Visit.Status.BOOKED:
+        wanted += [
+            Message(
+                kind=reminder_kind,
+                due=due,
+                expires_at=visit.starts_at,
+                data={"starts_at": iso_utc(visit.starts_at)},
+            )
+            for reminder_kind, due in visit_reminder_times(visit.starts_at).items()
+            if due > now  # else the confirmation covers it
+        ]
+    # The confirmation and the reminders: one insert.
+    return reminders_schedule_messages(
+        home=visit.home, obj=visit, recipients=recipients, messages=wanted, now=now
     )
-    if kind == CANCELLED or visit.status != Visit.Status.BOOKED:
-        return created
-    for reminder_kind, due in visit_reminder_times(visit.starts_at).items():
-        if due <= now:
-            continue  # the confirmation covers it
-        created += reminders_schedule(
-            home=visit.home,
-            kind=reminder_kind,
-            obj=visit,
-            recipients=recipients,
-            due=due,
-            expires_at=visit.starts_at,
-            data={"starts_at": iso_utc(visit.starts_at)},
-            now=now,
-        )
-    return created

@@ -298,6 +298,7 @@ def visit_book(
             hold = None
             if space is not None:
                 hold = hold_create(
+                    home=home,
                     space=space,
                     held_for=SpaceHold.HeldFor.VISIT,
                     label=_hold_label(resident),

@@ -183,7 +183,8 @@ def book(request, home_slug):
             initial["resident"] = resident_id
         if request.GET.get("kind") in Visit.Kind.values:
             initial["kind"] = request.GET["kind"]
-        form = BookingForm(initial=initial, home=home, membership=membership)
+        # Made only when the page is rendered, not when it is served from the cache.
+        form = SimpleLazyObject(lambda: BookingForm(initial=initial, home=home, membership=membership))
     # Worked out only when the page is rendered, not when it is served from the cache.
     free = SimpleLazyObject(lambda: _free_times(home, _values(form)))
     context = _context(request, form, title="Book a visit or call", free=free)
