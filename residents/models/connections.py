@@ -101,6 +101,12 @@ class ConnectionParticipant(HomeScopedModel):
         indexes = [
             models.Index(fields=["resident", "-occurred_at"]),
             models.Index(fields=["home", "response", "-occurred_at"]),
+            # Each resident's latest entry, as the tenant guard asks for it (home and
+            # resident): read newest first, stopping at the first that counts. Without
+            # it PostgreSQL combines the two single-column indexes and sorts all of a
+            # resident's two years of entries, for every resident (EXPLAIN ANALYZE at
+            # provider scale: the worklist's query took 237 ms, then 4 ms).
+            models.Index(fields=["home", "resident", "-occurred_at"], name="residents_part_latest"),
         ]
 
     @property
