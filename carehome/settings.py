@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "visits",
     "volunteers",
     "community",
+    "evaluation",
     "notifications",
 ]
 

@@ -56,8 +56,9 @@ def test_body_crosses_homes():
 
 
 def restore_reference_rows():
-    """Put back the rows data migrations make (the shared interest list and the
-    training modules), which a flushing test removes. Two queries."""
+    """Put back the rows data migrations make (the shared interest list, the
+    training modules and the inspection frameworks), which a flushing test
+    removes. Three queries when they are there."""
     rows = []
     for migration in ("0003_interest_taxonomy", "0007_interest_model_making"):
         taxonomy = importlib.import_module(f"homes.migrations.{migration}").INTERESTS
@@ -83,6 +84,11 @@ def restore_reference_rows():
         ],
         ignore_conflicts=True,
     )
+    from evaluation.loader import load_shipped
+    from evaluation.models import Framework
+
+    if not Framework.objects.exists():  # the inspection frameworks (evaluation 0002)
+        load_shipped()
 
 
 @pytest.fixture(autouse=True)
