@@ -1,0 +1,215 @@
+"""The dashboard's connection figures, week by week, for one home or many.
+
+A week runs Monday to Sunday, home time. For each home and week:
+
+- ``living``: residents who lived there at some point in the week (admitted by
+  its Sunday, not gone before its Monday; a stay in hospital still counts);
+- ``meaningful_7d`` / ``meaningful_14d``: how many of them had a meaningful
+  connection (took part actively or passively; struck-out entries never
+  count) in that week / in it or the week before;
+- ``bands``: how many had none, 1–4, 5–9, or 10 or more meaningful connections
+  that week — so a home sees who is left out, not only the average;
+- ``by_kind``: each resident's part in a connection, counted by who it was
+  with (family, friend, peer, staff, volunteer, community, group) and, across
+  those, how many were ``virtual`` (phone or video);
+- ``visits``: connections with someone who matters, by how (in person, phone,
+  video, letter, outing).
+
+Every figure for any number of homes and weeks comes from four queries
+(residents, meaningful counts, parts by kind, visits), grouped in the
+database by home and week.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Case, Count, DateField, Q, Value, When
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from homes.scoping import crossing_homes
+from residents.models import MEANINGFUL_RESPONSES, Connection, ConnectionParticipant, Resident
+
+BANDS = (("none", 0, 0), ("1–4", 1, 4), ("5–9", 5, 9), ("10 or more", 10, None))
+KINDS = ("family", "friend", "peer", "staff", "volunteer", "community", "group")
+VIRTUAL_MODES = (Connection.Mode.PHONE, Connection.Mode.VIDEO)
+# A person who matters is family when their relationship says so ("daughter",
+# "son-in-law", "great-niece"); anyone else who matters is a friend.
+FAMILY_WORDS = (
+    "son|daughter|wife|husband|partner|spouse|mother|father|mum|mam|mom|dad|parent|brother|sister|"
+    "sibling|grand|niece|nephew|cousin|aunt|uncle|in-law|step|child|family|twin|fianc"
+)
+FAMILY_PATTERN = rf"(^|[^a-z])({FAMILY_WORDS})"
+# Connections with someone who matters, counted by how.
+VISIT_MODES = (
+    Connection.Mode.IN_PERSON,
+    Connection.Mode.PHONE,
+    Connection.Mode.VIDEO,
+    Connection.Mode.LETTER,
+    Connection.Mode.OUTING,
+)
+
+
+def monday_of(day):
+    return day - timedelta(days=day.weekday())
+
+
+def weeks_ending(day, count=12):
+    """The Mondays of the ``count`` weeks up to the one holding ``day``, oldest first."""
+    last = monday_of(day)
+    return [last - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
+def _start(day):
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+@dataclass
+class WeekFigures:
+    week: date
+    living: int = 0
+    meaningful_7d: int = 0
+    meaningful_14d: int = 0
+    bands: dict = field(default_factory=lambda: dict.fromkeys([b[0] for b in BANDS], 0))
+    by_kind: dict = field(default_factory=lambda: dict.fromkeys((*KINDS, "virtual"), 0))
+    visits: dict = field(default_factory=lambda: dict.fromkeys(VISIT_MODES, 0))
+
+    def share(self, count):
+        """``count`` as a whole-number percentage of the residents living here (None if nobody)."""
+        return round(100 * count / self.living) if self.living else None
+
+    def per_resident(self, count):
+        return round(count / self.living, 1) if self.living else None
+
+    def as_dict(self):
+        return {
+            "week": self.week.isoformat(),
+            "living": self.living,
+            "meaningful_7d": self.meaningful_7d,
+            "meaningful_14d": self.meaningful_14d,
+            "bands": dict(self.bands),
+            "by_kind": dict(self.by_kind),
+            "visits": dict(self.visits),
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(
+            week=date.fromisoformat(data["week"]),
+            living=data["living"],
+            meaningful_7d=data["meaningful_7d"],
+            meaningful_14d=data["meaningful_14d"],
+            bands=dict(data["bands"]),
+            by_kind=dict(data["by_kind"]),
+            visits=dict(data["visits"]),
+        )
+
+
+def band_of(count):
+    for name, low, high in BANDS:
+        if count >= low and (high is None or count <= high):
+            return name
+    return BANDS[0][0]
+
+
+def _week():
+    """The Monday (home time) of a row's ``occurred_at``, worked out by the database."""
+    return TruncWeek("occurred_at", output_field=DateField(), tzinfo=timezone.get_current_timezone())
+
+
+def weekly_figures(home_ids, weeks):
+    """{home id: {Monday: WeekFigures}} for the homes and weeks (Mondays) asked.
+    The caller has checked the person may see these homes."""
+    weeks = sorted(set(weeks))
+    if not weeks or not home_ids:
+        return {}
+    wanted = set(weeks)
+    # The week before the first is read too: "in the last 14 days" of the first week.
+    since, until = _start(weeks[0] - timedelta(weeks=1)), _start(weeks[-1] + timedelta(weeks=1))
+    found = {h: {w: WeekFigures(week=w) for w in weeks} for h in home_ids}
+    living = defaultdict(set)  # (home, week) -> resident ids
+    with crossing_homes("evaluation figures for the homes the caller may see"):
+        residents = Resident.objects.filter(
+            home_id__in=home_ids, admitted_on__lt=weeks[-1] + timedelta(weeks=1)
+        ).filter(Q(left_on__isnull=True) | Q(left_on__gte=weeks[0]))
+        rows = residents.values_list("home_id", "id", "admitted_on", "left_on")
+        for home_id, resident_id, admitted, left in rows:
+            for week in weeks:
+                if admitted <= week + timedelta(days=6) and (left is None or left >= week):
+                    living[home_id, week].add(resident_id)
+
+        parts = ConnectionParticipant.objects.filter(
+            home_id__in=home_ids,
+            occurred_at__gte=since,
+            occurred_at__lt=until,
+            connection__struck_out_at__isnull=True,
+        ).annotate(week=_week())
+        meaningful = Counter()  # (home, week, resident) -> meaningful connections that week
+        for home_id, resident_id, week, count in (
+            parts.filter(response__in=MEANINGFUL_RESPONSES)
+            .values_list("home_id", "resident_id", "week")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            meaningful[home_id, week, resident_id] += count
+
+        kind = Case(
+            When(
+                connection__with_whom=Connection.WithWhom.PERSON,
+                connection__person__relationship__iregex=FAMILY_PATTERN,
+                then=Value("family"),
+            ),
+            When(connection__with_whom=Connection.WithWhom.PERSON, then=Value("friend")),
+            When(connection__with_whom=Connection.WithWhom.RESIDENT, then=Value("peer")),
+            When(connection__with_whom=Connection.WithWhom.STAFF, then=Value("staff")),
+            When(connection__with_whom=Connection.WithWhom.VOLUNTEER, then=Value("volunteer")),
+            When(connection__with_whom=Connection.WithWhom.COMMUNITY, then=Value("community")),
+            default=Value("group"),
+        )
+        by_kind = Counter()  # (home, week, kind or "virtual") -> parts
+        for home_id, week, what, mode, count in (
+            parts.annotate(kind=kind)
+            .values_list("home_id", "week", "kind", "connection__mode")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            if week not in wanted:
+                continue
+            by_kind[home_id, week, what] += count
+            if mode in VIRTUAL_MODES:
+                by_kind[home_id, week, "virtual"] += count
+
+        visits = Counter()  # (home, week, mode) -> connections with someone who matters
+        for home_id, week, mode, count in (
+            Connection.objects.filter(
+                home_id__in=home_ids,
+                occurred_at__gte=since,
+                occurred_at__lt=until,
+                struck_out_at__isnull=True,
+                with_whom=Connection.WithWhom.PERSON,
+            )
+            .annotate(week=_week())
+            .values_list("home_id", "week", "mode")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            if week in wanted and mode in VISIT_MODES:
+                visits[home_id, week, mode] += count
+
+    for home_id, weeks_found in found.items():
+        for week, figures in weeks_found.items():
+            here = living[home_id, week]
+            before = week - timedelta(weeks=1)
+            figures.living = len(here)
+            figures.meaningful_7d = sum(1 for r in here if meaningful[home_id, week, r])
+            figures.meaningful_14d = sum(
+                1 for r in here if meaningful[home_id, week, r] or meaningful[home_id, before, r]
+            )
+            for resident_id in here:
+                figures.bands[band_of(meaningful[home_id, week, resident_id])] += 1
+            for name in figures.by_kind:
+                figures.by_kind[name] = by_kind[home_id, week, name]
+            for mode in figures.visits:
+                figures.visits[mode] = visits[home_id, week, mode]
+    return found
