@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -219,6 +220,8 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.plan": {"queue": "housekeeping"},
     "visits.tasks_access.rotate_due_door_codes": {"queue": "housekeeping"},
     "homes.tasks.prune_data_changes": {"queue": "housekeeping"},
+    "evaluation.tasks.refresh_recent_figures": {"queue": "housekeeping"},
+    "evaluation.tasks.refresh_quarter_figures": {"queue": "housekeeping"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS["queue_order_strategy"] = "priority"
 # A worker takes a message only when a process is free to run it.
@@ -226,6 +229,15 @@ CELERY_WORKER_DISABLE_PREFETCH = True
 CELERY_BEAT_SCHEDULE = {
     # The change notes that key cached page fragments: each home keeps its newest (homes.changes).
     "prune-data-changes": {"task": "homes.tasks.prune_data_changes", "schedule": 10 * 60},
+    # The dashboards' weekly figures (evaluation.rollups): this week and last, then the last quarter nightly.
+    "refresh-recent-figures": {
+        "task": "evaluation.tasks.refresh_recent_figures",
+        "schedule": float(env("EVALUATION_REFRESH_SECONDS", str(10 * 60))),
+    },
+    "refresh-quarter-figures": {
+        "task": "evaluation.tasks.refresh_quarter_figures",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Door codes older than their home's interval get a new code (visits area "access").
     "rotate-due-door-codes": {"task": "visits.tasks_access.rotate_due_door_codes", "schedule": 60 * 60},
     # The outbox: hand due reminders to workers and return rows stuck mid-send.
@@ -365,6 +377,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "notifications.heartbeat",
     # One-time create-form tokens (homes.submissions): what was created is audited.
     "homes.formsubmission",
+    # Figures worked out again from the audited records every few minutes.
+    "evaluation.weeklyfigures",
 )
 # Many-to-many changes are recorded where they are personal data.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (

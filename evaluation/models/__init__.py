@@ -6,6 +6,7 @@ home's dated evaluations with their ratings, evidence and improvement plan
 
 from evaluation.models.evaluations import Evaluation, EvidenceNote, ImprovementAction, Rating
 from evaluation.models.frameworks import EvidenceCategory, Framework, RatingLevel, Theme
+from evaluation.models.rollups import WeeklyFigures
 
 __all__ = [
     "Evaluation",
@@ -16,4 +17,5 @@ __all__ = [
     "Rating",
     "RatingLevel",
     "Theme",
+    "WeeklyFigures",
 ]
