@@ -44,6 +44,8 @@ _COORDINATOR = {
     "volunteers.manage",  # recruitment, checks, references, matching, assignments, drivers, hours
     "training.manage",  # the training register, for volunteers and staff
     "outings.approve",  # approve an outing's risk assessment
+    "evaluation.view",  # the outcomes dashboard, the self-evaluations and the improvement plan
+    "evaluation.manage",  # rate themes with the reasons, add evidence, keep the improvement plan
 }
 
 _MANAGER = _STAFF | {
@@ -60,6 +62,8 @@ _MANAGER = _STAFF | {
     "connections.correct_any",  # correct or strike out any connection-log entry, at any time
     "messages.manage",  # the outbox: what was sent, what could not be, try again
     "community.settings",  # publish the programme, the partner directories this home uses
+    "evaluation.complete",  # sign a self-evaluation off
+    "evaluation.export",  # the evidence pack (PDF) and the figures (CSV)
 }
 
 ROLE_PERMISSIONS = {
