@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = "Self-evaluation"
+
+    def ready(self):
+        from homes.demo import register_demo_area
+
+        # After every feature's demo rows: the evaluations cite them.
+        register_demo_area("evaluation.demo", order=90)

@@ -127,3 +127,22 @@ def test_each_homes_messages_page_has_a_history_a_refusal_and_a_late_recording(d
         assert rows.filter(kind="visits.booked", status="sent").exists(), home
         assert rows.filter(status="failed", outcome="refused").exists(), home
         assert rows.filter(status="sent", outcome="recorded_late").exists(), home
+
+
+def test_each_home_has_last_quarters_self_evaluation_and_this_ones_with_a_plan_one_action_overdue(demo):
+    from django.utils import timezone
+
+    from evaluation.models import Evaluation, ImprovementAction
+
+    today = timezone.localdate()
+    for home in demo:
+        last, current = Evaluation.objects.for_home(home).order_by("period_end")
+        assert last.status == Evaluation.Status.COMPLETED and current.status == Evaluation.Status.DRAFT
+        assert last.framework.nation == home.nation  # Birch Court: the Care Inspectorate; Rowan House: CQC
+        levels = dict(last.ratings.values_list("theme__code", "level"))
+        assert None not in levels.values() and len(set(levels.values())) > 1  # different ratings
+        now = dict(current.ratings.values_list("theme__code", "level"))
+        assert [c for c, v in now.items() if v != levels[c]]  # this quarter differs from the last
+        plan = ImprovementAction.objects.for_home(home)
+        overdue = plan.filter(status__in=ImprovementAction.OPEN, due_on__lt=today)
+        assert overdue.count() == 1 and plan.filter(status=ImprovementAction.Status.DONE).exists()
