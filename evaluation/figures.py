@@ -13,11 +13,15 @@ A week runs Monday to Sunday, home time. For each home and week:
   with (family, friend, peer, staff, volunteer, community, group) and, across
   those, how many were ``virtual`` (phone or video);
 - ``visits``: connections with someone who matters, by how (in person, phone,
-  video, letter, outing).
+  video, letter, outing);
+- ``activities``: activities and outings held (started that week and not
+  cancelled), how many were intergenerational or in nature, the places
+  residents took up (attendance recorded as taking part, actively or
+  passively) and how many different residents took part.
 
-Every figure for any number of homes and weeks comes from four queries
-(residents, meaningful counts, parts by kind, visits), grouped in the
-database by home and week.
+Every figure for any number of homes and weeks comes from six queries
+(residents, meaningful counts, parts by kind, visits, activities held,
+attendance), grouped in the database by home and week.
 """
 
 from collections import Counter, defaultdict
@@ -28,6 +32,7 @@ from django.db.models import Case, Count, DateField, Q, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from community.models import Attendee, Occurrence
 from homes.scoping import crossing_homes
 from residents.models import MEANINGFUL_RESPONSES, Connection, ConnectionParticipant, Resident
 
@@ -41,6 +46,7 @@ FAMILY_WORDS = (
     "sibling|grand|niece|nephew|cousin|aunt|uncle|in-law|step|child|family|twin|fianc"
 )
 FAMILY_PATTERN = rf"(^|[^a-z])({FAMILY_WORDS})"
+ACTIVITY_FIGURES = ("held", "intergenerational", "nature", "places_taken", "residents_taking_part")
 # Connections with someone who matters, counted by how.
 VISIT_MODES = (
     Connection.Mode.IN_PERSON,
@@ -74,6 +80,7 @@ class WeekFigures:
     bands: dict = field(default_factory=lambda: dict.fromkeys([b[0] for b in BANDS], 0))
     by_kind: dict = field(default_factory=lambda: dict.fromkeys((*KINDS, "virtual"), 0))
     visits: dict = field(default_factory=lambda: dict.fromkeys(VISIT_MODES, 0))
+    activities: dict = field(default_factory=lambda: dict.fromkeys(ACTIVITY_FIGURES, 0))
 
     def share(self, count):
         """``count`` as a whole-number percentage of the residents living here (None if nobody)."""
@@ -91,6 +98,7 @@ class WeekFigures:
             "bands": dict(self.bands),
             "by_kind": dict(self.by_kind),
             "visits": dict(self.visits),
+            "activities": dict(self.activities),
         }
 
     @classmethod
@@ -103,6 +111,7 @@ class WeekFigures:
             bands=dict(data["bands"]),
             by_kind=dict(data["by_kind"]),
             visits=dict(data["visits"]),
+            activities={**dict.fromkeys(ACTIVITY_FIGURES, 0), **data.get("activities", {})},
         )
 
 
@@ -113,9 +122,9 @@ def band_of(count):
     return BANDS[0][0]
 
 
-def _week():
-    """The Monday (home time) of a row's ``occurred_at``, worked out by the database."""
-    return TruncWeek("occurred_at", output_field=DateField(), tzinfo=timezone.get_current_timezone())
+def _week(column="occurred_at"):
+    """The Monday (home time) of a row's ``column``, worked out by the database."""
+    return TruncWeek(column, output_field=DateField(), tzinfo=timezone.get_current_timezone())
 
 
 def weekly_figures(home_ids, weeks):
@@ -197,6 +206,29 @@ def weekly_figures(home_ids, weeks):
             if week in wanted and mode in VISIT_MODES:
                 visits[home_id, week, mode] += count
 
+        held = Occurrence.objects.filter(
+            home_id__in=home_ids, starts_at__gte=since, starts_at__lt=until, starts_at__lte=timezone.now()
+        ).exclude(status=Occurrence.Status.CANCELLED)
+        activities = Counter()  # (home, week, figure) -> count
+        for home_id, week, intergenerational, nature, count in (
+            held.annotate(week=_week("starts_at"))
+            .values_list("home_id", "week", "activity__intergenerational", "activity__nature")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            activities[home_id, week, "held"] += count
+            activities[home_id, week, "intergenerational"] += count if intergenerational else 0
+            activities[home_id, week, "nature"] += count if nature else 0
+        for home_id, week, _resident, count in (
+            Attendee.objects.filter(occurrence__in=held, response__in=MEANINGFUL_RESPONSES)
+            .annotate(week=_week("occurrence__starts_at"))
+            .values_list("home_id", "week", "resident_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            activities[home_id, week, "places_taken"] += count
+            activities[home_id, week, "residents_taking_part"] += 1
+
     for home_id, weeks_found in found.items():
         for week, figures in weeks_found.items():
             here = living[home_id, week]
@@ -212,4 +244,6 @@ def weekly_figures(home_ids, weeks):
                 figures.by_kind[name] = by_kind[home_id, week, name]
             for mode in figures.visits:
                 figures.visits[mode] = visits[home_id, week, mode]
+            for name in figures.activities:
+                figures.activities[name] = activities[home_id, week, name]
     return found

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from community.models import Attendee, Occurrence
+from community.tests.factories import ActivityFactory, AttendeeFactory, OccurrenceFactory
 from evaluation.figures import BANDS, FAMILY_PATTERN, band_of, monday_of, weekly_figures, weeks_ending
 from homes.tests.factories import HomeFactory
 from residents.models import MEANINGFUL_RESPONSES, Connection, ConnectionParticipant, Resident, Response
@@ -37,6 +39,17 @@ def log(
         with_name="" if person else "Singing group",
     )
     return ConnectionParticipantFactory(resident=resident, connection=connection, response=response)
+
+
+def happening(activity, when, *, cancelled=False):
+    extra = {
+        "status": Occurrence.Status.CANCELLED,
+        "cancelled_at": timezone.now(),
+        "cancelled_reason": "Rain",
+    }
+    return OccurrenceFactory(
+        activity=activity, starts_at=when, ends_at=when + timedelta(hours=1), **(extra if cancelled else {})
+    )
 
 
 def test_weeks_run_monday_to_sunday_home_time():
@@ -90,8 +103,24 @@ def test_the_figures_worked_out_by_hand(db):
     # Another home's rows count nowhere here.
     log(ResidentFactory(home=HomeFactory()), at(week1))
 
+    # Week 1: the nursery visit (intergenerational) with Ada taking part and Cas declining;
+    # a cancelled garden morning counts for nothing.
+    nursery = happening(ActivityFactory(home=home, intergenerational=True), at(week1 + timedelta(days=3)))
+    AttendeeFactory(occurrence=nursery, resident=ada, response=Response.ACTIVE)
+    AttendeeFactory(occurrence=nursery, resident=cas, response=Response.DECLINED)
+    garden = happening(ActivityFactory(home=home, nature=True), at(week1 + timedelta(days=4)), cancelled=True)
+    AttendeeFactory(occurrence=garden, resident=ada, response=Response.ACTIVE)
+
     figures = weekly_figures([home.pk], WEEKS)[home.pk]
     one, two, three, four = (figures[w] for w in WEEKS)
+    assert one.activities == {
+        "held": 1,
+        "intergenerational": 1,
+        "nature": 0,
+        "places_taken": 1,
+        "residents_taking_part": 1,
+    }
+    assert two.activities["held"] == 0
     assert (one.living, two.living, three.living, four.living) == (2, 3, 2, 2)  # Ada+Cas; +Ben; Cas gone
     assert (one.meaningful_7d, one.meaningful_14d) == (1, 1)
     assert one.bands == {"none": 1, "1–4": 0, "5–9": 1, "10 or more": 0}
@@ -121,6 +150,8 @@ def _independent_counts(home, weeks):
     parts = list(
         ConnectionParticipant.objects.for_home(home).select_related("connection", "connection__person")
     )
+    occurrences = list(Occurrence.objects.for_home(home).select_related("activity"))
+    attendees = list(Attendee.objects.for_home(home).select_related("occurrence"))
     answers = {}
     for week in weeks:
         sunday = week + timedelta(days=6)
@@ -163,7 +194,21 @@ def _independent_counts(home, weeks):
             if c.with_whom == "person" and c.mode in visits and c.pk not in seen:
                 visits[c.mode] += 1
                 seen.add(c.pk)
+        held = [
+            o
+            for o in occurrences
+            if o.status != Occurrence.Status.CANCELLED
+            and week <= o.starts_at.astimezone(local).date() <= sunday
+        ]
+        took_part = [a for a in attendees if a.occurrence in held and a.response in MEANINGFUL_RESPONSES]
         answers[week] = {
+            "activities": {
+                "held": len(held),
+                "intergenerational": sum(1 for o in held if o.activity.intergenerational),
+                "nature": sum(1 for o in held if o.activity.nature),
+                "places_taken": len(took_part),
+                "residents_taking_part": len({a.resident_id for a in took_part}),
+            },
             "living": len(here),
             "meaningful_7d": sum(1 for n in counts.values() if n),
             "meaningful_14d": sum(1 for r in here if meaningful(r, week - timedelta(days=7), sunday)),
@@ -221,20 +266,31 @@ def test_the_figures_agree_with_an_independent_count_of_a_busy_home(django_asser
             Connection.objects.for_home(home).filter(pk=part.connection_id).update(
                 struck_out_at=timezone.now(), struck_out_reason="Wrong"
             )
+    for _ in range(30):
+        occurrence = happening(
+            ActivityFactory(home=home, intergenerational=rng.random() < 0.3, nature=rng.random() < 0.3),
+            at(date(2026, 5, 4) + timedelta(days=rng.randint(0, 70)), rng.randint(9, 17)),
+            cancelled=rng.random() < 0.15,
+        )
+        for resident in rng.sample(residents, 4):
+            AttendeeFactory(
+                occurrence=occurrence, resident=resident, response=rng.choice(["", *Response.values])
+            )
     weeks = weeks_ending(date(2026, 7, 12), 10)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         found = weekly_figures([home.pk], weeks)[home.pk]
     expected = _independent_counts(home, weeks)
     assert {w: f.as_dict() | {"week": None} for w, f in found.items()} == {
         w: e | {"week": None} for w, e in expected.items()
     }
     assert sum(e["meaningful_7d"] for e in expected.values()) > 10  # the data exercised the figures
+    assert sum(e["activities"]["places_taken"] for e in expected.values()) > 10
 
 
-def test_many_homes_and_weeks_cost_the_same_four_queries(db, django_assert_max_num_queries):
+def test_many_homes_and_weeks_cost_the_same_six_queries(db, django_assert_max_num_queries):
     homes = [HomeFactory() for _ in range(3)]
     for home in homes:
         log(ResidentFactory(home=home), at(WEEKS[1]))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         found = weekly_figures([h.pk for h in homes], weeks_ending(date(2026, 7, 1), 12))
     assert [found[h.pk][WEEKS[1]].meaningful_7d for h in homes] == [1, 1, 1]
