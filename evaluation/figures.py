@@ -17,11 +17,16 @@ A week runs Monday to Sunday, home time. For each home and week:
 - ``activities``: activities and outings held (started that week and not
   cancelled), how many were intergenerational or in nature, the places
   residents took up (attendance recorded as taking part, actively or
-  passively) and how many different residents took part.
+  passively) and how many different residents took part;
+- ``loneliness``: of the residents living there at the week's end, how many
+  have answered the loneliness questions in the half year before (their
+  latest answers count), how many of those said "often or always" to "How
+  often do you feel lonely?", and the spread of their three-item scores (3–9).
 
-Every figure for any number of homes and weeks comes from six queries
+Every figure for any number of homes and weeks comes from seven queries
 (residents, meaningful counts, parts by kind, visits, activities held,
-attendance), grouped in the database by home and week.
+attendance, loneliness answers), grouped in the database by home and week
+where the database can do it.
 """
 
 from collections import Counter, defaultdict
@@ -34,7 +39,13 @@ from django.utils import timezone
 
 from community.models import Attendee, Occurrence
 from homes.scoping import crossing_homes
-from residents.models import MEANINGFUL_RESPONSES, Connection, ConnectionParticipant, Resident
+from residents.models import (
+    MEANINGFUL_RESPONSES,
+    Connection,
+    ConnectionParticipant,
+    LonelinessMeasure,
+    Resident,
+)
 
 BANDS = (("none", 0, 0), ("1–4", 1, 4), ("5–9", 5, 9), ("10 or more", 10, None))
 KINDS = ("family", "friend", "peer", "staff", "volunteer", "community", "group")
@@ -46,6 +57,10 @@ FAMILY_WORDS = (
     "sibling|grand|niece|nephew|cousin|aunt|uncle|in-law|step|child|family|twin|fianc"
 )
 FAMILY_PATTERN = rf"(^|[^a-z])({FAMILY_WORDS})"
+LONELINESS_FIGURES = ("asked", "often_always")
+SCORES = tuple(str(n) for n in range(3, 10))
+# Answers older than this say nothing about how someone feels now.
+ANSWERS_COUNT_FOR_DAYS = 183
 ACTIVITY_FIGURES = ("held", "intergenerational", "nature", "places_taken", "residents_taking_part")
 # Connections with someone who matters, counted by how.
 VISIT_MODES = (
@@ -71,6 +86,10 @@ def _start(day):
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
+def _no_loneliness():
+    return {**dict.fromkeys(LONELINESS_FIGURES, 0), "scores": dict.fromkeys(SCORES, 0)}
+
+
 @dataclass
 class WeekFigures:
     week: date
@@ -81,6 +100,7 @@ class WeekFigures:
     by_kind: dict = field(default_factory=lambda: dict.fromkeys((*KINDS, "virtual"), 0))
     visits: dict = field(default_factory=lambda: dict.fromkeys(VISIT_MODES, 0))
     activities: dict = field(default_factory=lambda: dict.fromkeys(ACTIVITY_FIGURES, 0))
+    loneliness: dict = field(default_factory=_no_loneliness)
 
     def share(self, count):
         """``count`` as a whole-number percentage of the residents living here (None if nobody)."""
@@ -99,6 +119,7 @@ class WeekFigures:
             "by_kind": dict(self.by_kind),
             "visits": dict(self.visits),
             "activities": dict(self.activities),
+            "loneliness": {**self.loneliness, "scores": dict(self.loneliness["scores"])},
         }
 
     @classmethod
@@ -112,6 +133,7 @@ class WeekFigures:
             by_kind=dict(data["by_kind"]),
             visits=dict(data["visits"]),
             activities={**dict.fromkeys(ACTIVITY_FIGURES, 0), **data.get("activities", {})},
+            loneliness={**_no_loneliness(), **data.get("loneliness", {})},
         )
 
 
@@ -229,6 +251,26 @@ def weekly_figures(home_ids, weeks):
             activities[home_id, week, "places_taken"] += count
             activities[home_id, week, "residents_taking_part"] += 1
 
+        answers = defaultdict(list)  # (home, resident) -> [(recorded_on, direct, total)], oldest first
+        for home_id, resident_id, on, direct, *items in (
+            LonelinessMeasure.objects.filter(
+                home_id__in=home_ids,
+                recorded_on__gte=weeks[0] - timedelta(days=ANSWERS_COUNT_FOR_DAYS),
+                recorded_on__lte=weeks[-1] + timedelta(days=6),
+            )
+            .order_by("recorded_on", "id")
+            .values_list(
+                "home_id",
+                "resident_id",
+                "recorded_on",
+                "direct",
+                "lack_companionship",
+                "left_out",
+                "isolated",
+            )
+        ):
+            answers[home_id, resident_id].append((on, direct, sum(items)))
+
     for home_id, weeks_found in found.items():
         for week, figures in weeks_found.items():
             here = living[home_id, week]
@@ -246,4 +288,16 @@ def weekly_figures(home_ids, weeks):
                 figures.visits[mode] = visits[home_id, week, mode]
             for name in figures.activities:
                 figures.activities[name] = activities[home_id, week, name]
+            sunday = week + timedelta(days=6)
+            for resident_id in here:
+                latest = [
+                    a
+                    for a in answers[home_id, resident_id]
+                    if sunday - timedelta(days=ANSWERS_COUNT_FOR_DAYS) <= a[0] <= sunday
+                ]
+                if latest:
+                    _, direct, total = latest[-1]
+                    figures.loneliness["asked"] += 1
+                    figures.loneliness["often_always"] += direct == LonelinessMeasure.Direct.OFTEN_ALWAYS
+                    figures.loneliness["scores"][str(total)] += 1
     return found

@@ -12,10 +12,18 @@ from community.models import Attendee, Occurrence
 from community.tests.factories import ActivityFactory, AttendeeFactory, OccurrenceFactory
 from evaluation.figures import BANDS, FAMILY_PATTERN, band_of, monday_of, weekly_figures, weeks_ending
 from homes.tests.factories import HomeFactory
-from residents.models import MEANINGFUL_RESPONSES, Connection, ConnectionParticipant, Resident, Response
+from residents.models import (
+    MEANINGFUL_RESPONSES,
+    Connection,
+    ConnectionParticipant,
+    LonelinessMeasure,
+    Resident,
+    Response,
+)
 from residents.tests.factories import (
     ConnectionFactory,
     ConnectionParticipantFactory,
+    LonelinessMeasureFactory,
     PersonWhoMattersFactory,
     ResidentFactory,
 )
@@ -111,8 +119,29 @@ def test_the_figures_worked_out_by_hand(db):
     garden = happening(ActivityFactory(home=home, nature=True), at(week1 + timedelta(days=4)), cancelled=True)
     AttendeeFactory(occurrence=garden, resident=ada, response=Response.ACTIVE)
 
+    # Loneliness: Ada said "often or always" in week 1 (score 8), after an answer of last year
+    # that no longer counts; Ben answered in week 3 (score 4).
+    often = LonelinessMeasure.Direct.OFTEN_ALWAYS
+    LonelinessMeasureFactory(resident=ada, recorded_on=date(2025, 6, 1), direct=often)
+    LonelinessMeasureFactory(
+        resident=ada,
+        recorded_on=week1 + timedelta(days=1),
+        direct=often,
+        lack_companionship=3,
+        left_out=3,
+        isolated=2,
+    )
+    LonelinessMeasureFactory(resident=ben, recorded_on=WEEKS[2], lack_companionship=2, left_out=1, isolated=1)
+
     figures = weekly_figures([home.pk], WEEKS)[home.pk]
     one, two, three, four = (figures[w] for w in WEEKS)
+    assert (one.loneliness["asked"], one.loneliness["often_always"]) == (1, 1)
+    assert one.loneliness["scores"] == {"3": 0, "4": 0, "5": 0, "6": 0, "7": 0, "8": 1, "9": 0}
+    assert (three.loneliness["asked"], three.loneliness["often_always"], three.loneliness["scores"]["4"]) == (
+        2,
+        1,
+        1,
+    )
     assert one.activities == {
         "held": 1,
         "intergenerational": 1,
@@ -151,6 +180,7 @@ def _independent_counts(home, weeks):
         ConnectionParticipant.objects.for_home(home).select_related("connection", "connection__person")
     )
     occurrences = list(Occurrence.objects.for_home(home).select_related("activity"))
+    measures = list(LonelinessMeasure.objects.for_home(home))
     attendees = list(Attendee.objects.for_home(home).select_related("occurrence"))
     answers = {}
     for week in weeks:
@@ -201,7 +231,24 @@ def _independent_counts(home, weeks):
             and week <= o.starts_at.astimezone(local).date() <= sunday
         ]
         took_part = [a for a in attendees if a.occurrence in held and a.response in MEANINGFUL_RESPONSES]
+        asked = []
+        for r in here:
+            mine = [
+                m
+                for m in measures
+                if m.resident_id == r.pk and sunday - timedelta(days=183) <= m.recorded_on <= sunday
+            ]
+            if mine:
+                asked.append(max(mine, key=lambda m: (m.recorded_on, m.pk)))
+        scores = {str(n): 0 for n in range(3, 10)}
+        for m in asked:
+            scores[str(m.total)] += 1
         answers[week] = {
+            "loneliness": {
+                "asked": len(asked),
+                "often_always": sum(1 for m in asked if m.direct == LonelinessMeasure.Direct.OFTEN_ALWAYS),
+                "scores": scores,
+            },
             "activities": {
                 "held": len(held),
                 "intergenerational": sum(1 for o in held if o.activity.intergenerational),
@@ -276,8 +323,18 @@ def test_the_figures_agree_with_an_independent_count_of_a_busy_home(django_asser
             AttendeeFactory(
                 occurrence=occurrence, resident=resident, response=rng.choice(["", *Response.values])
             )
+    for resident in residents:
+        for _ in range(rng.randint(0, 3)):
+            LonelinessMeasureFactory(
+                resident=resident,
+                recorded_on=date(2026, 1, 1) + timedelta(days=rng.randint(0, 190)),
+                lack_companionship=rng.randint(1, 3),
+                left_out=rng.randint(1, 3),
+                isolated=rng.randint(1, 3),
+                direct=rng.choice(LonelinessMeasure.Direct.values),
+            )
     weeks = weeks_ending(date(2026, 7, 12), 10)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         found = weekly_figures([home.pk], weeks)[home.pk]
     expected = _independent_counts(home, weeks)
     assert {w: f.as_dict() | {"week": None} for w, f in found.items()} == {
@@ -285,12 +342,13 @@ def test_the_figures_agree_with_an_independent_count_of_a_busy_home(django_asser
     }
     assert sum(e["meaningful_7d"] for e in expected.values()) > 10  # the data exercised the figures
     assert sum(e["activities"]["places_taken"] for e in expected.values()) > 10
+    assert sum(e["loneliness"]["often_always"] for e in expected.values()) > 3
 
 
-def test_many_homes_and_weeks_cost_the_same_six_queries(db, django_assert_max_num_queries):
+def test_many_homes_and_weeks_cost_the_same_seven_queries(db, django_assert_max_num_queries):
     homes = [HomeFactory() for _ in range(3)]
     for home in homes:
         log(ResidentFactory(home=home), at(WEEKS[1]))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         found = weekly_figures([h.pk for h in homes], weeks_ending(date(2026, 7, 1), 12))
     assert [found[h.pk][WEEKS[1]].meaningful_7d for h in homes] == [1, 1, 1]
