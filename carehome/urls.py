@@ -17,6 +17,7 @@ urlpatterns = [
     path("h/<slug:home_slug>/messages/", include("notifications.urls")),
     path("h/<slug:home_slug>/", include("volunteers.urls")),
     path("h/<slug:home_slug>/", include("community.urls")),
+    path("h/<slug:home_slug>/evaluation/", include("evaluation.urls")),
     path("", include("visits.urls.public", namespace="visiting")),
     path("", include("notifications.urls_public")),
     path("", include("volunteers.urls.public", namespace="volunteer_with_us")),

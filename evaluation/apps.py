@@ -6,7 +6,10 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Self-evaluation"
 
     def ready(self):
+        from evaluation import navigation
         from homes.demo import register_demo_area
+
+        navigation.register()
 
         # After every feature's demo rows: the evaluations cite them.
         register_demo_area("evaluation.demo", order=90)

@@ -116,7 +116,7 @@ def rating_save(*, home, actor, rating, level, rationale, version=None):
     return locked
 
 
-def evidence_add(*, home, actor, evaluation, theme, text, category=None):
+def evidence_add(*, home, actor, evaluation, theme, text, category=None, form_token=None):
     """Evidence the records do not show: what someone said, what was seen."""
     text = (text or "").strip()
     if not text:
@@ -127,12 +127,18 @@ def evidence_add(*, home, actor, evaluation, theme, text, category=None):
         raise DomainError("Choose one of this framework's themes.", field="theme")
     if category is not None and category.framework_id != evaluation.framework_id:
         raise DomainError("Choose one of the evidence categories listed.", field="category")
-    with transaction.atomic(), acting_as(actor):
+    with (
+        transaction.atomic(),
+        acting_as(actor),
+        submission_once(home=home, actor=actor, token=form_token) as once,
+    ):
         locked = Evaluation.objects.for_home(home).select_for_update().get(pk=evaluation.pk)
         _open(locked)
-        return EvidenceNote.objects.create(
+        note = EvidenceNote.objects.create(
             home=home, evaluation=locked, theme=theme, category=category, text=text, added_by=actor
         )
+        once.created(note)
+    return note
 
 
 def evaluation_complete(*, home, actor, evaluation, summary="", version=None):
@@ -148,7 +154,7 @@ def evaluation_complete(*, home, actor, evaluation, summary="", version=None):
             .order_by("theme__order")
         )
         if unrated:
-            names = "; ".join(f"{r.theme.code} {r.theme.title}" for r in unrated[:5])
+            names = "; ".join(r.theme.name for r in unrated[:5])
             more = f" and {len(unrated) - 5} more" if len(unrated) > 5 else ""
             raise DomainError(f"Rate every theme before completing. Still to rate: {names}{more}.")
         locked.status = Evaluation.Status.COMPLETED

@@ -23,6 +23,7 @@ def test_every_app_registers_its_entries_in_the_old_order():
         "community:family_stories",
         "community:programme",
         "volunteers:home",
+        "evaluation:dashboard",
         "homes:members",
         "homes:spaces",
         "notifications:outbox",

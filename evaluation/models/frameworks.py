@@ -94,4 +94,12 @@ class Theme(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.title}"
+        return self.name
+
+    @property
+    def name(self):
+        """ "1.2 People get the most out of life"; a code that is only a key
+        ("caring-independence", as CQC's statements have) is left out."""
+        if len(self.code) <= 8 and "-" not in self.code:
+            return f"{self.code} {self.title}"
+        return self.title

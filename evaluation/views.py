@@ -1,0 +1,390 @@
+"""The outcomes dashboard, the home's self-evaluations (each beside the last)
+and its improvement plan. Staff who lead on connection see them; the manager
+signs an evaluation off; relatives and volunteers never reach them."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from carehome.errors import DomainError
+from carehome.timeutils import add_months, long_day
+from carehome.versions import EditConflict, show_conflict
+from evaluation import dashboard, evidence, selectors, services
+from evaluation.forms import ActionForm, CompleteForm, EvidenceForm, RatingForm, StartForm
+from evaluation.models import EvidenceCategory, ImprovementAction, Theme
+from homes.decorators import home_permission
+from homes.submissions import AlreadySaved, already_saved
+
+
+def _url(name, home, **kwargs):
+    return reverse(f"evaluation:{name}", kwargs={"home_slug": home.slug, **kwargs})
+
+
+@home_permission("evaluation.view")
+def outcomes(request, home_slug):
+    today = timezone.localdate()
+    week = dashboard.chosen_week(request.GET.get("week", ""), today)
+    context = dashboard.home_dashboard(request.home, week)
+    context.update(
+        {
+            "choices": dashboard.choosable_weeks(today),
+            "this_week": week == dashboard.monday_of(today),
+            "now": dashboard.right_now(request.home),
+        }
+    )
+    return render(request, "evaluation/dashboard.html", context)
+
+
+@home_permission("evaluation.view")
+def evaluations(request, home_slug):
+    open_, _closed = selectors.actions_for(request.home)
+    return render(
+        request,
+        "evaluation/list.html",
+        {
+            "evaluations": selectors.evaluations_for(request.home),
+            "framework": selectors.framework_for(request.home),
+            "open_actions": len(open_),
+            "overdue_actions": sum(1 for a in open_ if a.due_on < timezone.localdate()),
+        },
+    )
+
+
+def _default_period(today):
+    """The quarter just gone (or, in its first fortnight, the one before)."""
+    first_of_quarter = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    start = add_months(first_of_quarter, -3)
+    end = first_of_quarter - timedelta(days=1)
+    return start, end
+
+
+@home_permission("evaluation.manage")
+def evaluation_start(request, home_slug):
+    home = request.home
+    start, end = _default_period(timezone.localdate())
+    form = StartForm(
+        request.POST or None,
+        frameworks=selectors.frameworks(),
+        initial={"framework": selectors.framework_for(home), "period_start": start, "period_end": end},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.evaluation_start(
+                home=home,
+                actor=request.user,
+                framework=data["framework"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                title=data["title"],
+                form_token=data.get("form_token"),
+            )
+        except AlreadySaved as saved:
+            record = saved.record
+            url = _url("detail", home, pk=record.pk) if record else _url("evaluations", home)
+            return already_saved(request, saved, url)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, f"{created} is started. Rate each theme with your reasons.")
+            return redirect(_url("detail", home, pk=created.pk))
+    return render(request, "evaluation/start.html", {"form": form})
+
+
+def _evaluation_or_404(request, pk):
+    found = selectors.evaluation_for_page(request.home, pk)
+    if found is None:
+        raise Http404("No such self-evaluation at this home.")
+    return found
+
+
+@home_permission("evaluation.view")
+def evaluation_detail(request, home_slug, pk):
+    home = request.home
+    item = _evaluation_or_404(request, pk)
+    ratings = selectors.ratings_of(item)
+    previous = selectors.previous_of(item)
+    before = selectors.previous_levels(previous)
+    levels = selectors.levels_of(item.framework)
+    lines = evidence.evidence_for(home, item.period_start, item.period_end)
+    notes = selectors.notes_of(item)
+    open_, closed = selectors.actions_for(home, evaluation=item)
+    themes = []
+    for rating in ratings:
+        said, not_yet = evidence.for_theme(rating.theme, lines)
+        was = before.get(rating.theme_id)
+        themes.append(
+            {
+                "rating": rating,
+                "theme": rating.theme,
+                "level": levels.get(rating.level),
+                "was": levels.get(was),
+                "change": (rating.level - was) if rating.level and was else None,
+                "lines": said,
+                "not_yet": not_yet,
+                "notes": [n for n in notes if n.theme_id == rating.theme_id],
+                "actions": [a for a in [*open_, *closed] if a.theme_id == rating.theme_id],
+            }
+        )
+    groups = []
+    for row in themes:
+        if not groups or groups[-1]["name"] != row["theme"].group:
+            groups.append({"name": row["theme"].group, "themes": []})
+        groups[-1]["themes"].append(row)
+    return render(
+        request,
+        "evaluation/detail.html",
+        {
+            "evaluation": item,
+            "groups": groups,
+            "previous": previous,
+            "levels": list(levels.values()),
+            "unrated": sum(1 for r in ratings if r.level is None),
+            "is_open": item.status != item.Status.COMPLETED,
+            "unthemed_actions": [a for a in [*open_, *closed] if a.theme_id is None],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@home_permission("evaluation.manage")
+def rating_edit(request, home_slug, pk):
+    home = request.home
+    rating = selectors.rating_for_page(home, pk)
+    if rating is None:
+        raise Http404("No such rating at this home.")
+    item = rating.evaluation
+    back = _url("detail", home, pk=item.pk) + f"#theme-{rating.theme_id}"
+    if item.status == item.Status.COMPLETED:
+        messages.info(request, "This self-evaluation is completed and kept as it was.")
+        return redirect(back)
+    levels = list(selectors.levels_of(item.framework).values())
+    form = RatingForm(
+        request.POST or None,
+        levels=levels,
+        initial={"level": rating.level, "rationale": rating.rationale, "version": rating.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rating_save(
+                home=home,
+                actor=request.user,
+                rating=rating,
+                level=data["level"],
+                rationale=data["rationale"],
+                version=data.get("version"),
+            )
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, f"{rating.theme.name} is saved.")
+            return redirect(back)
+    lines = evidence.evidence_for(home, item.period_start, item.period_end)
+    said, not_yet = evidence.for_theme(rating.theme, lines)
+    return render(
+        request,
+        "evaluation/rating_form.html",
+        {
+            "form": form,
+            "rating": rating,
+            "evaluation": item,
+            "theme": rating.theme,
+            "lines": said,
+            "not_yet": not_yet,
+            "levels": levels,
+            "back": back,
+        },
+    )
+
+
+@home_permission("evaluation.manage")
+def evidence_add(request, home_slug, pk):
+    home = request.home
+    item = _evaluation_or_404(request, pk)
+    if item.status == item.Status.COMPLETED:
+        messages.info(request, "This self-evaluation is completed and kept as it was.")
+        return redirect(_url("detail", home, pk=item.pk))
+    themes = Theme.objects.filter(framework=item.framework, is_active=True).order_by("order", "id")
+    categories = EvidenceCategory.objects.filter(framework=item.framework).order_by("order", "id")
+    chosen = request.GET.get("theme", "")
+    initial = {"theme": int(chosen)} if chosen.isdigit() and chosen.isascii() and len(chosen) < 10 else {}
+    form = EvidenceForm(request.POST or None, themes=themes, categories=categories, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            note = services.evidence_add(
+                home=home,
+                actor=request.user,
+                evaluation=item,
+                theme=data["theme"],
+                category=data.get("category"),
+                text=data["text"],
+                form_token=data.get("form_token"),
+            )
+        except AlreadySaved as saved:
+            return already_saved(request, saved, _url("detail", home, pk=item.pk))
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, f"The evidence for {note.theme.name} is added.")
+            return redirect(_url("detail", home, pk=item.pk) + f"#theme-{note.theme_id}")
+    return render(request, "evaluation/evidence_form.html", {"form": form, "evaluation": item})
+
+
+@home_permission("evaluation.complete")
+def evaluation_complete(request, home_slug, pk):
+    home = request.home
+    item = _evaluation_or_404(request, pk)
+    if item.status == item.Status.COMPLETED:
+        messages.info(request, "This self-evaluation is already completed.")
+        return redirect(_url("detail", home, pk=item.pk))
+    form = CompleteForm(request.POST or None, initial={"summary": item.summary, "version": item.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evaluation_complete(
+                home=home,
+                actor=request.user,
+                evaluation=item,
+                summary=data["summary"],
+                version=data.get("version"),
+            )
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(
+                request, f"{item} is completed and kept. Next time it is shown beside the new one."
+            )
+            return redirect(_url("detail", home, pk=item.pk))
+    ratings = selectors.ratings_of(item)
+    return render(
+        request,
+        "evaluation/complete.html",
+        {
+            "form": form,
+            "evaluation": item,
+            "unrated": [r for r in ratings if r.level is None],
+            "rated": sum(1 for r in ratings if r.level is not None),
+        },
+    )
+
+
+@home_permission("evaluation.view")
+def plan(request, home_slug):
+    open_, closed = selectors.actions_for(request.home)
+    today = timezone.localdate()
+    for action in open_:
+        action.overdue = action.due_on < today
+    return render(
+        request, "evaluation/plan.html", {"open_actions": open_, "closed_actions": closed, "today": today}
+    )
+
+
+def _themes_for(home, item):
+    if item is None:
+        framework = selectors.framework_for(home)
+    else:
+        framework = item.framework
+    if framework is None:
+        return None
+    return Theme.objects.filter(framework=framework, is_active=True).order_by("order", "id")
+
+
+@home_permission("evaluation.manage")
+def action_add(request, home_slug):
+    home = request.home
+    raw = request.GET.get("evaluation", "") or request.POST.get("evaluation", "")
+    item = None
+    if raw.isdigit() and raw.isascii() and len(raw) < 10:
+        item = selectors.evaluation_for_page(home, int(raw))
+        if item is None:
+            raise Http404("No such self-evaluation at this home.")
+    chosen = request.GET.get("theme", "")
+    initial = {"due_on": add_months(timezone.localdate(), 3)}
+    if chosen.isdigit() and chosen.isascii() and len(chosen) < 10:
+        initial["theme"] = int(chosen)
+    form = ActionForm(
+        request.POST or None,
+        owners=selectors.owners_for(home),
+        themes=_themes_for(home, item),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.action_add(
+                home=home,
+                actor=request.user,
+                action=data["action"],
+                due_on=data["due_on"],
+                owner=data.get("owner"),
+                evaluation=item,
+                theme=data.get("theme"),
+                form_token=data.get("form_token"),
+            )
+        except AlreadySaved as saved:
+            return already_saved(request, saved, _url("plan", home))
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, f"The action is added to the plan, due by {long_day(created.due_on)}.")
+            if item is not None:
+                return redirect(_url("detail", home, pk=item.pk) + "#plan")
+            return redirect(_url("plan", home))
+    return render(request, "evaluation/action_form.html", {"form": form, "item": None, "evaluation": item})
+
+
+@home_permission("evaluation.manage")
+def action_edit(request, home_slug, pk):
+    home = request.home
+    item = selectors.action_for_page(home, pk)
+    if item is None:
+        raise Http404("No such action at this home.")
+    form = ActionForm(
+        request.POST or None,
+        owners=selectors.owners_for(home),
+        editing=True,
+        initial={
+            "action": item.action,
+            "owner": item.owner_id,
+            "due_on": item.due_on,
+            "status": item.status,
+            "progress": item.progress,
+            "version": item.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.action_update(
+                home=home,
+                actor=request.user,
+                item=item,
+                action=data["action"],
+                due_on=data["due_on"],
+                owner=data.get("owner"),
+                status=data["status"],
+                progress=data["progress"],
+                version=data.get("version"),
+            )
+        except EditConflict as conflict:
+            show_conflict(form, conflict)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, f"The action is saved: {saved.get_status_display().lower()}.")
+            return redirect(_url("plan", home) + f"#action-{saved.pk}")
+    return render(
+        request,
+        "evaluation/action_form.html",
+        {"form": form, "item": item, "evaluation": item.evaluation, "statuses": ImprovementAction.Status},
+    )
