@@ -589,6 +589,9 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # The evidence pack's PDF: WeasyPrint logs each step at INFO, and fontTools each font it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

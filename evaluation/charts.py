@@ -16,9 +16,9 @@ LEFT, RIGHT, TOP, BOTTOM = 56, 584, 16, 200
 # Up to three lines, told apart without colour: solid with dots, dashed with
 # squares, dotted with diamonds.
 LINE_STYLES = (
-    {"dash": "", "marker": "circle"},
-    {"dash": "10 6", "marker": "square"},
-    {"dash": "3 5", "marker": "diamond"},
+    {"dash": "", "marker": "circle", "colour": "#1f2a30"},
+    {"dash": "10 6", "marker": "square", "colour": "#4a5a63"},
+    {"dash": "3 5", "marker": "diamond", "colour": "#6b7a82"},
 )
 # Bars from the darkest (the group a home most needs to see) to the lightest.
 SHADES = ("#1f2a30", "#56656e", "#93a2aa", "#d2dade")
@@ -124,6 +124,7 @@ def line_chart(chart_id, title, weeks, series, *, unit="", percent=False, desc="
                 "label": s.label,
                 "dash": style["dash"],
                 "marker": style["marker"],
+                "colour": style["colour"],
                 "points": points,
                 "path": " ".join(f"{p['x']},{p['y']}" for p in points),
             }
@@ -136,7 +137,10 @@ def line_chart(chart_id, title, weeks, series, *, unit="", percent=False, desc="
         grid=_grid(top_value, suffix),
         x_labels=_x_labels(weeks, xs),
         lines=lines,
-        legend=[{"label": line["label"], "dash": line["dash"], "marker": line["marker"]} for line in lines],
+        legend=[
+            {"label": line["label"], "dash": line["dash"], "marker": line["marker"], "colour": line["colour"]}
+            for line in lines
+        ],
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("self-evaluations/<int:pk>/", views.evaluation_detail, name="detail"),
     path("self-evaluations/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("self-evaluations/<int:pk>/complete/", views.evaluation_complete, name="complete"),
+    path("self-evaluations/<int:pk>/pack/", views.evaluation_pack, name="pack"),
     path("ratings/<int:pk>/", views.rating_edit, name="rating_edit"),
     path("plan/", views.plan, name="plan"),
     path("plan/add/", views.action_add, name="action_add"),

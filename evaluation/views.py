@@ -5,17 +5,19 @@ signs an evaluation off; relatives and volunteers never reach them."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from carehome.errors import DomainError
 from carehome.timeutils import add_months, long_day
 from carehome.versions import EditConflict, show_conflict
-from evaluation import dashboard, evidence, selectors, services
+from evaluation import dashboard, evidence, pack, selectors, services
 from evaluation.forms import ActionForm, CompleteForm, EvidenceForm, RatingForm, StartForm
 from evaluation.models import EvidenceCategory, ImprovementAction, Theme
+from homes.audit import record_export
 from homes.decorators import home_permission
 from homes.submissions import AlreadySaved, already_saved
 
@@ -388,3 +390,27 @@ def action_edit(request, home_slug, pk):
         "evaluation/action_form.html",
         {"form": form, "item": item, "evaluation": item.evaluation, "statuses": ImprovementAction.Status},
     )
+
+
+@home_permission("evaluation.export")
+def evaluation_pack(request, home_slug, pk):
+    """The evidence pack as a PDF (``?format=pdf``, with ``names=1`` when the
+    manager chooses to name residents) or the figures as CSV; each download is
+    recorded in the self-evaluation's history."""
+    home = request.home
+    item = _evaluation_or_404(request, pk)
+    kind = request.GET.get("format", "pdf")
+    if kind not in ("pdf", "csv"):
+        kind = "pdf"
+    names = kind == "pdf" and request.GET.get("names") == "1"
+    stem = slugify(f"{home.name} {item} evidence pack")[:100]
+    if kind == "csv":
+        body = pack.csv_text(home, item).encode("utf-8-sig")  # Excel reads the accents right
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    else:
+        body = pack.pdf(home, item, names=names, base_url=request.build_absolute_uri("/"))
+        response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
+    response["Cache-Control"] = "no-store"
+    record_export(item, actor=request.user, what=kind.upper(), details={"names": names})
+    return response

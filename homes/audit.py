@@ -166,3 +166,13 @@ def record_demo_history(home):
         entries = record_created(rows.iterator(chunk_size=1000), source=DEMO_SOURCE)
         written += len(entries)
     return written
+
+
+def record_export(instance, *, actor, what, details=None):
+    """Record that ``instance`` was exported (``what``: "PDF", "CSV"…) by
+    ``actor``: an "access" entry, shown on the history page as a download."""
+    context = _context()
+    context["actor"] = actor
+    entry = _entry(instance, LogEntry.Action.ACCESS, {}, context=context, now=timezone.now())
+    entry.additional_data = {**(entry.additional_data or {}), "export": what, **(details or {})}
+    return _write([entry])[0]

@@ -42,6 +42,8 @@ SCREENSHOT_PAGES = {
     "visits:book",
     "homes:members",
     "notifications:outbox",
+    "evaluation:dashboard",
+    "evaluation:detail",
 }
 
 MEASURE = """() => {

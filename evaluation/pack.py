@@ -1,0 +1,144 @@
+"""The evidence pack: a self-evaluation, its evidence and the dashboard's
+figures for its period, as a PDF (WeasyPrint) to hand an inspector and as CSV.
+
+Grouped the way the framework is: for Scotland by key question, quality
+indicator and theme; for England by quality statement, with the added
+evidence under CQC's evidence categories. Residents are named only when the
+manager asks for it (the people behind "needs attention now"); every export is
+recorded in the evaluation's history.
+"""
+
+import csv
+import io
+
+from django.template.loader import render_to_string
+
+from evaluation import dashboard, evidence, selectors
+from evaluation.figures import BANDS, monday_of
+
+
+def contents(home, item, *, names=False):
+    """Everything the pack shows, in a fixed number of queries."""
+    ratings = selectors.ratings_of(item)
+    previous = selectors.previous_of(item)
+    before = selectors.previous_levels(previous)
+    levels = selectors.levels_of(item.framework)
+    lines = evidence.evidence_for(home, item.period_start, item.period_end)
+    notes = selectors.notes_of(item)
+    open_, closed = selectors.actions_for(home, evaluation=item)
+    categories = list(item.framework.categories.order_by("order", "id"))
+    groups = []
+    for rating in ratings:
+        said, not_yet = evidence.for_theme(rating.theme, lines)
+        theme_notes = [n for n in notes if n.theme_id == rating.theme_id]
+        by_category = [
+            {"category": c, "notes": [n for n in theme_notes if n.category_id == c.pk]} for c in categories
+        ]
+        by_category = [c for c in by_category if c["notes"]]
+        uncategorised = [n for n in theme_notes if n.category_id is None]
+        row = {
+            "theme": rating.theme,
+            "rating": rating,
+            "level": levels.get(rating.level),
+            "was": levels.get(before.get(rating.theme_id)),
+            "lines": said,
+            "not_yet": not_yet,
+            "by_category": by_category,
+            "notes": uncategorised,
+            "actions": [a for a in [*open_, *closed] if a.theme_id == rating.theme_id],
+        }
+        if not groups or groups[-1]["name"] != rating.theme.group:
+            groups.append({"name": rating.theme.group, "themes": []})
+        groups[-1]["themes"].append(row)
+    figures = dashboard.home_dashboard(home, monday_of(item.period_end))
+    return {
+        "home": home,
+        "evaluation": item,
+        "framework": item.framework,
+        "previous": previous,
+        "levels": list(levels.values()),
+        "groups": groups,
+        "actions": [*open_, *closed],
+        "unthemed_actions": [a for a in [*open_, *closed] if a.theme_id is None],
+        "dash": figures,
+        "names": names,
+        "now": dashboard.right_now(home) if names else None,
+    }
+
+
+def pdf(home, item, *, names=False, base_url=None):
+    from weasyprint import HTML  # imported here: only the pack needs Pango
+
+    html = render_to_string("evaluation/pack.html", contents(home, item, names=names))
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+class _SafeWriter:
+    """A csv writer that keeps a spreadsheet from reading text as a formula
+    (a cell starting with =, +, -, @, a tab or a carriage return)."""
+
+    def __init__(self, out):
+        self.writer = csv.writer(out)
+
+    def writerow(self, row):
+        self.writer.writerow(
+            [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in row]
+        )
+
+
+def csv_text(home, item):
+    """The figures as CSV: every theme's rating and evidence lines, then the
+    weekly figures of the 12 weeks up to the period's end. No resident is named."""
+    found = contents(home, item)
+    out = io.StringIO()
+    writer = _SafeWriter(out)
+    writer.writerow(["section", "group", "theme", "item", "value"])
+    for group in found["groups"]:
+        for row in group["themes"]:
+            theme = row["theme"]
+            level = row["level"]
+            writer.writerow(
+                [
+                    "rating",
+                    group["name"],
+                    theme.name,
+                    "this time",
+                    f"{level.value} {level.label}" if level else "",
+                ]
+            )
+            was = row["was"]
+            writer.writerow(
+                ["rating", group["name"], theme.name, "last time", f"{was.value} {was.label}" if was else ""]
+            )
+            writer.writerow(["rating", group["name"], theme.name, "why", row["rating"].rationale])
+            for line in row["lines"]:
+                writer.writerow(["from the records", group["name"], theme.name, line.label, line.text])
+            for block in row["by_category"]:
+                for note in block["notes"]:
+                    writer.writerow(
+                        ["evidence added", group["name"], theme.name, block["category"].name, note.text]
+                    )
+            for note in row["notes"]:
+                writer.writerow(["evidence added", group["name"], theme.name, "", note.text])
+    band_names = [name for name, _low, _high in BANDS]
+    header = ["week of", "living here", "meaningful in 7 days", "meaningful in 14 days"]
+    header += [f"residents with {name}" for name in band_names]
+    header += ["visits and calls", "activities held", "answered loneliness", "often or always lonely"]
+    writer.writerow([])
+    writer.writerow(header)
+    for r in found["dash"]["rows"]:
+        f = r["f"]
+        writer.writerow(
+            [
+                r["week"].isoformat(),
+                f.living,
+                f.meaningful_7d,
+                f.meaningful_14d,
+                *r["bands"],
+                r["visits_total"],
+                f.activities["held"],
+                f.loneliness["asked"],
+                f.loneliness["often_always"],
+            ]
+        )
+    return out.getvalue()
