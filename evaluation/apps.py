@@ -6,7 +6,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Self-evaluation"
 
     def ready(self):
-        from evaluation import navigation
+        from evaluation import messages, navigation  # noqa: F401 (messages registers its kind)
         from homes.demo import register_demo_area
 
         navigation.register()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Evaluation, EvidenceCategory, ImprovementAction, RatingLevel
+from evaluation.messages import actions_due_planner
 from evaluation.selectors import framework_for
 from homes.models import Membership, Role
 
@@ -148,3 +149,5 @@ def seed(*, home, residents, staff, today, **_):
                 else "All done and in the plans.",
                 today=today,
             )
+    # The overdue action's reminder to its lead, in the outbox like the others.
+    actions_due_planner(timezone.now(), home=home)
