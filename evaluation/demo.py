@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from evaluation import services
-from evaluation.models import Evaluation, EvidenceCategory, ImprovementAction, RatingLevel
 from evaluation.messages import actions_due_planner
+from evaluation.models import Evaluation, EvidenceCategory, ImprovementAction, RatingLevel
 from evaluation.selectors import framework_for
 from homes.models import Membership, Role
 
