@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("notifications.urls_public")),
     path("", include("volunteers.urls.public", namespace="volunteer_with_us")),
     path("", include("community.urls.public", namespace="programme")),
+    path("", include("evaluation.urls_org")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,23 +2,33 @@
 and its improvement plan. Staff who lead on connection see them; the manager
 signs an evaluation off; relatives and volunteers never reach them."""
 
+import hashlib
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
+from carehome.dbrouter import read_from_replica
 from carehome.errors import DomainError
 from carehome.timeutils import add_months, long_day
 from carehome.versions import EditConflict, show_conflict
-from evaluation import dashboard, evidence, pack, selectors, services
+from evaluation import dashboard, evidence, organisation, pack, selectors, services
+from evaluation.figures import BANDS
 from evaluation.forms import ActionForm, CompleteForm, EvidenceForm, RatingForm, StartForm
 from evaluation.models import EvidenceCategory, ImprovementAction, Theme
 from homes.audit import record_export
 from homes.decorators import home_permission
+from homes.models import Organisation
 from homes.submissions import AlreadySaved, already_saved
 
 
@@ -414,3 +424,66 @@ def evaluation_pack(request, home_slug, pk):
     response["Cache-Control"] = "no-store"
     record_export(item, actor=request.user, what=kind.upper(), details={"names": names})
     return response
+
+
+# --- The organisation dashboard ---------------------------------------------------------
+
+
+ORG_TABLE_SECONDS = 600
+
+
+@login_required
+@read_from_replica
+def organisation_dashboard(request, org_slug):
+    """Every home of the organisation the person may see, side by side."""
+    found = get_object_or_404(Organisation, slug=org_slug)
+    homes, belongs = organisation.visible_homes(request.user, found)
+    if not belongs:
+        raise Http404("No such organisation.")
+    if not homes:
+        raise PermissionDenied("Your role does not include the organisation's outcomes.")
+    today = timezone.localdate()
+    week = dashboard.chosen_week(request.GET.get("week", ""), today)
+    sort = request.GET.get("sort", "behind")
+    sort = sort if sort in organisation.SORTS else "behind"
+    nation = request.GET.get("nation", "")
+    nation = nation if nation in dict(organisation.NATION_CHOICES) else ""
+    words = request.GET.get("q", "")[:100]
+    shown = organisation.filtered(homes, nation=nation, words=words)
+    weeks = [week - timedelta(weeks=1), week]
+    ids = [h.pk for h in shown]
+    key = (
+        "org-table:"
+        + hashlib.blake2b(
+            repr(
+                (request.user.pk, found.pk, ids, week, sort, organisation.stamp(ids, weeks), today)
+            ).encode(),
+            digest_size=16,
+        ).hexdigest()
+    )
+    table = cache.get(key) if settings.KITH_FRAGMENT_CACHE else None
+    if table is None:
+        rows = organisation.sorted_rows(organisation.rows_for(shown, week), sort)
+        table = render_to_string(
+            "evaluation/includes/organisation_table.html",
+            {"rows": rows, "week": week, "band_names": [name for name, _l, _h in BANDS], "sort": sort},
+        )
+        if settings.KITH_FRAGMENT_CACHE:
+            cache.set(key, table, ORG_TABLE_SECONDS)
+    return render(
+        request,
+        "evaluation/organisation.html",
+        {
+            "organisation": found,
+            "table": mark_safe(table),  # noqa: S308 - rendered (and escaped) by our own template above
+            "homes_count": len(homes),
+            "shown_count": len(shown),
+            "week": week,
+            "choices": dashboard.choosable_weeks(today),
+            "sort": sort,
+            "sorts": organisation.SORTS.items(),
+            "nation": nation,
+            "nations": organisation.NATION_CHOICES,
+            "words": words,
+        },
+    )

@@ -156,4 +156,8 @@ def other_pages(w, client_for):
         "visiting:info": (anonymous, reverse("visiting:info", args=[w.home.slug])),
         "visiting:info_print": (anonymous, reverse("visiting:info_print", args=[w.home.slug])),
         "visiting:calendar_feed": (anonymous, reverse("visiting:calendar_feed", args=[feed.token])),
+        "organisation:dashboard": (
+            client_for(w.manager),
+            reverse("organisation:dashboard", args=[w.home.organisation.slug]),
+        ),
     }

@@ -27,6 +27,7 @@ OBJECT_KWARGS = {
     "evaluation:detail": _evaluation,
     "evaluation:evidence_add": _evaluation,
     "evaluation:complete": _evaluation,
+    "evaluation:pack": _evaluation,
     "evaluation:rating_edit": _rating,
     "evaluation:action_edit": _action,
 }

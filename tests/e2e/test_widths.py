@@ -44,6 +44,7 @@ SCREENSHOT_PAGES = {
     "notifications:outbox",
     "evaluation:dashboard",
     "evaluation:detail",
+    "organisation:dashboard",
 }
 
 MEASURE = """() => {
@@ -114,6 +115,10 @@ def pages_for(role, w):
             ("volunteer_with_us:apply", reverse("volunteer_with_us:apply", args=[w.home.slug])),
             ("volunteer_with_us:organisation", reverse("volunteer_with_us:organisation", args=[org])),
         ]
+    if as_role in ("manager", "champion") and "organisation:dashboard".startswith(only):
+        # Every home of the organisation side by side (the widest table outside a home).
+        org = w.home.organisation.slug
+        pages.append(("organisation:dashboard", reverse("organisation:dashboard", args=[org])))
     return pages + [(name, reverse(name)) for name in OUTSIDE_A_HOME if name.startswith(only)]
 
 

@@ -1,0 +1,178 @@
+"""The organisation dashboard: the same measures side by side for every home
+of a provider (or a connector charity) that the person may see, with each
+home's latest ratings, sortable and filterable, the homes furthest behind
+first.
+
+A person sees the homes of the organisation where they hold a role that may
+see outcomes (``evaluation.view``: an organisation admin, a manager or a
+connection champion); never the organisation's other homes.
+
+Read from the kept weekly figures (``evaluation.rollups``) in a fixed number
+of queries: the person's memberships, the chosen week's figures and the week
+before, and the latest completed self-evaluation of each home with its
+ratings. The table itself is kept in the cache until a home's figures are
+refreshed or an evaluation changes (two small queries say when).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Max
+
+from evaluation.charts import SHADES
+from evaluation.figures import BANDS
+from evaluation.models import Evaluation, Rating, RatingLevel, WeeklyFigures
+from evaluation.rollups import figures_for
+from homes.models import Nation
+from homes.scoping import crossing_homes
+from homes.selectors import memberships_for_user
+
+SORTS = {
+    "behind": "Furthest behind first",
+    "none": "Most residents with no connection",
+    "lonely": "Most often lonely",
+    "rating": "Lowest rating first",
+    "name": "Name",
+}
+NATION_CHOICES = [("", "Every nation"), *Nation.choices]
+
+
+@dataclass
+class HomeRow:
+    home: object
+    living: int
+    share_7d: int | None
+    share_7d_before: int | None
+    share_14d: int | None
+    bands: list
+    band_shares: list
+    visits: int
+    activities: int
+    lonely_share: int | None
+    evaluation: object = None
+    lowest: object = None
+    levels: list = None
+
+    @property
+    def change_7d(self):
+        if self.share_7d is None or self.share_7d_before is None:
+            return None
+        return self.share_7d - self.share_7d_before
+
+
+def visible_homes(user, organisation):
+    """The homes of ``organisation`` where ``user`` may see outcomes, and
+    whether they belong to it at all: (homes, belongs)."""
+    memberships = [m for m in memberships_for_user(user) if m.home.organisation_id == organisation.pk]
+    homes = sorted(
+        {m.home.pk: m.home for m in memberships if m.has_perm("evaluation.view")}.values(), key=str
+    )
+    return homes, bool(memberships)
+
+
+def stamp(home_ids, weeks):
+    """What the cached table depends on: when the weeks' figures were last
+    refreshed and when any of these homes' evaluations last changed."""
+    with crossing_homes("the freshness of the homes' figures and evaluations"):
+        figures = WeeklyFigures.objects.filter(home_id__in=home_ids, week__in=weeks).aggregate(
+            at=Max("computed_at"), n=Count("id")
+        )
+        evaluations = Evaluation.objects.filter(home_id__in=home_ids).aggregate(at=Max("updated_at"))["at"]
+    at = figures["at"]
+    return f"{figures['n']}-{at and at.timestamp()}-{evaluations and evaluations.timestamp()}"
+
+
+def _latest_ratings(home_ids):
+    """{home id: (evaluation, [levels], lowest RatingLevel)} of each home's latest completed evaluation."""
+    with crossing_homes("the latest completed self-evaluation of each home the person may see"):
+        latest = list(
+            Evaluation.objects.filter(home_id__in=home_ids, status=Evaluation.Status.COMPLETED)
+            .order_by("home_id", "-period_end", "-id")
+            .distinct("home_id")
+            .select_related("framework")
+        )
+        levels = {}
+        for framework_id, value, label in RatingLevel.objects.filter(
+            framework_id__in={e.framework_id for e in latest}
+        ).values_list("framework_id", "value", "label"):
+            levels[(framework_id, value)] = RatingLevel(framework_id=framework_id, value=value, label=label)
+        by_evaluation = {}
+        for evaluation_id, level in Rating.objects.filter(evaluation__in=latest).values_list(
+            "evaluation_id", "level"
+        ):
+            by_evaluation.setdefault(evaluation_id, []).append(level)
+    found = {}
+    for e in latest:
+        rated = sorted(level for level in by_evaluation.get(e.pk, []) if level is not None)
+        lowest = levels.get((e.framework_id, rated[0])) if rated else None
+        found[e.home_id] = (e, rated, lowest)
+    return found
+
+
+def _share(count, whole):
+    return round(100 * count / whole) if whole else None
+
+
+def segments(bands):
+    """The week's bands as one bar 100 wide: [{"x", "width", "fill"}], none first (darkest)."""
+    whole, x, found = sum(bands), 0.0, []
+    for shade, n in zip(SHADES, bands, strict=False):
+        if n and whole:
+            width = round(100 * n / whole, 2)
+            found.append({"x": round(x, 2), "width": width, "fill": shade})
+            x += width
+    return found
+
+
+def rows_for(homes, week):
+    home_ids = [h.pk for h in homes]
+    before = week - timedelta(weeks=1)
+    stored = figures_for(home_ids, [before, week])
+    ratings = _latest_ratings(home_ids)
+    rows = []
+    for home in homes:
+        this, last = stored[home.pk][week].figures, stored[home.pk][before].figures
+        bands = [this.bands.get(name, 0) for name, _low, _high in BANDS]
+        evaluation, levels, lowest = ratings.get(home.pk, (None, [], None))
+        rows.append(
+            HomeRow(
+                home=home,
+                living=this.living,
+                share_7d=this.share(this.meaningful_7d),
+                share_7d_before=last.share(last.meaningful_7d),
+                share_14d=this.share(this.meaningful_14d),
+                bands=bands,
+                band_shares=segments(bands),
+                visits=sum(this.visits.values()),
+                activities=this.activities["held"],
+                lonely_share=_share(this.loneliness["often_always"], this.loneliness["asked"]),
+                evaluation=evaluation,
+                lowest=lowest,
+                levels=levels,
+            )
+        )
+    return rows
+
+
+def _none_last(value, reverse=False):
+    """Sort key: homes with no figure go last whichever way the column is sorted."""
+    if value is None:
+        return (1, 0)
+    return (0, -value if reverse else value)
+
+
+def sorted_rows(rows, sort):
+    if sort == "name":
+        return sorted(rows, key=lambda r: r.home.name)
+    if sort == "none":
+        return sorted(rows, key=lambda r: (_none_last(r.bands[0], reverse=True), r.home.name))
+    if sort == "lonely":
+        return sorted(rows, key=lambda r: (_none_last(r.lonely_share, reverse=True), r.home.name))
+    if sort == "rating":
+        return sorted(rows, key=lambda r: (_none_last(r.lowest.value if r.lowest else None), r.home.name))
+    return sorted(rows, key=lambda r: (_none_last(r.share_7d), r.home.name))
+
+
+def filtered(homes, *, nation="", words=""):
+    words = words.strip().lower()
+    return [h for h in homes if (not nation or h.nation == nation) and (not words or words in h.name.lower())]
