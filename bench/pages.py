@@ -126,6 +126,17 @@ PAGES = [
     Page("programme", "Programme week", "manager", "community:programme", STAFF),
     Page("volunteers", "Volunteers", "manager", "volunteers:home", STAFF),
     Page("dashboard", "Home dashboard", "manager", "homes:dashboard", DASHBOARD),
+    Page("outcomes", "Outcomes dashboard", "manager", "evaluation:dashboard", DASHBOARD),
+    Page("self-evaluation", "Self-evaluation", "manager", "evaluation:detail", STAFF, {"pk": "evaluation"}),
+    Page(
+        "pack",
+        "Evidence pack (PDF)",
+        "manager",
+        "evaluation:pack",
+        DASHBOARD,
+        {"pk": "evaluation"},
+        query="format=pdf",
+    ),
     Page("organisation", "Organisation dashboard", "admin", "", ORGANISATION_TARGET),
     Page("family-dashboard", "Relative's home page", "relative", "homes:dashboard", DASHBOARD),
     Page("family-home", "My relatives", "relative", "residents:family", STAFF),
@@ -226,6 +237,7 @@ def resolve_pages(pages, clients):
     from django.urls import reverse
     from django.utils import timezone
 
+    from evaluation.models import Evaluation
     from homes.models import Home
     from residents.models import Resident
     from visits.selectors.booking import DEVICE_KINDS, bookable_spaces
@@ -239,6 +251,8 @@ def resolve_pages(pages, clients):
         .first()
     )
     details = {"resident": f"{resident.display_name} (pk {resident.pk}, {resident.logged} connections)"}
+    # The self-evaluation pages and the pack: the home's latest self-evaluation (the demo makes two).
+    evaluation = Evaluation.objects.for_home(home).order_by("-period_end", "-id").first()
     for page in pages:
         if page.key == "organisation":
             name, path = organisation_page()
@@ -248,6 +262,7 @@ def resolve_pages(pages, clients):
             page.url_name, page.path = name, path
             continue
         kwargs = {"home_slug": HOME, **{k: resident.pk for k, v in page.kwargs.items() if v == "resident"}}
+        kwargs.update({k: evaluation.pk for k, v in page.kwargs.items() if v == "evaluation"})
         page.path = reverse(page.url_name, kwargs=kwargs)
         if page.key == "residents-filtered":
             _, _, html = clients["manager"].get(page.path)

@@ -9,12 +9,22 @@ recorded in the evaluation's history.
 """
 
 import csv
+import hashlib
 import io
 
+from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from evaluation import dashboard, evidence, selectors
-from evaluation.figures import BANDS, monday_of
+from evaluation.evidence import period_weeks
+from evaluation.figures import BANDS, monday_of, weeks_ending
+from evaluation.organisation import stamp
+from homes import changes
+
+# A pack made once is kept this long, until the home's data or its figures change.
+KEPT_SECONDS = 3600
 
 
 def contents(home, item, *, names=False):
@@ -142,3 +152,28 @@ def csv_text(home, item):
             ]
         )
     return out.getvalue()
+
+
+def kept(home, item, *, kind, names, base_url=None):
+    """The pack's bytes (``kind`` "pdf" or "csv"), made once and kept in the
+    cache until anything of the home changes (its data generation,
+    ``homes.changes``), its weekly figures are refreshed, or the day ends (the
+    named part says "now"). A PDF takes WeasyPrint a good part of a second."""
+    generation = changes.generation(home.pk) if settings.KITH_FRAGMENT_CACHE else None
+    key = None
+    if generation is not None:
+        weeks = sorted(
+            set(period_weeks(item.period_start, item.period_end)) | set(weeks_ending(item.period_end, 12))
+        )
+        parts = (home.pk, item.pk, kind, names, generation, stamp([home.pk], weeks), timezone.localdate())
+        key = "evidence-pack:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+        found = cache.get(key)
+        if found is not None:
+            return found
+    if kind == "csv":
+        body = csv_text(home, item).encode("utf-8-sig")  # Excel reads the accents right
+    else:
+        body = pdf(home, item, names=names, base_url=base_url)
+    if key is not None:
+        cache.set(key, body, KEPT_SECONDS)
+    return body

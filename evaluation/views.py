@@ -414,12 +414,9 @@ def evaluation_pack(request, home_slug, pk):
         kind = "pdf"
     names = kind == "pdf" and request.GET.get("names") == "1"
     stem = slugify(f"{home.name} {item} evidence pack")[:100]
-    if kind == "csv":
-        body = pack.csv_text(home, item).encode("utf-8-sig")  # Excel reads the accents right
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    else:
-        body = pack.pdf(home, item, names=names, base_url=request.build_absolute_uri("/"))
-        response = HttpResponse(body, content_type="application/pdf")
+    body = pack.kept(home, item, kind=kind, names=names, base_url=request.build_absolute_uri("/"))
+    content_type = "text/csv; charset=utf-8" if kind == "csv" else "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
     response["Cache-Control"] = "no-store"
     record_export(item, actor=request.user, what=kind.upper(), details={"names": names})

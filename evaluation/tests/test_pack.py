@@ -127,3 +127,22 @@ def test_another_homes_manager_gets_404(world, completed, client_for):
     other = reverse("evaluation:pack", args=[world.other_home.slug, completed.pk])
     assert outsider.get(other).status_code == 404
     assert EvidenceNote.objects.for_home(world.home).count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_pack_is_made_again_when_the_evaluation_changes(world, completed, client_for):
+    manager = client_for(world.manager)
+    first = pack(manager, world, completed, "?format=csv").content.decode("utf-8-sig")
+    assert pack(manager, world, completed, "?format=csv").content.decode("utf-8-sig") == first  # kept
+    with home_scope(world.home):
+        rating = Rating.objects.for_home(world.home).filter(evaluation=completed, theme__code="1.2").get()
+        services.rating_save(
+            home=world.home,
+            actor=world.manager.user,
+            rating=rating,
+            level=4,
+            rationale="Good, not more.",
+            version=None,
+        )
+    again = pack(manager, world, completed, "?format=csv").content.decode("utf-8-sig")
+    assert "Good, not more." in again and "Good, not more." not in first
