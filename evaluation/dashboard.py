@@ -49,6 +49,14 @@ def choosable_weeks(today):
     return [this - timedelta(weeks=n) for n in range(CHOOSABLE_WEEKS)]
 
 
+def week_options(today):
+    """[(value, label)] for the week chooser, newest first, worked out without the template's date filters."""
+    return [
+        (f"{monday:%Y-%m-%d}", f"This week ({monday:%-d %b %Y})" if n == 0 else f"Week of {monday:%-d %b %Y}")
+        for n, monday in enumerate(choosable_weeks(today))
+    ]
+
+
 def chosen_week(raw, today):
     """The Monday asked for (``?week=2026-11-23``), or this week's."""
     weeks = choosable_weeks(today)

@@ -4,6 +4,7 @@ read by the dashboards with their age."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from evaluation.figures import WeekFigures, monday_of, weekly_figures, weeks_ending
@@ -65,6 +66,16 @@ def figures_for(home_ids, weeks):
         for home_id, by_week in refresh(missing, weeks).items():
             found[home_id] = by_week
     return found
+
+
+def kept_at(home_ids, weeks):
+    """When the latest of these homes' weeks was worked out, and how many are
+    kept: what a cached view of them depends on. One query."""
+    with crossing_homes("when the weekly figures of the homes the caller may see were kept"):
+        found = WeeklyFigures.objects.filter(home_id__in=home_ids, week__in=weeks).aggregate(
+            at=Max("computed_at"), n=Count("id")
+        )
+    return f"{found['n']}@{found['at'] and found['at'].timestamp()}"
 
 
 def _active_homes():

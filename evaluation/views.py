@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
@@ -22,7 +23,7 @@ from carehome.dbrouter import read_from_replica
 from carehome.errors import DomainError
 from carehome.timeutils import add_months, long_day
 from carehome.versions import EditConflict, show_conflict
-from evaluation import dashboard, evidence, organisation, pack, selectors, services
+from evaluation import dashboard, evidence, organisation, pack, rollups, selectors, services
 from evaluation.figures import BANDS
 from evaluation.forms import ActionForm, CompleteForm, EvidenceForm, RatingForm, StartForm
 from evaluation.models import EvidenceCategory, ImprovementAction, Theme
@@ -39,15 +40,21 @@ def _url(name, home, **kwargs):
 @home_permission("evaluation.view")
 def outcomes(request, home_slug):
     today = timezone.localdate()
+    home = request.home
     week = dashboard.chosen_week(request.GET.get("week", ""), today)
-    context = dashboard.home_dashboard(request.home, week)
-    context.update(
-        {
-            "choices": dashboard.choosable_weeks(today),
-            "this_week": week == dashboard.monday_of(today),
-            "now": dashboard.right_now(request.home),
-        }
-    )
+
+    def make():
+        return {**dashboard.home_dashboard(home, week), "now": dashboard.right_now(home)}
+
+    context = {
+        # Worked out only when the page's fragment is rendered, not when it is served from the cache.
+        "dash": SimpleLazyObject(make),
+        # The fragment's key: when the weeks' figures were last worked out (a refresh shows at once).
+        "kept_at": rollups.kept_at([home.pk], dashboard.weeks_ending(week, dashboard.TREND_WEEKS)),
+        "week": week,
+        "choices": dashboard.week_options(today),
+        "this_week": week == dashboard.monday_of(today),
+    }
     return render(request, "evaluation/dashboard.html", context)
 
 
@@ -118,6 +125,23 @@ def _evaluation_or_404(request, pk):
 def evaluation_detail(request, home_slug, pk):
     home = request.home
     item = _evaluation_or_404(request, pk)
+    weeks = evidence.period_weeks(item.period_start, item.period_end)
+    return render(
+        request,
+        "evaluation/detail.html",
+        {
+            "evaluation": item,
+            "is_open": item.status != item.Status.COMPLETED,
+            # Worked out only when the page's fragment is rendered (homes.fragments).
+            "d": SimpleLazyObject(lambda: _detail(home, item)),
+            "kept_at": rollups.kept_at([home.pk], weeks),
+        },
+    )
+
+
+def _detail(home, item):
+    """Each theme with this time's rating beside last time's, the evidence
+    from the records and added, and its actions, grouped as the framework is."""
     ratings = selectors.ratings_of(item)
     previous = selectors.previous_of(item)
     before = selectors.previous_levels(previous)
@@ -125,42 +149,31 @@ def evaluation_detail(request, home_slug, pk):
     lines = evidence.evidence_for(home, item.period_start, item.period_end)
     notes = selectors.notes_of(item)
     open_, closed = selectors.actions_for(home, evaluation=item)
-    themes = []
+    groups = []
     for rating in ratings:
         said, not_yet = evidence.for_theme(rating.theme, lines)
         was = before.get(rating.theme_id)
-        themes.append(
-            {
-                "rating": rating,
-                "theme": rating.theme,
-                "level": levels.get(rating.level),
-                "was": levels.get(was),
-                "change": (rating.level - was) if rating.level and was else None,
-                "lines": said,
-                "not_yet": not_yet,
-                "notes": [n for n in notes if n.theme_id == rating.theme_id],
-                "actions": [a for a in [*open_, *closed] if a.theme_id == rating.theme_id],
-            }
-        )
-    groups = []
-    for row in themes:
-        if not groups or groups[-1]["name"] != row["theme"].group:
-            groups.append({"name": row["theme"].group, "themes": []})
+        row = {
+            "rating": rating,
+            "theme": rating.theme,
+            "level": levels.get(rating.level),
+            "was": levels.get(was),
+            "change": (rating.level - was) if rating.level and was else None,
+            "lines": said,
+            "not_yet": not_yet,
+            "notes": [n for n in notes if n.theme_id == rating.theme_id],
+            "actions": [a for a in [*open_, *closed] if a.theme_id == rating.theme_id],
+        }
+        if not groups or groups[-1]["name"] != rating.theme.group:
+            groups.append({"name": rating.theme.group, "themes": []})
         groups[-1]["themes"].append(row)
-    return render(
-        request,
-        "evaluation/detail.html",
-        {
-            "evaluation": item,
-            "groups": groups,
-            "previous": previous,
-            "levels": list(levels.values()),
-            "unrated": sum(1 for r in ratings if r.level is None),
-            "is_open": item.status != item.Status.COMPLETED,
-            "unthemed_actions": [a for a in [*open_, *closed] if a.theme_id is None],
-            "today": timezone.localdate(),
-        },
-    )
+    return {
+        "groups": groups,
+        "previous": previous,
+        "levels": list(levels.values()),
+        "unrated": sum(1 for r in ratings if r.level is None),
+        "unthemed_actions": [a for a in [*open_, *closed] if a.theme_id is None],
+    }
 
 
 @home_permission("evaluation.manage")
@@ -476,7 +489,7 @@ def organisation_dashboard(request, org_slug):
             "homes_count": len(homes),
             "shown_count": len(shown),
             "week": week,
-            "choices": dashboard.choosable_weeks(today),
+            "choices": dashboard.week_options(today),
             "sort": sort,
             "sorts": organisation.SORTS.items(),
             "nation": nation,

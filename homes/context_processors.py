@@ -1,7 +1,11 @@
 from functools import partial
 
 from homes.navigation import nav_for
-from homes.selectors import memberships_for_user
+from homes.selectors import memberships_for_switcher
+
+# The header's switcher lists this many other homes; someone with more (an
+# organisation admin of 250 homes) gets a link to the chooser as well.
+SWITCHER_HOMES = 12
 
 
 def home_context(request):
@@ -11,8 +15,8 @@ def home_context(request):
     home = getattr(request, "home", None)
 
     def other_homes():
-        # Evaluated only when a template asks (the home switcher).
-        return [m for m in memberships_for_user(user) if home is None or m.home_id != home.id]
+        # Evaluated only when a template asks (the home switcher): (memberships, more?).
+        return memberships_for_switcher(user, leaving_out=home and home.id, limit=SWITCHER_HOMES)
 
     return {
         "home": home,

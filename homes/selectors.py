@@ -24,6 +24,21 @@ def memberships_for_user(user):
         )
 
 
+def memberships_for_switcher(user, *, leaving_out=None, limit=12):
+    """Up to ``limit`` of this person's other homes for the header's switcher,
+    by name, and whether there are more (then the switcher links to the chooser)."""
+    with crossing_homes("a person's own memberships, for the home switcher"):
+        found = (
+            Membership.objects.active()
+            .filter(user=user)
+            .exclude(home_id=leaving_out)
+            .select_related("home")
+            .order_by("home__name", "id")[: limit + 1]
+        )
+        found = list(found)
+    return found[:limit], len(found) > limit
+
+
 def membership_for_request(user, home_slug):
     """The acting membership for ``/h/<home_slug>/``, or None (the middleware answers 404).
     It carries the home's data generation (``homes.changes``) as ``generation``.
