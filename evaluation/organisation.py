@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
+from django.db.models import Count, Max
 
 from evaluation.charts import SHADES
 from evaluation.figures import BANDS
@@ -102,21 +103,37 @@ def stamp(home_ids, weeks):
         f"(SELECT max(updated_at) FROM {Evaluation._meta.db_table} WHERE home_id = ANY(%s))"
     )
     ids, weeks = list(home_ids), list(weeks)
+    if connection.vendor != "postgresql":  # the demo on SQLite: the same answer through the ORM
+        return _stamp_orm(ids, weeks)
     with connection.cursor() as cursor:
         cursor.execute(sql, [ids, weeks, ids, weeks, ids])
         figures_at, kept, evaluations_at = cursor.fetchone()
     return f"{kept}-{figures_at and figures_at.timestamp()}-{evaluations_at and evaluations_at.timestamp()}"
 
 
+def _stamp_orm(ids, weeks):
+    with crossing_homes("the freshness of the homes' figures and evaluations"):
+        figures = WeeklyFigures.objects.filter(home_id__in=ids, week__in=weeks).aggregate(
+            at=Max("computed_at"), n=Count("id")
+        )
+        evaluations_at = Evaluation.objects.filter(home_id__in=ids).aggregate(at=Max("updated_at"))["at"]
+    figures_at = figures["at"]
+    evaluations_at = evaluations_at and evaluations_at.timestamp()
+    return f"{figures['n']}-{figures_at and figures_at.timestamp()}-{evaluations_at}"
+
+
 def _latest_ratings(home_ids):
     """{home id: (evaluation, [levels], lowest RatingLevel)} of each home's latest completed evaluation."""
     with crossing_homes("the latest completed self-evaluation of each home the person may see"):
-        latest = list(
+        completed = (
             Evaluation.objects.filter(home_id__in=home_ids, status=Evaluation.Status.COMPLETED)
             .order_by("home_id", "-period_end", "-id")
-            .distinct("home_id")
             .select_related("framework")
         )
+        if connection.vendor == "postgresql":
+            latest = list(completed.distinct("home_id"))
+        else:  # the demo on SQLite: no DISTINCT ON; the first of each home's, newest first
+            latest = list({e.home_id: e for e in reversed(list(completed))}.values())
         levels = {}
         for framework_id, value, label in RatingLevel.objects.filter(
             framework_id__in={e.framework_id for e in latest}

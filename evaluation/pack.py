@@ -14,6 +14,7 @@ import io
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -159,7 +160,8 @@ def kept(home, item, *, kind, names, base_url=None):
     cache until anything of the home changes (its data generation,
     ``homes.changes``), its weekly figures are refreshed, or the day ends (the
     named part says "now"). A PDF takes WeasyPrint a good part of a second."""
-    generation = changes.generation(home.pk) if settings.KITH_FRAGMENT_CACHE else None
+    cacheable = settings.KITH_FRAGMENT_CACHE and connection.vendor == "postgresql"
+    generation = changes.generation(home.pk) if cacheable else None
     key = None
     if generation is not None:
         weeks = sorted(
