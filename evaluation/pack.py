@@ -18,7 +18,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from evaluation import dashboard, evidence, selectors
+from evaluation import dashboard, selectors
 from evaluation.evidence import period_weeks
 from evaluation.figures import BANDS, monday_of, weeks_ending
 from evaluation.organisation import stamp
@@ -30,48 +30,12 @@ KEPT_SECONDS = 3600
 
 def contents(home, item, *, names=False):
     """Everything the pack shows, in a fixed number of queries."""
-    ratings = selectors.ratings_of(item)
-    previous = selectors.previous_of(item)
-    before = selectors.previous_levels(previous)
-    levels = selectors.levels_of(item.framework)
-    lines = evidence.evidence_for(home, item.period_start, item.period_end)
-    notes = selectors.notes_of(item)
-    open_, closed = selectors.actions_for(home, evaluation=item)
-    categories = list(item.framework.categories.order_by("order", "id"))
-    groups = []
-    for rating in ratings:
-        said, not_yet = evidence.for_theme(rating.theme, lines)
-        theme_notes = [n for n in notes if n.theme_id == rating.theme_id]
-        by_category = [
-            {"category": c, "notes": [n for n in theme_notes if n.category_id == c.pk]} for c in categories
-        ]
-        by_category = [c for c in by_category if c["notes"]]
-        uncategorised = [n for n in theme_notes if n.category_id is None]
-        row = {
-            "theme": rating.theme,
-            "rating": rating,
-            "level": levels.get(rating.level),
-            "was": levels.get(before.get(rating.theme_id)),
-            "lines": said,
-            "not_yet": not_yet,
-            "by_category": by_category,
-            "notes": uncategorised,
-            "actions": [a for a in [*open_, *closed] if a.theme_id == rating.theme_id],
-        }
-        if not groups or groups[-1]["name"] != rating.theme.group:
-            groups.append({"name": rating.theme.group, "themes": []})
-        groups[-1]["themes"].append(row)
-    figures = dashboard.home_dashboard(home, monday_of(item.period_end))
     return {
+        **selectors.themes_of(home, item),
         "home": home,
         "evaluation": item,
         "framework": item.framework,
-        "previous": previous,
-        "levels": list(levels.values()),
-        "groups": groups,
-        "actions": [*open_, *closed],
-        "unthemed_actions": [a for a in [*open_, *closed] if a.theme_id is None],
-        "dash": figures,
+        "dash": dashboard.home_dashboard(home, monday_of(item.period_end)),
         "names": names,
         "now": dashboard.right_now(home) if names else None,
     }
@@ -129,7 +93,7 @@ def csv_text(home, item):
                     writer.writerow(
                         ["evidence added", group["name"], theme.name, block["category"].name, note.text]
                     )
-            for note in row["notes"]:
+            for note in row["uncategorised"]:
                 writer.writerow(["evidence added", group["name"], theme.name, "", note.text])
     band_names = [name for name, _low, _high in BANDS]
     header = ["week of", "living here", "meaningful in 7 days", "meaningful in 14 days"]

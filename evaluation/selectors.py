@@ -3,7 +3,15 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from evaluation.models import Evaluation, EvidenceNote, Framework, ImprovementAction, Rating, RatingLevel
+from evaluation.models import (
+    Evaluation,
+    EvidenceCategory,
+    EvidenceNote,
+    Framework,
+    ImprovementAction,
+    Rating,
+    RatingLevel,
+)
 from homes.models import Membership
 
 
@@ -127,3 +135,53 @@ def owners_for(home):
 
     user_ids = Membership.objects.active().for_home(home).filter(role__in=OWNER_ROLES).values("user_id")
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "pk")
+
+
+def themes_of(home, item):
+    """A self-evaluation theme by theme, grouped as its framework is: each
+    theme's rating beside last time's, the evidence from the records and that
+    added (all, and by evidence category), and its actions. What the page and
+    the evidence pack show; a fixed number of queries."""
+    from evaluation import evidence
+
+    ratings = ratings_of(item)
+    previous = previous_of(item)
+    before = previous_levels(previous)
+    levels = levels_of(item.framework)
+    lines = evidence.evidence_for(home, item.period_start, item.period_end)
+    notes = notes_of(item)
+    open_, closed = actions_for(home, evaluation=item)
+    actions = [*open_, *closed]
+    categories = list(EvidenceCategory.objects.filter(framework=item.framework).order_by("order", "id"))
+    groups = []
+    for rating in ratings:
+        said, not_yet = evidence.for_theme(rating.theme, lines)
+        was = before.get(rating.theme_id)
+        theme_notes = [n for n in notes if n.theme_id == rating.theme_id]
+        by_category = [
+            {"category": c, "notes": [n for n in theme_notes if n.category_id == c.pk]} for c in categories
+        ]
+        row = {
+            "rating": rating,
+            "theme": rating.theme,
+            "level": levels.get(rating.level),
+            "was": levels.get(was),
+            "change": (rating.level - was) if rating.level and was else None,
+            "lines": said,
+            "not_yet": not_yet,
+            "notes": theme_notes,
+            "by_category": [c for c in by_category if c["notes"]],
+            "uncategorised": [n for n in theme_notes if n.category_id is None],
+            "actions": [a for a in actions if a.theme_id == rating.theme_id],
+        }
+        if not groups or groups[-1]["name"] != rating.theme.group:
+            groups.append({"name": rating.theme.group, "themes": []})
+        groups[-1]["themes"].append(row)
+    return {
+        "groups": groups,
+        "previous": previous,
+        "levels": list(levels.values()),
+        "unrated": sum(1 for r in ratings if r.level is None),
+        "actions": actions,
+        "unthemed_actions": [a for a in actions if a.theme_id is None],
+    }

@@ -133,47 +133,10 @@ def evaluation_detail(request, home_slug, pk):
             "evaluation": item,
             "is_open": item.status != item.Status.COMPLETED,
             # Worked out only when the page's fragment is rendered (homes.fragments).
-            "d": SimpleLazyObject(lambda: _detail(home, item)),
+            "d": SimpleLazyObject(lambda: selectors.themes_of(home, item)),
             "kept_at": rollups.kept_at([home.pk], weeks),
         },
     )
-
-
-def _detail(home, item):
-    """Each theme with this time's rating beside last time's, the evidence
-    from the records and added, and its actions, grouped as the framework is."""
-    ratings = selectors.ratings_of(item)
-    previous = selectors.previous_of(item)
-    before = selectors.previous_levels(previous)
-    levels = selectors.levels_of(item.framework)
-    lines = evidence.evidence_for(home, item.period_start, item.period_end)
-    notes = selectors.notes_of(item)
-    open_, closed = selectors.actions_for(home, evaluation=item)
-    groups = []
-    for rating in ratings:
-        said, not_yet = evidence.for_theme(rating.theme, lines)
-        was = before.get(rating.theme_id)
-        row = {
-            "rating": rating,
-            "theme": rating.theme,
-            "level": levels.get(rating.level),
-            "was": levels.get(was),
-            "change": (rating.level - was) if rating.level and was else None,
-            "lines": said,
-            "not_yet": not_yet,
-            "notes": [n for n in notes if n.theme_id == rating.theme_id],
-            "actions": [a for a in [*open_, *closed] if a.theme_id == rating.theme_id],
-        }
-        if not groups or groups[-1]["name"] != rating.theme.group:
-            groups.append({"name": rating.theme.group, "themes": []})
-        groups[-1]["themes"].append(row)
-    return {
-        "groups": groups,
-        "previous": previous,
-        "levels": list(levels.values()),
-        "unrated": sum(1 for r in ratings if r.level is None),
-        "unthemed_actions": [a for a in [*open_, *closed] if a.theme_id is None],
-    }
 
 
 @home_permission("evaluation.manage")
