@@ -118,6 +118,8 @@ def _week_rows(weeks, figures):
                 - f.visits.get(Connection.Mode.IN_PERSON, 0),
                 "lonely_share": share(f.loneliness["often_always"], asked),
                 "bands": [f.bands.get(name, 0) for name, _low, _high in BANDS],
+                "s": f.standing,
+                "volunteer_hours": round(f.standing["volunteer_minutes"] / 60, 1),
             }
         )
     return rows
@@ -150,6 +152,15 @@ def _describe_line(rows, key, what, percent=False):
     return (
         f"{what.capitalize()}, week by week from {rows[0]['label']} to {rows[-1]['label']}: "
         f"latest {values[-1]}{unit}, lowest {min(values)}{unit}, highest {max(values)}{unit}."
+    )
+
+
+def _describe_standing(rows, key, what):
+    values = [r["s"][key] for r in rows]
+    return (
+        f"{what.capitalize()}, week by week from {rows[0]['label']} to {rows[-1]['label']}: "
+        + ", ".join(str(v) for v in values)
+        + "."
     )
 
 
@@ -213,6 +224,42 @@ def home_dashboard(home, week, *, now=None):
                 + ", ".join(str(f.activities["held"]) for f in figures)
                 + "."
             ),
+        ),
+        "waiting": charts.line_chart(
+            "chart-waiting",
+            "Residents and people who matter left waiting",
+            weeks,
+            [
+                charts.Series(
+                    "Residents with no regular visitors", [f.standing["no_regular_visitors"] for f in figures]
+                ),
+                charts.Series(
+                    "People whose contact is behind the wish", [f.standing["contact_behind"] for f in figures]
+                ),
+            ],
+            desc=_describe_standing(
+                rows, "no_regular_visitors", "residents with no regular visitors at the week's end"
+            ),
+        ),
+        "follow_up": charts.line_chart(
+            "chart-follow-up",
+            "Reviews, partners and reminders to follow up",
+            weeks,
+            [
+                charts.Series(
+                    "Restriction reviews overdue", [f.standing["restrictions_overdue"] for f in figures]
+                ),
+                charts.Series("Partners going cold", [f.standing["partners_cold"] for f in figures]),
+                charts.Series("Reminders that failed", [f.standing["reminders_failed"] for f in figures]),
+            ],
+            desc=_describe_standing(rows, "partners_cold", "community partners going cold at the week's end"),
+        ),
+        "volunteering": charts.line_chart(
+            "chart-volunteering",
+            "Volunteer hours confirmed",
+            weeks,
+            [charts.Series("Hours", [r["volunteer_hours"] for r in rows])],
+            desc=_describe_line(rows, "volunteer_hours", "volunteer hours confirmed a week"),
         ),
         "loneliness": charts.line_chart(
             "chart-loneliness",

@@ -113,7 +113,51 @@ def _lines(figures):
         found["loneliness"] = (
             "No resident answered the loneliness questions in the half year to the period's end."
         )
+    found.update(_standing_lines(figures, span, last_label))
     return found
+
+
+def _range(values):
+    low, high = min(values), max(values)
+    return f"{low}" if low == high else f"between {low} and {high}"
+
+
+def _standing_lines(figures, span, last_label):
+    """Sentences from how things stood at each week's end (``evaluation.standing``)."""
+    stood = [f.standing for f in figures]
+    last = stood[-1]
+
+    def each(key):
+        return [s[key] for s in stood]
+
+    minutes = sum(each("volunteer_minutes"))
+    return {
+        "no_regular_visitors": (
+            f"At the end of each week {span}, {_range(each('no_regular_visitors'))} residents had no "
+            f"regular visitors; {last['no_regular_visitors']} in the week of {last_label}."
+        ),
+        "contact_against_wish": (
+            "People who matter whose contact was behind the resident's own wish: "
+            f"{_range(each('contact_behind'))} at the end of each week {span}; "
+            f"{last['contact_behind']} in the week of {last_label}."
+        ),
+        "restrictions": (
+            f"Visiting restrictions in force: {_range(each('restrictions_in_force'))} "
+            f"at each week's end {span}; "
+            f"reviews overdue in {sum(1 for n in each('restrictions_overdue') if n)} of those weeks "
+            f"({last['restrictions_overdue']} in the week of {last_label})."
+        ),
+        "partners": (
+            f"Active community partners: {_range(each('partners_active'))} at each week's end {span}; "
+            f"{last['partners_cold']} going cold in the week of {last_label}."
+        ),
+        "volunteers": (
+            f"{round(minutes / 60, 1)} volunteer hours confirmed {span}; in the week of {last_label}, "
+            f"{last['checks_run_out']} checks or training run out and "
+            f"{last['checks_due_30']} due within 30 days."
+        ),
+        "reminders_failed": f"{sum(each('reminders_failed'))} reminders could not be sent {span}.",
+    }
 
 
 def evidence_for(home, period_start, period_end):

@@ -23,10 +23,14 @@ A week runs Monday to Sunday, home time. For each home and week:
   latest answers count), how many of those said "often or always" to "How
   often do you feel lonely?", and the spread of their three-item scores (3–9).
 
-Every figure for any number of homes and weeks comes from seven queries
-(residents, meaningful counts, parts by kind, visits, activities held,
-attendance, loneliness answers), grouped in the database by home and week
-where the database can do it.
+- ``standing``: how things stood at the week's end (no regular visitors,
+  contact behind the resident's wish, restrictions, partners, renewals) and
+  the week's volunteer hours and failed reminders: ``evaluation.standing``.
+
+Every figure for any number of homes comes from seven queries (residents,
+meaningful counts, parts by kind, visits, activities held, attendance,
+loneliness answers), grouped in the database by home and week where the
+database can do it, and those of ``evaluation.standing`` (seven a week).
 """
 
 from collections import Counter, defaultdict
@@ -38,6 +42,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from community.models import Attendee, Occurrence
+from evaluation import standing
 from homes.scoping import crossing_homes
 from residents.models import (
     MEANINGFUL_RESPONSES,
@@ -101,6 +106,10 @@ class WeekFigures:
     visits: dict = field(default_factory=lambda: dict.fromkeys(VISIT_MODES, 0))
     activities: dict = field(default_factory=lambda: dict.fromkeys(ACTIVITY_FIGURES, 0))
     loneliness: dict = field(default_factory=_no_loneliness)
+    # How things stood at the week's end (``evaluation.standing``), and whether
+    # that was worked out after the week was over (then it is kept as it is).
+    standing: dict = field(default_factory=lambda: dict.fromkeys(standing.FIGURES, 0))
+    standing_final: bool = False
 
     def share(self, count):
         """``count`` as a whole-number percentage of the residents living here (None if nobody)."""
@@ -120,6 +129,8 @@ class WeekFigures:
             "visits": dict(self.visits),
             "activities": dict(self.activities),
             "loneliness": {**self.loneliness, "scores": dict(self.loneliness["scores"])},
+            "standing": dict(self.standing),
+            "standing_final": self.standing_final,
         }
 
     @classmethod
@@ -134,7 +145,15 @@ class WeekFigures:
             visits=dict(data["visits"]),
             activities={**dict.fromkeys(ACTIVITY_FIGURES, 0), **data.get("activities", {})},
             loneliness={**_no_loneliness(), **data.get("loneliness", {})},
+            standing={**dict.fromkeys(standing.FIGURES, 0), **data.get("standing", {})},
+            standing_final=data.get("standing_final", False),
         )
+
+    @staticmethod
+    def is_complete(data):
+        """Whether kept figures have everything the dashboards show (rows kept
+        before a figure was added are worked out again)."""
+        return set(standing.FIGURES) <= set(data.get("standing", ()))
 
 
 def band_of(count):
@@ -149,9 +168,24 @@ def _week(column="occurred_at"):
     return TruncWeek(column, output_field=DateField(), tzinfo=timezone.get_current_timezone())
 
 
-def weekly_figures(home_ids, weeks):
+def _add_standing(found, stood, final, now):
+    for home_id, weeks_found in found.items():
+        for week, figures in weeks_found.items():
+            if (home_id, week) in final:
+                figures.standing = {**stood[home_id][week], **final[home_id, week]}
+                figures.standing_final = True
+            else:
+                figures.standing = stood[home_id][week]
+                figures.standing_final = now >= standing.week_end(week) + standing.FINAL_AFTER
+
+
+def weekly_figures(home_ids, weeks, *, now=None, final=None):
     """{home id: {Monday: WeekFigures}} for the homes and weeks (Mondays) asked.
-    The caller has checked the person may see these homes."""
+    The caller has checked the person may see these homes. ``final``:
+    {(home id, Monday): standing} already worked out after the week was over,
+    used as it is (``evaluation.standing``)."""
+    now = now or timezone.now()
+    final = final or {}
     weeks = sorted(set(weeks))
     if not weeks or not home_ids:
         return {}
@@ -271,6 +305,7 @@ def weekly_figures(home_ids, weeks):
         ):
             answers[home_id, resident_id].append((on, direct, sum(items)))
 
+    _add_standing(found, standing.standing_figures(home_ids, weeks, now=now, skip=set(final)), final, now)
     for home_id, weeks_found in found.items():
         for week, figures in weeks_found.items():
             here = living[home_id, week]
@@ -288,16 +323,17 @@ def weekly_figures(home_ids, weeks):
                 figures.visits[mode] = visits[home_id, week, mode]
             for name in figures.activities:
                 figures.activities[name] = activities[home_id, week, name]
-            sunday = week + timedelta(days=6)
-            for resident_id in here:
-                latest = [
-                    a
-                    for a in answers[home_id, resident_id]
-                    if sunday - timedelta(days=ANSWERS_COUNT_FOR_DAYS) <= a[0] <= sunday
-                ]
-                if latest:
-                    _, direct, total = latest[-1]
-                    figures.loneliness["asked"] += 1
-                    figures.loneliness["often_always"] += direct == LonelinessMeasure.Direct.OFTEN_ALWAYS
-                    figures.loneliness["scores"][str(total)] += 1
+            _count_loneliness(figures, [answers[home_id, r] for r in here])
     return found
+
+
+def _count_loneliness(figures, answers_by_resident):
+    """Each resident's latest answers in the half year up to the week's Sunday."""
+    sunday = figures.week + timedelta(days=6)
+    for answers in answers_by_resident:
+        latest = [a for a in answers if sunday - timedelta(days=ANSWERS_COUNT_FOR_DAYS) <= a[0] <= sunday]
+        if latest:
+            _, direct, total = latest[-1]
+            figures.loneliness["asked"] += 1
+            figures.loneliness["often_always"] += direct == LonelinessMeasure.Direct.OFTEN_ALWAYS
+            figures.loneliness["scores"][str(total)] += 1

@@ -32,9 +32,18 @@ SORTS = {
     "behind": "Furthest behind first",
     "none": "Most residents with no connection",
     "lonely": "Most often lonely",
+    "visitors": "Most residents with no regular visitors",
+    "follow_up": "Most to follow up",
     "rating": "Lowest rating first",
     "name": "Name",
 }
+FOLLOW_UP_WORDS = (
+    ("restrictions_overdue", "restriction review overdue", "restriction reviews overdue"),
+    ("partners_cold", "partner going cold", "partners going cold"),
+    ("checks_run_out", "check or training run out", "checks or training run out"),
+    ("reminders_failed", "reminder failed", "reminders failed"),
+)
+FOLLOW_UP = tuple(key for key, _one, _many in FOLLOW_UP_WORDS)
 NATION_CHOICES = [("", "Every nation"), *Nation.choices]
 
 
@@ -63,9 +72,25 @@ class HomeRow:
     visits: int
     activities: int
     lonely_share: int | None
+    standing: dict = None
     evaluation: object = None
     lowest: object = None
     levels: list = None
+
+    @property
+    def follow_up(self):
+        """Restriction reviews overdue, partners going cold, checks run out and failed reminders."""
+        return sum(self.standing[k] for k in FOLLOW_UP)
+
+    @property
+    def follow_up_words(self):
+        """e.g. "1 review overdue; 2 partners going cold", or "nothing"."""
+        words = [
+            f"{n} {one if n == 1 else many}"
+            for key, one, many in FOLLOW_UP_WORDS
+            if (n := self.standing[key])
+        ]
+        return "; ".join(words) or "nothing"
 
     @property
     def change_7d(self):
@@ -189,6 +214,7 @@ def rows_for(homes, week):
                 visits=sum(this.visits.values()),
                 activities=this.activities["held"],
                 lonely_share=_share(this.loneliness["often_always"], this.loneliness["asked"]),
+                standing=this.standing,
                 evaluation=evaluation,
                 lowest=lowest,
                 levels=levels,
@@ -211,6 +237,10 @@ def sorted_rows(rows, sort):
         return sorted(rows, key=lambda r: (_none_last(r.bands[0], reverse=True), r.home.name))
     if sort == "lonely":
         return sorted(rows, key=lambda r: (_none_last(r.lonely_share, reverse=True), r.home.name))
+    if sort == "visitors":
+        return sorted(rows, key=lambda r: (-r.standing["no_regular_visitors"], r.home.name))
+    if sort == "follow_up":
+        return sorted(rows, key=lambda r: (-r.follow_up, r.home.name))
     if sort == "rating":
         return sorted(rows, key=lambda r: (_none_last(r.lowest.value if r.lowest else None), r.home.name))
     return sorted(rows, key=lambda r: (_none_last(r.share_7d), r.home.name))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from evaluation import standing
 from evaluation.figures import WeekFigures, monday_of, weekly_figures, weeks_ending
 from evaluation.models import WeeklyFigures
 from homes.models import Home
@@ -23,6 +24,20 @@ class Stored:
     computed_at: object
 
 
+def _final_standing(home_ids, weeks):
+    """{(home id, Monday): standing} of the weeks whose standing was worked out
+    after they were over: kept as it is (``evaluation.standing``)."""
+    with crossing_homes("the kept standing of every home's past weeks"):
+        rows = WeeklyFigures.objects.filter(
+            home_id__in=home_ids, week__in=weeks, data__standing_final=True
+        ).values_list("home_id", "week", "data__standing")
+        return {
+            (home_id, week): {k: v for k, v in (kept or {}).items() if k in standing.STANDING}
+            for home_id, week, kept in rows
+            if set(standing.STANDING) <= set(kept or ())
+        }
+
+
 def refresh(home_ids, weeks, *, now=None):
     """Work out the figures of ``weeks`` for ``home_ids`` again and keep them.
     Returns {home id: {week: Stored}}."""
@@ -31,7 +46,7 @@ def refresh(home_ids, weeks, *, now=None):
     home_ids = sorted(set(home_ids))
     for start in range(0, len(home_ids), BATCH):
         batch = home_ids[start : start + BATCH]
-        found = weekly_figures(batch, weeks)
+        found = weekly_figures(batch, weeks, now=now, final=_final_standing(batch, weeks))
         rows = [
             WeeklyFigures(home_id=home_id, week=week, data=figures.as_dict(), computed_at=now)
             for home_id, by_week in found.items()
@@ -60,7 +75,8 @@ def figures_for(home_ids, weeks):
         )
         found = {h: {} for h in home_ids}
         for home_id, week, data, computed_at in rows:
-            found[home_id][week] = Stored(WeekFigures.from_dict(data), computed_at)
+            if WeekFigures.is_complete(data):
+                found[home_id][week] = Stored(WeekFigures.from_dict(data), computed_at)
     missing = [h for h in home_ids if len(found[h]) < len(weeks)]
     if missing:
         for home_id, by_week in refresh(missing, weeks).items():

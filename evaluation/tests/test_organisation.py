@@ -3,7 +3,7 @@ homes furthest behind first; another organisation's homes (or this one's
 that the person has no role in) never shown; the same queries for 3 homes or
 30; the table brought up to date when the figures are refreshed."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -19,6 +19,7 @@ from homes.tests.factories import HomeFactory, MembershipFactory, OrganisationFa
 from residents.models import Resident
 from residents.tests.factories import ConnectionParticipantFactory, ResidentFactory
 from tests.html import main_text
+from visits.tests.factories import VisitRestrictionFactory
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.get_current_timezone())
 
@@ -75,6 +76,26 @@ def test_every_home_side_by_side_furthest_behind_first(group, client_for):
     assert "lowest 5 Very good" in page  # Beech View's completed self-evaluation
     by_name = main_text(client_for(admin).get(url(provider, "?sort=name")))
     assert home_order(by_name, homes) == ["Alder Lodge", "Beech View", "Cedar House"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_who_has_no_regular_visitors_and_what_to_follow_up_side_by_side(group, client_for):
+    provider, homes, admin = group
+    beech = homes["Beech View"]
+    VisitRestrictionFactory(
+        resident=Resident.objects.for_home(beech).first(),
+        starts_on=NOW.date() - timedelta(days=30),
+        expected_end_on=NOW.date() + timedelta(days=30),
+        next_review_on=NOW.date() - timedelta(days=2),
+    )
+    page = main_text(client_for(admin).get(url(provider, "?sort=follow_up")))
+    assert home_order(page, homes) == ["Beech View", "Alder Lodge", "Cedar House"]
+    # Living here since 2025 and never visited: every resident has no regular visitors.
+    # Bands, visits and calls, no regular visitors, contact behind, activities, loneliness, to follow up.
+    assert "100% 0 / 3 / 0 / 0 0 3 0 0 not asked 1 restriction review overdue" in page
+    assert "25% 3 / 1 / 0 / 0 0 4 0 0 not asked nothing" in page
+    by_visitors = main_text(client_for(admin).get(url(provider, "?sort=visitors")))
+    assert home_order(by_visitors, homes) == ["Alder Lodge", "Beech View", "Cedar House"]
 
 
 @time_machine.travel(NOW, tick=False)

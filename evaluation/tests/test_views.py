@@ -16,6 +16,7 @@ from homes.models import Nation
 from homes.scoping import home_scope
 from residents.tests.factories import ConnectionParticipantFactory, ResidentFactory
 from tests.html import main_text
+from visits.tests.factories import VisitRestrictionFactory
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.get_current_timezone())  # a Wednesday
 PAGES = [
@@ -257,11 +258,40 @@ def test_the_dashboard_shows_the_weeks_figures_and_new_records_after_a_refresh(w
 @time_machine.travel(NOW, tick=False)
 def test_the_dashboard_charts_are_drawn_with_a_table_of_their_figures(world, client_for):
     html = client_for(world.manager).get(url("evaluation:dashboard", world)).content.decode()
-    assert html.count('role="img"') == 5
+    charts = [
+        "chart-meaningful",
+        "chart-bands",
+        "chart-visits",
+        "chart-activities",
+        "chart-loneliness",
+        "chart-waiting",
+        "chart-follow-up",
+        "chart-volunteering",
+    ]
+    assert html.count('role="img"') == len(charts)
     assert "cdn" not in html.lower()
-    for title in ["chart-meaningful", "chart-bands", "chart-visits", "chart-activities", "chart-loneliness"]:
+    for title in charts:
         assert f'aria-describedby="{title}-desc"' in html
-    assert html.count("<table") >= 6
+    assert html.count("<table") >= 9
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_dashboard_shows_how_things_stood_each_week(world, client_for):
+    resident = ResidentFactory(home=world.home, admitted_on=date(2025, 1, 1))
+    VisitRestrictionFactory(
+        resident=resident,
+        starts_on=NOW.date() - timedelta(days=20),
+        expected_end_on=NOW.date() + timedelta(days=20),
+        next_review_on=NOW.date() - timedelta(days=9),
+    )
+    refresh_recent_figures()
+    html = client_for(world.manager).get(url("evaluation:dashboard", world)).content.decode()
+    table = html.split('aria-label="Reviews, partners and reminders, week by week"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th>((?:<td>[^<]*</td>)+)</tr>", table)
+    assert len(rows) == 12
+    cells = [re.findall(r"<td>([^<]*)</td>", r[1]) for r in rows]
+    # In force and overdue last week and this; in force, not yet overdue, the week before.
+    assert [c[:2] for c in cells[-3:]] == [["1", "0"], ["1", "1"], ["1", "1"]]
 
 
 def test_an_overdue_action_is_counted_on_the_self_evaluations_page(world, client_for):

@@ -43,6 +43,7 @@ def _logged_visits(now):
             connection__with_whom=Connection.WithWhom.PERSON,
             connection__mode=Connection.Mode.IN_PERSON,
             connection__struck_out_at__isnull=True,  # a struck-out entry does not count
+            occurred_at__lte=now,
         )
         .order_by("-occurred_at")
         .values("occurred_at")[:1]
