@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 
 WIDTH, HEIGHT = 600, 250
-LEFT, RIGHT, TOP, BOTTOM = 56, 584, 16, 200
+LEFT, RIGHT, TOP, BOTTOM = 68, 584, 16, 200  # room on the left for "100%" at the tick size
 # Up to three lines, told apart without colour: solid with dots, dashed with
 # squares, dotted with diamonds.
 LINE_STYLES = (

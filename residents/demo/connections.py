@@ -1,4 +1,5 @@
-"""Demo connection log: about five weeks of believable entries for a home.
+"""Demo connection log: a quarter (13 weeks) of believable entries for a home,
+so the outcomes dashboard's 12-week trends have something in every week.
 
 Group activities (singing, chair exercise, reminiscence, garden club, a church
 service) with mixed responses; calls, video calls, letters and visits with the
@@ -17,11 +18,11 @@ from django.utils import timezone
 
 from residents.models import Connection, ConnectionParticipant, PersonWhoMatters, Resident, Response
 
-DAYS = 35
+DAYS = 91
 QUIET_FOR_DAYS = 10
 # Per resident, at most this many entries with people who matter (a daily
 # caller would otherwise fill the log).
-PERSON_ENTRIES_CAP = 10
+PERSON_ENTRIES_CAP = 26
 
 WithWhom = Connection.WithWhom
 Mode = Connection.Mode
@@ -295,7 +296,7 @@ def _one_to_one(log, resident, staff, rng, days_ago):
 
 def _one_to_ones_and_friends(log, living, staff, rng):
     for resident in living:
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(DAYS // 35, DAYS // 12)):  # one to three every five weeks
             days_ago = rng.randint(1, DAYS)
             if log.allowed(resident, days_ago):
                 _one_to_one(log, resident, staff, rng, days_ago)

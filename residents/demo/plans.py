@@ -7,7 +7,10 @@ Idempotent (only residents without a plan are seeded; people and reviews only
 for the plans created now) and bulk: a thousand residents take seconds.
 """
 
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from homes.models import Interest
 from residents.models import PersonalPlan, PersonWhoMatters, PlanReview, RelativeLink
@@ -512,6 +515,16 @@ def seed(*, home, residents, staff, today, rng):
         batch_size=2000,
     )
     PersonWhoMatters.objects.bulk_create(all_people, batch_size=1000)
+    # People who matter were in the plan from the resident's first weeks, not
+    # from the moment the demo was seeded (the dashboards' trends count them from then).
+    admitted = {r.pk: r.admitted_on for r in residents}
+    by_day = defaultdict(list)
+    for person in all_people:
+        by_day[min(admitted[person.resident_id] + timedelta(days=7), today)].append(person.pk)
+    for day, ids in by_day.items():
+        PersonWhoMatters.objects.filter(pk__in=ids).update(
+            created_at=timezone.make_aware(datetime.combine(day, time(10)))
+        )
     for link, person in tied:
         link.person_id = person.pk
     RelativeLink.objects.bulk_update([link for link, _ in tied], ["person"])
