@@ -170,9 +170,14 @@ def evidence_for(home, period_start, period_end):
     }
 
 
-def for_theme(theme, lines):
+def for_theme(theme, lines, examples=None):
     """The lines a theme cites, in its order; and the labels of the measures it
-    cites that are not counted from the records yet (the manager adds those)."""
+    cites that the records say nothing about yet (the manager adds those)."""
+    examples = examples or {}
     said = [lines[key] for key in theme.measures if key in lines]
-    not_yet = [MEASURES[key].label for key in theme.measures if key not in lines and key in MEASURES]
+    not_yet = [
+        MEASURES[key].label
+        for key in theme.measures
+        if key not in lines and key not in examples and key in MEASURES
+    ]
     return said, not_yet

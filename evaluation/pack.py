@@ -21,7 +21,7 @@ from django.utils import timezone
 from evaluation import dashboard, selectors
 from evaluation.evidence import period_weeks
 from evaluation.figures import BANDS, monday_of, weeks_ending
-from evaluation.organisation import stamp
+from evaluation.rollups import kept_at
 from homes import changes
 
 # A pack made once is kept this long, until the home's data or its figures change.
@@ -31,7 +31,7 @@ KEPT_SECONDS = 3600
 def contents(home, item, *, names=False):
     """Everything the pack shows, in a fixed number of queries."""
     return {
-        **selectors.themes_of(home, item),
+        **selectors.themes_of(home, item, names=names),
         "home": home,
         "evaluation": item,
         "framework": item.framework,
@@ -131,7 +131,7 @@ def kept(home, item, *, kind, names, base_url=None):
         weeks = sorted(
             set(period_weeks(item.period_start, item.period_end)) | set(weeks_ending(item.period_end, 12))
         )
-        parts = (home.pk, item.pk, kind, names, generation, stamp([home.pk], weeks), timezone.localdate())
+        parts = (home.pk, item.pk, kind, names, generation, kept_at([home.pk], weeks), timezone.localdate())
         key = "evidence-pack:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
         found = cache.get(key)
         if found is not None:

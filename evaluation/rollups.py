@@ -1,20 +1,30 @@
 """The weekly figures kept per home (``WeeklyFigures``): refreshed in batches,
 read by the dashboards with their age."""
 
+import contextlib
+import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Max
+from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from evaluation import standing
 from evaluation.figures import WeekFigures, monday_of, weekly_figures, weeks_ending
 from evaluation.models import WeeklyFigures
+from homes import fragments
 from homes.models import Home
 from homes.scoping import crossing_homes
 
+logger = logging.getLogger(__name__)
+
 # Homes worked out together: one set of four queries each.
 BATCH = 25
+# How long the cache remembers when a week was worked out (``kept_at``): past
+# it, the rows are read once more.
+KEPT_KEY_SECONDS = 8 * 24 * 3600
 QUARTER_WEEKS = 13
 
 
@@ -59,6 +69,7 @@ def refresh(home_ids, weeks, *, now=None):
                 unique_fields=["home", "week"],
                 update_fields=["data", "computed_at"],
             )
+        _note_kept([(r.home_id, r.week) for r in rows], now)
         for home_id, by_week in found.items():
             kept[home_id] = {week: Stored(figures, now) for week, figures in by_week.items()}
     return kept
@@ -84,14 +95,57 @@ def figures_for(home_ids, weeks):
     return found
 
 
+def _kept_key(home_id, week):
+    # The database's identity is in the key: a test run or a restored database
+    # starts its ids again, and must not read another one's notes.
+    return f"evaluation:kept:{fragments.salt()}:{home_id}:{week:%Y%m%d}"
+
+
+def _noted():
+    """Whether the cache is told when weeks were kept: with PostgreSQL and the
+    shared cache the fragments use (the demo's SQLite reads the rows)."""
+    return connection.vendor == "postgresql"
+
+
+def _note_kept(pairs, now):
+    """Tell the cache when these (home id, Monday) pairs were worked out
+    (``kept_at`` reads it). If it cannot be told, it forgets them."""
+    if not _noted():
+        return
+    values = {_kept_key(h, w): now.timestamp() for h, w in pairs}
+    try:
+        cache.set_many(values, timeout=KEPT_KEY_SECONDS)
+    except Exception:  # noqa: BLE001 - the cache is a shortcut: kept_at reads the rows without it
+        logger.warning("Could not note kept weekly figures in the cache", exc_info=True)
+        with contextlib.suppress(Exception):
+            cache.delete_many(list(values))
+
+
 def kept_at(home_ids, weeks):
-    """When the latest of these homes' weeks was worked out, and how many are
-    kept: what a cached view of them depends on. One query."""
-    with crossing_homes("when the weekly figures of the homes the caller may see were kept"):
-        found = WeeklyFigures.objects.filter(home_id__in=home_ids, week__in=weeks).aggregate(
-            at=Max("computed_at"), n=Count("id")
-        )
-    return f"{found['n']}@{found['at'] and found['at'].timestamp()}"
+    """A stamp of when each of these homes' weeks was worked out: what a cached
+    view of them depends on. From the cache (one round trip) when it knows
+    every week; otherwise one query, and the cache is told (never over a newer note)."""
+    keys = {(h, w): _kept_key(h, w) for h in home_ids for w in weeks} if _noted() else {}
+    found = {}
+    if keys:
+        with contextlib.suppress(Exception):  # read the rows instead
+            found = cache.get_many(list(keys.values()))
+    if not keys or len(found) < len(keys):
+        with crossing_homes("when the weekly figures of the homes the caller may see were kept"):
+            rows = WeeklyFigures.objects.filter(home_id__in=home_ids, week__in=weeks).values_list(
+                "home_id", "week", "computed_at"
+            )
+            found = {f"{h}:{w}": at.timestamp() for h, w, at in rows}
+        if keys:
+            for (h, w), key in keys.items():
+                if f"{h}:{w}" in found:
+                    with contextlib.suppress(Exception):
+                        cache.add(key, found[f"{h}:{w}"], timeout=KEPT_KEY_SECONDS)
+            found = {keys[h, w]: found.get(f"{h}:{w}") for h, w in keys}
+    digest = hashlib.blake2b(digest_size=8)
+    for key in sorted(found, key=str):
+        digest.update(f"{key}={found[key]};".encode())
+    return f"{len(found)}.{digest.hexdigest()}"
 
 
 def _active_homes():

@@ -41,9 +41,10 @@ def evaluations_for(home):
 
 
 def evaluation_for_page(home, pk):
+    # Who completed it is read only where a page shows it (mostly from a cached fragment).
     return (
         Evaluation.objects.for_home(home)
-        .select_related("framework", "created_by", "completed_by")
+        .select_related("framework")
         .filter(pk=pk)
         .first()
     )
@@ -137,25 +138,27 @@ def owners_for(home):
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "pk")
 
 
-def themes_of(home, item):
+def themes_of(home, item, *, names=False):
     """A self-evaluation theme by theme, grouped as its framework is: each
     theme's rating beside last time's, the evidence from the records and that
     added (all, and by evidence category), and its actions. What the page and
-    the evidence pack show; a fixed number of queries."""
-    from evaluation import evidence
+    the evidence pack show; a fixed number of queries. ``names``: residents'
+    full names in the examples, not their initials."""
+    from evaluation import evidence, examples
 
     ratings = ratings_of(item)
     previous = previous_of(item)
     before = previous_levels(previous)
     levels = levels_of(item.framework)
     lines = evidence.evidence_for(home, item.period_start, item.period_end)
+    moments = examples.examples_for(home, item.period_start, item.period_end, names=names)
     notes = notes_of(item)
     open_, closed = actions_for(home, evaluation=item)
     actions = [*open_, *closed]
     categories = list(EvidenceCategory.objects.filter(framework=item.framework).order_by("order", "id"))
     groups = []
     for rating in ratings:
-        said, not_yet = evidence.for_theme(rating.theme, lines)
+        said, not_yet = evidence.for_theme(rating.theme, lines, moments)
         was = before.get(rating.theme_id)
         theme_notes = [n for n in notes if n.theme_id == rating.theme_id]
         by_category = [
@@ -168,6 +171,7 @@ def themes_of(home, item):
             "was": levels.get(was),
             "change": (rating.level - was) if rating.level and was else None,
             "lines": said,
+            "examples": examples.for_theme(rating.theme, moments),
             "not_yet": not_yet,
             "notes": theme_notes,
             "by_category": [c for c in by_category if c["notes"]],

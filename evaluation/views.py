@@ -52,7 +52,7 @@ def outcomes(request, home_slug):
         # The fragment's key: when the weeks' figures were last worked out (a refresh shows at once).
         "kept_at": rollups.kept_at([home.pk], dashboard.weeks_ending(week, dashboard.TREND_WEEKS)),
         "week": week,
-        "choices": dashboard.week_options(today),
+        "choices": SimpleLazyObject(lambda: dashboard.week_options(today)),
         "this_week": week == dashboard.monday_of(today),
     }
     return render(request, "evaluation/dashboard.html", context)
@@ -452,7 +452,7 @@ def organisation_dashboard(request, org_slug):
             "homes_count": len(homes),
             "shown_count": len(shown),
             "week": week,
-            "choices": dashboard.week_options(today),
+            "choices": SimpleLazyObject(lambda: dashboard.week_options(today)),
             "sort": sort,
             "sorts": organisation.SORTS.items(),
             "nation": nation,

@@ -19,6 +19,7 @@ from evaluation.models import EvidenceNote, Rating
 from evaluation.tests.factories import evaluation_for
 from homes.models import Nation
 from homes.scoping import home_scope
+from residents.tests.factories import FriendshipFactory, ResidentFactory
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.get_current_timezone())
 
@@ -76,8 +77,17 @@ def test_the_pdf_opens_and_shows_the_ratings_beside_last_time(world, completed, 
 
 @time_machine.travel(NOW, tick=False)
 def test_residents_are_named_only_when_the_manager_chooses(world, completed, client_for):
-    text, _ = pdf_text(pack(client_for(world.manager), world, completed, "?format=pdf&names=1").content)
+    ida = ResidentFactory(home=world.home, full_name="Ida Quayle", admitted_on=date(2025, 1, 1))
+    reg = ResidentFactory(home=world.home, full_name="Reg Varney", admitted_on=date(2025, 1, 1))
+    FriendshipFactory(resident_a=ida, resident_b=reg, started_on=date(2026, 8, 4), notes="Both love jazz.")
+    manager = client_for(world.manager)
+    page = manager.get(reverse("evaluation:detail", args=[world.home.slug, completed.pk])).content.decode()
+    assert "I. Q. and R. V.: friends, “Both love jazz.”" in page and "Ida Quayle" not in page
+    text, _ = pdf_text(pack(manager, world, completed, "?format=pdf").content)
+    assert "I. Q. and R. V.: friends" in text and "Ida Quayle" not in text
+    text, _ = pdf_text(pack(manager, world, completed, "?format=pdf&names=1").content)
     assert "Needs attention now (named, as the manager chose)" in text
+    assert "Ida Quayle and Reg Varney: friends" in text
     assert "Margaret Baxter" in text  # no visit recorded: she has no regular visitors
 
 
