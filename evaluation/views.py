@@ -27,6 +27,7 @@ from evaluation import dashboard, evidence, organisation, pack, rollups, selecto
 from evaluation.figures import BANDS
 from evaluation.forms import ActionForm, CompleteForm, EvidenceForm, RatingForm, StartForm
 from evaluation.models import EvidenceCategory, ImprovementAction, Theme
+from homes import fragments
 from homes.audit import record_export
 from homes.decorators import home_permission
 from homes.models import Organisation
@@ -115,10 +116,14 @@ def evaluation_start(request, home_slug):
 
 
 def _evaluation_or_404(request, pk):
-    found = selectors.evaluation_for_page(request.home, pk)
-    if found is None:
-        raise Http404("No such self-evaluation at this home.")
-    return found
+    def make():
+        found = selectors.evaluation_for_page(request.home, pk)
+        if found is None:
+            raise Http404("No such self-evaluation at this home.")
+        return found
+
+    # Kept like a fragment: until anything of the home changes (a GET only).
+    return fragments.remembered(request, "evaluation", make, pk)
 
 
 @home_permission("evaluation.view")
