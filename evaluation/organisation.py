@@ -75,7 +75,12 @@ class HomeRow:
     standing: dict = None
     evaluation: object = None
     lowest: object = None
-    levels: list = None
+    levels: list = None  # the latest completed self-evaluation's ratings, highest first
+
+    @property
+    def ratings_words(self):
+        """e.g. "5, 5, 4, 3": every theme's rating, highest first."""
+        return ", ".join(str(v) for v in sorted(self.levels or (), reverse=True))
 
     @property
     def follow_up(self):

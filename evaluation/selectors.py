@@ -42,12 +42,7 @@ def evaluations_for(home):
 
 def evaluation_for_page(home, pk):
     # Who completed it is read only where a page shows it (mostly from a cached fragment).
-    return (
-        Evaluation.objects.for_home(home)
-        .select_related("framework")
-        .filter(pk=pk)
-        .first()
-    )
+    return Evaluation.objects.for_home(home).select_related("framework").filter(pk=pk).first()
 
 
 def levels_of(framework):

@@ -73,7 +73,7 @@ def test_every_home_side_by_side_furthest_behind_first(group, client_for):
     assert "Cedar House 2 0%" in page
     assert "Alder Lodge 4 25%" in page
     assert "Beech View 3 100%" in page
-    assert "lowest 5 Very good" in page  # Beech View's completed self-evaluation
+    assert "lowest 5 Very good (every theme: 5, 5," in page  # Beech View's completed self-evaluation
     by_name = main_text(client_for(admin).get(url(provider, "?sort=name")))
     assert home_order(by_name, homes) == ["Alder Lodge", "Beech View", "Cedar House"]
 
