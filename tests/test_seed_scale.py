@@ -20,6 +20,7 @@ from homes.demo import HISTORY_SOURCE, email
 from homes.management.commands.seed_demo import check_history_database
 from homes.models import Home, Membership, Organisation, SpaceHold
 from notifications.models import Reminder
+from residents.demo.connections import DAYS as DEMO_LOG_DAYS
 from residents.models import (
     MEANINGFUL_RESPONSES,
     Connection,
@@ -35,7 +36,8 @@ from residents.models import (
 from visits.models import Visit
 from volunteers.models import Assignment, Shift, Volunteer
 
-WEEKS = 6
+# Longer than the showcase homes' demo connection log, so they get history before it too.
+WEEKS = DEMO_LOG_DAYS // 7 + 3
 SEED = {"homes": 3, "residents_per_home": 8, "weeks": WEEKS, "quiet": True, "not_production": True}
 # The homes the detailed demo areas seed with --weeks (the rest get theirs from the history).
 SHOWCASE = 2

@@ -4,6 +4,7 @@ brought up to date when new records arrive."""
 from datetime import date, datetime, time, timedelta
 
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
 from evaluation import rollups, standing
@@ -80,3 +81,19 @@ def test_many_homes_are_refreshed_in_batches(db, django_assert_max_num_queries):
     assert kept_rows() == 2 * len(homes)
     rollups.refresh([h.pk for h in homes], weeks_ending(TODAY, 2))  # again: the same rows, updated
     assert kept_rows() == 2 * len(homes)
+
+
+def test_kept_at_moves_with_every_refresh_and_needs_no_cache(db):
+    home = HomeFactory()
+    weeks = weeks_ending(TODAY, 12)
+    noon = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(noon, tick=False):
+        rollups.figures_for([home.pk], weeks)
+        first = rollups.kept_at([home.pk], weeks)
+        assert rollups.kept_at([home.pk], weeks) == first  # from the cache's notes
+        cache.delete_many([rollups._kept_key(home.pk, w) for w in weeks])
+        assert rollups.kept_at([home.pk], weeks) == first  # the cache forgot: read from the rows
+    with time_machine.travel(noon + timedelta(minutes=5), tick=False):
+        refresh_recent_figures()
+        assert rollups.kept_at([home.pk], weeks) != first
+    assert rollups.kept_at([home.pk], weeks[:10]) == rollups.kept_at([home.pk], weeks[:10])

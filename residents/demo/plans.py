@@ -7,7 +7,6 @@ Idempotent (only residents without a plan are seeded; people and reviews only
 for the plans created now) and bulk: a thousand residents take seconds.
 """
 
-from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
@@ -518,13 +517,10 @@ def seed(*, home, residents, staff, today, rng):
     # People who matter were in the plan from the resident's first weeks, not
     # from the moment the demo was seeded (the dashboards' trends count them from then).
     admitted = {r.pk: r.admitted_on for r in residents}
-    by_day = defaultdict(list)
     for person in all_people:
-        by_day[min(admitted[person.resident_id] + timedelta(days=7), today)].append(person.pk)
-    for day, ids in by_day.items():
-        PersonWhoMatters.objects.filter(pk__in=ids).update(
-            created_at=timezone.make_aware(datetime.combine(day, time(10)))
-        )
+        day = min(admitted[person.resident_id] + timedelta(days=7), today)
+        person.created_at = timezone.make_aware(datetime.combine(day, time(10)))
+    PersonWhoMatters.objects.bulk_update(all_people, ["created_at"], batch_size=1000)
     for link, person in tied:
         link.person_id = person.pk
     RelativeLink.objects.bulk_update([link for link, _ in tied], ["person"])
