@@ -67,7 +67,7 @@ def _comparable(value):
     return value
 
 
-def _last_change(record):
+def last_change(record):
     """Who made the newest change to ``record`` and when, from the change history."""
     from auditlog.models import LogEntry
 
@@ -116,7 +116,7 @@ def version_check(record, version, *, submitted, saved=None, labels=None):
         )
     if not differences:
         return  # what they are saving is what is saved now: nothing to lose
-    changed_by, changed_at = _last_change(record)
+    changed_by, changed_at = last_change(record)
     raise EditConflict(record, differences=differences, changed_by=changed_by, changed_at=changed_at)
 
 

@@ -186,3 +186,29 @@ class ActionForm(OnceFormMixin, VersionedFormMixin, KithForm):
             else:
                 self.fields["theme"].queryset = themes
                 self.fields["theme"].label_from_instance = lambda t: t.name
+
+
+class SharingForm(KithForm):
+    shares = forms.TypedChoiceField(
+        label="Connector charity staff who are members of this home",
+        choices=[
+            ("yes", "See the outcome figures and the latest ratings (never residents' names)"),
+            ("no", "Do not see the outcome figures"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether connector charity staff see the figures.",
+            "invalid_choice": "Choose one of the two answers.",
+        },
+    )
+    # What the page showed when it was opened: a change made meanwhile is not undone unseen.
+    was = forms.TypedChoiceField(
+        choices=[("yes", "yes"), ("no", "no")],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Reload the page and choose again.",
+            "invalid_choice": "Reload the page and choose again.",
+        },
+    )

@@ -5,7 +5,9 @@ first.
 
 A person sees the homes of the organisation where they hold a role that may
 see outcomes (``evaluation.view``: an organisation admin, a manager or a
-connection champion); never the organisation's other homes.
+connection champion); never the organisation's other homes. A connector
+charity's staff see the homes that work with the charity, where they are
+members and the home shares its figures with them (``Home.shares_outcomes``).
 
 Read from the kept weekly figures (``evaluation.rollups``) in a fixed number
 of queries: the person's memberships, the chosen week's figures and the week
@@ -16,6 +18,7 @@ refreshed or an evaluation changes (two small queries say when).
 
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import Count, Max
@@ -24,8 +27,8 @@ from evaluation.charts import SHADES
 from evaluation.figures import BANDS
 from evaluation.models import Evaluation, Rating, RatingLevel, WeeklyFigures
 from evaluation.rollups import figures_for
-from homes.models import Membership, Nation
-from homes.permissions import role_has_perm
+from homes.models import Membership, Nation, Organisation
+from homes.permissions import home_grants, role_has_perm
 from homes.scoping import crossing_homes
 
 SORTS = {
@@ -55,6 +58,7 @@ class HomeRef:
     name: str
     slug: str
     nation: str
+    provider: str = ""  # on a connector charity's table: the home's own organisation
 
     def __str__(self):
         return self.name
@@ -107,7 +111,13 @@ class HomeRow:
 def visible_homes(user, organisation):
     """The homes of ``organisation`` where ``user`` may see outcomes, by name,
     and whether they belong to it at all: (homes, belongs). One query; the
-    homes carry only what the page shows (id, name, slug, nation)."""
+    homes carry only what the page shows (id, name, slug, nation).
+
+    A connector charity has no homes of its own: its homes are those that work
+    with it (use its partner directory) where the person is a member, and of
+    those the page shows the ones that share their figures with its staff."""
+    if organisation.kind == Organisation.Kind.CONNECTOR:
+        return _charity_homes(user, organisation)
     with crossing_homes("a person's own memberships in one organisation"):
         rows = list(
             Membership.objects.active()
@@ -119,6 +129,35 @@ def visible_homes(user, organisation):
         if role_has_perm(role, "evaluation.view"):
             homes[home_id] = HomeRef(pk=home_id, name=name, slug=slug, nation=nation)
     return sorted(homes.values(), key=lambda h: (h.name, h.pk)), bool(rows)
+
+
+def _charity_homes(user, charity):
+    from community.models import CommunitySettings
+
+    working_with = CommunitySettings.directories.through.objects.filter(organisation=charity).values(
+        "communitysettings__home_id"
+    )
+    with crossing_homes("a person's own memberships at the homes a charity works with"):
+        rows = list(
+            Membership.objects.active()
+            .filter(user=user, home__in=working_with)
+            .values_list(
+                "home_id",
+                "home__name",
+                "home__slug",
+                "home__nation",
+                "role",
+                "home__shares_outcomes",
+                "home__organisation__name",
+            )
+        )
+    homes = [
+        HomeRef(pk=home_id, name=name, slug=slug, nation=nation, provider=provider)
+        for home_id, name, slug, nation, role, shares, provider in rows
+        if role_has_perm(role, "evaluation.figures")
+        and home_grants(role, "evaluation.figures", SimpleNamespace(shares_outcomes=shares))
+    ]
+    return sorted(homes, key=lambda h: (h.name, h.pk)), bool(rows)
 
 
 def stamp(home_ids, weeks):

@@ -12,7 +12,7 @@ from evaluation.models import (
     Rating,
     RatingLevel,
 )
-from homes.models import Membership
+from homes.models import Membership, Organisation, Role
 
 
 def frameworks():
@@ -184,3 +184,23 @@ def themes_of(home, item, *, names=False):
         "actions": actions,
         "unthemed_actions": [a for a in actions if a.theme_id is None],
     }
+
+
+def charities_of(home):
+    """The connector charities the home works with (whose partner directory
+    it uses), by name: their staff's table of homes can include this one."""
+    from community.models import CommunitySettings
+
+    used = CommunitySettings.objects.filter(home=home).values("directories")
+    return list(Organisation.objects.filter(pk__in=used, kind=Organisation.Kind.CONNECTOR).order_by("name"))
+
+
+def connector_members(home):
+    """The connector charity staff who are members of the home, by name."""
+    return list(
+        Membership.objects.for_home(home)
+        .active()
+        .filter(role=Role.CONNECTOR)
+        .select_related("user")
+        .order_by("user__full_name")
+    )

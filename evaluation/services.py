@@ -14,7 +14,7 @@ from django.utils import timezone
 from carehome.audit import acting_as
 from carehome.errors import DomainError
 from carehome.timeutils import add_months, long_day
-from carehome.versions import version_bump, version_check
+from carehome.versions import last_change, version_bump, version_check
 from evaluation.models import Evaluation, EvidenceNote, ImprovementAction, Rating, RatingLevel, Theme
 from homes.models import Membership, Role
 from homes.submissions import submission_once
@@ -263,3 +263,31 @@ def action_update(*, home, actor, item, action, due_on, owner, status, progress=
             ]
         )
     return locked
+
+
+# --- Sharing the figures with connector charities --------------------------------
+
+
+def sharing_set(*, home, actor, shares, was):
+    """Share (or stop sharing) the home's outcome figures with the connector
+    charity staff who are members of it. ``was`` is what the form showed: if
+    someone changed it since, nothing is saved and the error says who and when,
+    so a manager never undoes a colleague's choice without seeing it."""
+    with transaction.atomic(), acting_as(actor):
+        locked = type(home).objects.select_for_update().get(pk=home.pk)
+        if locked.shares_outcomes == shares:
+            home.shares_outcomes = shares
+            return False
+        if locked.shares_outcomes != was:
+            who, when = last_change(locked)
+            now = "shares its figures" if locked.shares_outcomes else "does not share its figures"
+            at = f" at {timezone.localtime(when):%H:%M on %-d %B %Y}" if when else ""
+            raise DomainError(
+                f"{who or 'Someone else'} changed this{at}, after you opened the page: the home now {now}. "
+                "Nothing has been saved. Choose again and save if you still want to change it.",
+                field="shares",
+            )
+        locked.shares_outcomes = shares
+        locked.save(update_fields=["shares_outcomes"])
+    home.shares_outcomes = shares
+    return True

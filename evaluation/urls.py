@@ -9,6 +9,7 @@ app_name = "evaluation"
 
 urlpatterns = [
     path("", views.outcomes, name="dashboard"),
+    path("sharing/", views.sharing, name="sharing"),
     path("self-evaluations/", views.evaluations, name="evaluations"),
     path("self-evaluations/start/", views.evaluation_start, name="start"),
     path("self-evaluations/<int:pk>/", views.evaluation_detail, name="detail"),

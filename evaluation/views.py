@@ -25,7 +25,7 @@ from carehome.timeutils import add_months, long_day
 from carehome.versions import EditConflict, show_conflict
 from evaluation import dashboard, evidence, organisation, pack, rollups, selectors, services
 from evaluation.figures import BANDS
-from evaluation.forms import ActionForm, CompleteForm, EvidenceForm, RatingForm, StartForm
+from evaluation.forms import ActionForm, CompleteForm, EvidenceForm, RatingForm, SharingForm, StartForm
 from evaluation.models import EvidenceCategory, ImprovementAction, Theme
 from homes import fragments
 from homes.audit import record_export
@@ -38,7 +38,7 @@ def _url(name, home, **kwargs):
     return reverse(f"evaluation:{name}", kwargs={"home_slug": home.slug, **kwargs})
 
 
-@home_permission("evaluation.view")
+@home_permission("evaluation.figures")
 def outcomes(request, home_slug):
     today = timezone.localdate()
     home = request.home
@@ -55,8 +55,45 @@ def outcomes(request, home_slug):
         "week": week,
         "choices": SimpleLazyObject(lambda: dashboard.week_options(today)),
         "this_week": week == dashboard.monday_of(today),
+        # For connector charity staff: the charities' tables that can include this home.
+        "charities": SimpleLazyObject(lambda: selectors.charities_of(home)),
     }
     return render(request, "evaluation/dashboard.html", context)
+
+
+@home_permission("home.settings")
+def sharing(request, home_slug):
+    """The manager's choice: whether connector charity staff who are members
+    of the home see its outcome figures."""
+    home = request.home
+    shown = {
+        "shares": "yes" if home.shares_outcomes else "no",
+        "was": "yes" if home.shares_outcomes else "no",
+    }
+    form = SharingForm(request.POST if request.method == "POST" else None, initial=shown)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.sharing_set(home=home, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            error.add_to_form(form)
+            # The form now carries what is saved, so saving again is a knowing choice.
+            form.data = form.data.copy()
+            form.data["was"] = "yes" if type(home).objects.get(pk=home.pk).shares_outcomes else "no"
+        else:
+            if changed:
+                messages.success(
+                    request,
+                    "Saved. Connector charity staff now see the outcome figures."
+                    if home.shares_outcomes
+                    else "Saved. Connector charity staff no longer see the outcome figures.",
+                )
+            return redirect("evaluation:dashboard", home_slug=home_slug)
+    context = {
+        "form": form,
+        "connectors": selectors.connector_members(home),
+        "charities": selectors.charities_of(home),
+    }
+    return render(request, "evaluation/sharing.html", context)
 
 
 @home_permission("evaluation.view")
@@ -418,8 +455,13 @@ def organisation_dashboard(request, org_slug):
     homes, belongs = organisation.visible_homes(request.user, found)
     if not belongs:
         raise Http404("No such organisation.")
+    charity = found.kind == Organisation.Kind.CONNECTOR
     if not homes:
-        raise PermissionDenied("Your role does not include the organisation's outcomes.")
+        raise PermissionDenied(
+            "None of the homes you work with shares its outcome figures yet: a home's manager can share them."
+            if charity
+            else "Your role does not include the organisation's outcomes."
+        )
     today = timezone.localdate()
     week = dashboard.chosen_week(request.GET.get("week", ""), today)
     sort = request.GET.get("sort", "behind")
@@ -453,6 +495,7 @@ def organisation_dashboard(request, org_slug):
         "evaluation/organisation.html",
         {
             "organisation": found,
+            "charity": charity,
             "table": mark_safe(table),  # noqa: S308 - rendered (and escaped) by our own template above
             "homes_count": len(homes),
             "shown_count": len(shown),

@@ -56,6 +56,15 @@ class Home(models.Model):
         default=Nation.ENGLAND,
         help_text="Decides the background check volunteers need: PVG in Scotland, DBS in England and Wales.",
     )
+    # The home's choice, made by its manager: connector charity staff who are
+    # members of the home see its outcome figures (never residents' names)
+    # only while this is on (homes.permissions.GRANTED_BY_HOME).
+    shares_outcomes = models.BooleanField(
+        "share the outcome figures with connector charity staff",
+        default=False,
+        help_text="Connector charity staff who are members of this home see its outcomes dashboard "
+        "and latest ratings, never residents' names, plans or self-evaluations.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,9 +248,9 @@ class Membership(HomeScopedModel):
         return f"{self.user} — {self.get_role_display()} at {self.home}"
 
     def has_perm(self, perm):
-        from homes.permissions import role_has_perm
+        from homes.permissions import membership_has_perm
 
-        return role_has_perm(self.role, perm)
+        return membership_has_perm(self, perm)
 
 
 class Invitation(HomeScopedModel):

@@ -36,7 +36,9 @@ _STAFF = {
 
 # What a connector charity's staff do at the homes they serve: the community
 # side only, never residents' plans or the people who live there.
-_CONNECTOR = {"home.dashboard", "community.view", "community.partners"}
+# And, where the home has chosen to share them (GRANTED_BY_HOME), its outcome
+# figures: never a resident's name.
+_CONNECTOR = {"home.dashboard", "community.view", "community.partners", "evaluation.figures"}
 
 # The volunteer co-ordinator: often the activity co-ordinator (a connection
 # champion), or the manager.
@@ -44,7 +46,8 @@ _COORDINATOR = {
     "volunteers.manage",  # recruitment, checks, references, matching, assignments, drivers, hours
     "training.manage",  # the training register, for volunteers and staff
     "outings.approve",  # approve an outing's risk assessment
-    "evaluation.view",  # the outcomes dashboard, the self-evaluations and the improvement plan
+    "evaluation.figures",  # the outcomes dashboard's figures
+    "evaluation.view",  # the outcomes dashboard with names, the self-evaluations and the improvement plan
     "evaluation.manage",  # rate themes with the reasons, add evidence, keep the improvement plan
 }
 
@@ -84,6 +87,28 @@ ROLE_PERMISSIONS = {
 }
 
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
+
+
+# Permissions a role holds at a home only while the home says so: (role,
+# permission) -> the Home field its manager sets. A connector charity's staff
+# see a home's outcome figures only where the home shares them.
+GRANTED_BY_HOME = {(Role.CONNECTOR, "evaluation.figures"): "shares_outcomes"}
+
+
+def home_grants(role, perm, home):
+    """Whether ``home`` lets ``role`` use ``perm`` (True for anything it need not grant)."""
+    field = GRANTED_BY_HOME.get((role, perm))
+    return field is None or bool(getattr(home, field))
+
+
+def membership_has_perm(membership, perm):
+    """The role's permission, where the membership's home grants it (the home
+    is read only for a permission it must grant)."""
+    if not role_has_perm(membership.role, perm):
+        return False
+    return (membership.role, perm) not in GRANTED_BY_HOME or home_grants(
+        membership.role, perm, membership.home
+    )
 
 
 def role_has_perm(role, perm):

@@ -2,8 +2,9 @@
 around each home (one partnership going cold), each with a contact history;
 a park, a café and the canal; the home's own location; and a connector
 charity, Linking Lives Manchester, whose directory Rowan House and Hazel
-Lodge use, with a member of its staff at Rowan House
-(``connector@rowan-house.example.com``).
+Lodge use, with a member of its staff at both
+(``connector@rowan-house.example.com``); both homes share their outcome
+figures with her.
 
 Later areas look Rowan House's partners up by name: Little Acorns Nursery,
 Rowan Singers, Hollingworth Anglers, Greenfingers Allotment Society, St Mary's
@@ -189,12 +190,14 @@ def _connector():
 
 
 def _connector_user(home):
-    """Cara Mitchell of Linking Lives Manchester, with the demo password (as the manager's)."""
+    """Cara Mitchell of Linking Lives Manchester, with the demo password (as the
+    manager's), a member of each home the charity works with; those homes share
+    their outcome figures with her."""
     manager = Membership.objects.for_home(home).filter(role=Role.MANAGER).select_related("user").first()
     if manager is None:
         return
     user, _ = User.objects.get_or_create(
-        email=email("connector", home.slug),
+        email=email("connector", CONNECTOR_HOMES[0]),
         defaults={"full_name": "Cara Mitchell", "password": manager.user.password},
     )
     Membership.objects.bulk_create(
@@ -255,8 +258,11 @@ def seed(*, home, residents, staff, today, rng):
     settings, _ = CommunitySettings.objects.get_or_create(home=home)
     if home.slug in CONNECTOR_HOMES:
         settings.directories.add(connector)
-    if home.slug == "rowan-house":
         _connector_user(home)
+        if not home.shares_outcomes:
+            Home.objects.filter(pk=home.pk).update(shares_outcomes=True)
+            home.shares_outcomes = True
+    if home.slug == "rowan-house":
         # Rowan House publishes its programme: /programme/rowan-house/ and its foyer screen.
         if not settings.publish_programme:
             settings.publish_programme = True

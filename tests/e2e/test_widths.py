@@ -16,8 +16,9 @@ from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from homes.models import Role
-from homes.tests.factories import HomeFactory, InvitationFactory, MembershipFactory
+from community.tests.factories import CommunitySettingsFactory
+from homes.models import Home, Organisation, Role
+from homes.tests.factories import HomeFactory, InvitationFactory, MembershipFactory, OrganisationFactory
 from tests.e2e.conftest import SCREENSHOTS, format_violations, run_axe
 from tests.urls_sweep import home_urls, may_see, object_kwargs
 from volunteers.tests.factories import AssignmentFactory, cleared_volunteer
@@ -87,6 +88,11 @@ def width_world(world):
     for name in ["Willowbrook Gardens Care Centre", "St Catherine's Nursing Home"]:
         MembershipFactory(user=user, home=HomeFactory(name=name), role=Role.STAFF)
     world.several_homes = user
+    # The home shares its outcome figures with the connector charity it works with, so its
+    # connector sees the figures and the charity's table of homes.
+    Home.objects.filter(pk=world.home.pk).update(shares_outcomes=True)
+    world.charity = OrganisationFactory(name="Linking Lives", kind=Organisation.Kind.CONNECTOR)
+    CommunitySettingsFactory(home=world.home).directories.add(world.charity)
     # The world's volunteer has their volunteer record, cleared and visiting a resident, so the
     # portal's pages show what a volunteer really sees.
     volunteer = cleared_volunteer(world.home, user=world.volunteer.user, full_name="Beryl Hutchins")
@@ -119,6 +125,13 @@ def pages_for(role, w):
         # Every home of the organisation side by side (the widest table outside a home).
         org = w.home.organisation.slug
         pages.append(("organisation:dashboard", reverse("organisation:dashboard", args=[org])))
+    if role == "connector":  # where the home shares its figures (the sweep's may_see assumes it does not)
+        for name, args in [
+            ("evaluation:dashboard", [w.home.slug]),
+            ("organisation:dashboard", [w.charity.slug]),
+        ]:
+            if name.startswith(only):
+                pages.append((name, reverse(name, args=args)))
     return pages + [(name, reverse(name)) for name in OUTSIDE_A_HOME if name.startswith(only)]
 
 

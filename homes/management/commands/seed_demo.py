@@ -349,6 +349,7 @@ class Command(BaseCommand):
             ]:
                 w(f"  {email(local, home.slug):<40} {what}")
             if home.slug == "rowan-house":
-                w(f"  {email('connector', home.slug):<40} connector charity staff (community only)")
+                shared = "connector charity staff (community; the outcomes both homes share)"
+                w(f"  {email('connector', home.slug):<40} {shared}")
         if homes:
             w("More relatives: family1 … family8 (see the README).")
