@@ -8,10 +8,14 @@ from datetime import date
 
 import pypdfium2 as pdfium
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from community.tests.factories import CommunitySettingsFactory
 from evaluation.models import Evaluation, ImprovementAction
 from evaluation.tests.factories import evaluation_for
+from homes.models import Organisation
+from homes.tests.factories import OrganisationFactory
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS
 
 
@@ -86,3 +90,33 @@ def test_manager_completes_a_self_evaluation_and_downloads_the_pack(journey, wor
     assert "Independence, choice and control 3 Good standard 2 Some shortfalls" in " ".join(first.split())
     name = f"evaluation-pack-{'phone' if viewport == PHONE else 'laptop'}-page-1.png"
     document[0].render(scale=1.4).to_pil().save(SCREENSHOTS / name)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["laptop", "phone"])
+def test_manager_shares_the_figures_and_the_connector_sees_them_without_names(journey, world, viewport):
+    page = journey.page
+    main = page.get_by_role("main")
+    charity = OrganisationFactory(name="Linking Lives", kind=Organisation.Kind.CONNECTOR)
+    CommunitySettingsFactory(home=world.home).directories.add(charity)
+
+    journey.sign_in(world.manager)
+    journey.visit(reverse("evaluation:dashboard", args=[world.home.slug]), "the outcomes dashboard")
+    expect(main).to_contain_text("Connector charity staff do not see these figures.")
+    journey.click(main.get_by_role("link", name="Sharing with connector charities"), "the sharing page")
+    expect(main).to_contain_text(world.connector.user.full_name)
+    page.get_by_label("See the outcome figures and the latest ratings (never residents' names)").check()
+    journey.submit(page.get_by_role("button", name="Save"), "shared")
+    expect(page.get_by_role("status")).to_contain_text("Connector charity staff now see the outcome figures.")
+    page.context.clear_cookies()
+
+    journey.sign_in(world.connector)
+    journey.click(journey.main_nav().get_by_role("link", name="Outcomes"), "the connector's outcomes")
+    expect(main.get_by_role("heading", name="Meaningful connection")).to_be_visible()
+    expect(main.get_by_role("link", name="Self-evaluations")).to_have_count(0)
+    expect(main).not_to_contain_text(world.resident.full_name)
+    journey.click(
+        main.get_by_role("link", name="Every home Linking Lives works with, side by side"), "the table"
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Homes Linking Lives works with")
+    journey.click(main.get_by_role("link", name=world.home.name), "back to the home's figures")
+    expect(main.get_by_role("heading", name="Meaningful connection")).to_be_visible()
