@@ -111,26 +111,25 @@ def backup(path, *, verify=False, alias="default", scratch=None, keep=False):
     return report
 
 
-def drop(dbname, *, params):
+def _as_admin(params, statement):
+    """Run one statement that cannot run in a transaction (CREATE or DROP DATABASE)."""
     admin = _connect(params, "postgres")
     admin.autocommit = True
     try:
         with admin.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+            cursor.execute(statement)
     finally:
         admin.close()
+
+
+def drop(dbname, *, params):
+    _as_admin(params, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
 
 
 def restore(path, dbname, *, params):
     """Restore the dump at ``path`` into a new, empty database ``dbname``."""
     drop(dbname, params=params)
-    admin = _connect(params, "postgres")
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(dbname)))
-    finally:
-        admin.close()
+    _as_admin(params, sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(dbname)))
     _run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname", dbname, str(path)], params)
 
 
