@@ -349,7 +349,7 @@ class Command(BaseCommand):
             ]:
                 w(f"  {email(local, home.slug):<40} {what}")
             if home.slug == "rowan-house":
-                shared = "connector charity staff (community; the outcomes both homes share)"
+                shared = "connector charity staff (community; the outcomes the home shares)"
                 w(f"  {email('connector', home.slug):<40} {shared}")
         if homes:
             w("More relatives: family1 … family8 (see the README).")
