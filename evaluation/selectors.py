@@ -12,7 +12,8 @@ from evaluation.models import (
     Rating,
     RatingLevel,
 )
-from homes.models import Membership, Organisation, Role
+from homes.models import Membership, Role
+from homes.selectors import members_for_home
 
 
 def frameworks():
@@ -189,18 +190,11 @@ def themes_of(home, item, *, names=False):
 def charities_of(home):
     """The connector charities the home works with (whose partner directory
     it uses), by name: their staff's table of homes can include this one."""
-    from community.models import CommunitySettings
+    from community.services.partners import directories_for
 
-    used = CommunitySettings.objects.filter(home=home).values("directories")
-    return list(Organisation.objects.filter(pk__in=used, kind=Organisation.Kind.CONNECTOR).order_by("name"))
+    return directories_for(home)[1:]  # the first is the home's own organisation
 
 
 def connector_members(home):
     """The connector charity staff who are members of the home, by name."""
-    return list(
-        Membership.objects.for_home(home)
-        .active()
-        .filter(role=Role.CONNECTOR)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
+    return list(members_for_home(home).filter(role=Role.CONNECTOR, is_active=True, user__is_active=True))

@@ -268,11 +268,20 @@ def action_update(*, home, actor, item, action, due_on, owner, status, progress=
 # --- Sharing the figures with connector charities --------------------------------
 
 
+class SharingChanged(DomainError):
+    """Someone changed the home's sharing after the page was opened: ``shares_now`` is what is saved."""
+
+    def __init__(self, message, *, shares_now):
+        super().__init__(message, field="shares")
+        self.shares_now = shares_now
+
+
 def sharing_set(*, home, actor, shares, was):
     """Share (or stop sharing) the home's outcome figures with the connector
     charity staff who are members of it. ``was`` is what the form showed: if
-    someone changed it since, nothing is saved and the error says who and when,
-    so a manager never undoes a colleague's choice without seeing it."""
+    someone changed it since, nothing is saved and SharingChanged says who and
+    when, so a manager never undoes a colleague's choice without seeing it.
+    Returns whether anything changed."""
     with transaction.atomic(), acting_as(actor):
         locked = type(home).objects.select_for_update().get(pk=home.pk)
         if locked.shares_outcomes == shares:
@@ -282,10 +291,10 @@ def sharing_set(*, home, actor, shares, was):
             who, when = last_change(locked)
             now = "shares its figures" if locked.shares_outcomes else "does not share its figures"
             at = f" at {timezone.localtime(when):%H:%M on %-d %B %Y}" if when else ""
-            raise DomainError(
+            raise SharingChanged(
                 f"{who or 'Someone else'} changed this{at}, after you opened the page: the home now {now}. "
                 "Nothing has been saved. Choose again and save if you still want to change it.",
-                field="shares",
+                shares_now=locked.shares_outcomes,
             )
         locked.shares_outcomes = shares
         locked.save(update_fields=["shares_outcomes"])

@@ -74,11 +74,11 @@ def sharing(request, home_slug):
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.sharing_set(home=home, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
+        except services.SharingChanged as error:
             error.add_to_form(form)
             # The form now carries what is saved, so saving again is a knowing choice.
             form.data = form.data.copy()
-            form.data["was"] = "yes" if type(home).objects.get(pk=home.pk).shares_outcomes else "no"
+            form.data["was"] = "yes" if error.shares_now else "no"
         else:
             if changed:
                 messages.success(
