@@ -436,7 +436,7 @@ def evaluation_pack(request, home_slug, pk):
     content_type = "text/csv; charset=utf-8" if kind == "csv" else "application/pdf"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     record_export(item, actor=request.user, what=kind.upper(), details={"names": names})
     return response
 

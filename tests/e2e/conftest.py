@@ -135,7 +135,9 @@ class BrowserLog:
         page.on("pageerror", self._pageerror)
 
     def _console(self, message):
-        if message.type == "error":
+        # Chromium only warns of a header it cannot read (an unknown
+        # Permissions-Policy feature), but it is a mistake all the same.
+        if message.type == "error" or "Error with" in message.text and "header" in message.text:
             location = message.location or {}
             self.entries.append(
                 {"kind": "console error", "text": message.text, "url": location.get("url", "")}

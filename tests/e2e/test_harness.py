@@ -40,3 +40,13 @@ def test_a_csp_refusal_or_a_script_error_fails_the_journey(journey):
     report = str(failure.value)
     assert "Content Security Policy" in report
     assert "uncaught exception: planted by the test" in report
+
+
+def test_a_permissions_policy_chromium_cannot_read_fails_the_journey(journey, settings):
+    """Chromium only warns of a feature it does not know ("bluetooth" is not
+    one in Debian's build), so the journeys look for that warning."""
+    settings.PERMISSIONS_POLICY = {**settings.PERMISSIONS_POLICY, "bluetooth": []}
+    journey.page.goto(journey.live_server.url + "/login/")
+    with pytest.raises(pytest.fail.Exception) as failure:
+        journey.assert_no_browser_errors("with an unknown feature")
+    assert "Unrecognized feature: 'bluetooth'" in str(failure.value)
