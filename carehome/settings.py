@@ -529,8 +529,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 # Powerful browser features no page of Kith uses, refused to every page and to
 # anything a page might embed. Only features Chromium knows: it warns of an
-# unknown name on every page, and the browser journeys fail on that warning. (A photo is taken through the file
-# picker, which needs no camera permission.)
+# unknown name on every page, and the browser journeys fail on that warning.
+# (A photo is taken through the file picker, which needs no camera permission.)
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
