@@ -360,6 +360,18 @@ else:
 # Over the limit, the person is given the home's phone number, never a puzzle.
 RATELIMIT_USE_CACHE = "default"
 VOLUNTEER_APPLY_RATE = env("VOLUNTEER_APPLY_RATE", "5/10m")
+# The other limits (carehome.throttles), each "count/period" (s, m, h, d):
+# reset emails to one typed address, and reset requests from one client;
+PASSWORD_RESET_EMAIL_RATE = env("PASSWORD_RESET_EMAIL_RATE", "3/h")
+PASSWORD_RESET_CLIENT_RATE = env("PASSWORD_RESET_CLIENT_RATE", "20/h")
+# failed sign-ins from one client, whatever the accounts (a care home's
+# staff share one address: set well above a busy shift's typing mistakes);
+SIGN_IN_FAILURES_CLIENT_RATE = env("SIGN_IN_FAILURES_CLIENT_RATE", "30/15m")
+# new links sent for one invitation; door-code changes at one home;
+INVITATION_RESEND_RATE = env("INVITATION_RESEND_RATE", "3/h")
+DOOR_CODE_CHANGE_RATE = env("DOOR_CODE_CHANGE_RATE", "4/h")
+# invitation and new-password forms posted from one client.
+PUBLIC_FORM_CLIENT_RATE = env("PUBLIC_FORM_CLIENT_RATE", "30/h")
 
 # --- Audit trail -------------------------------------------------------------
 # Every model is audited by default, so later apps are covered with no effort.

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from carehome.dbrouter import read_from_replica
 from carehome.errors import DomainError
+from carehome.throttles import INVITATION_RESEND
 from carehome.versions import EditConflict, show_conflict
 from homes import selectors, services
 from homes.dashboard import panels_for
@@ -97,6 +98,14 @@ def _invitation(request, pk):
 @home_permission("members.invite")
 def invitation_resend(request, home_slug, pk):
     invitation = _invitation(request, pk)
+    if INVITATION_RESEND.over(request, invitation.pk):
+        at = INVITATION_RESEND.try_again_at(request, invitation.pk)
+        messages.error(
+            request,
+            f"Several links have been sent to {invitation.email} in the last hour. Ask them to look in "
+            f"their junk or spam folder for the newest one, or send another at {at}.",
+        )
+        return redirect("homes:members", home_slug=home_slug)
     try:
         services.invitation_resend(home=request.home, invitation=invitation, actor=request.user)
     except DomainError as error:

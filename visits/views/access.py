@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
 from carehome.query import parse_id
+from carehome.throttles import DOOR_CODE_CHANGE
 from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
 from homes.submissions import AlreadySaved, already_saved
@@ -33,6 +34,7 @@ def door_code(request, home_slug):
     home = request.home
     change_form = DoorCodeChangeForm()
     days_form = RotateDaysForm(initial={"days": selectors.rotate_days(home)})
+    status = 200
     if request.method == "POST":
         if request.POST.get("action") == "interval":
             days_form = RotateDaysForm(request.POST)
@@ -51,7 +53,15 @@ def door_code(request, home_slug):
                     return redirect("visits:door_code", home_slug=home.slug)
         else:
             change_form = DoorCodeChangeForm(request.POST)
-            if change_form.is_valid():
+            if change_form.is_valid() and DOOR_CODE_CHANGE.used_up(request, home.pk):
+                at = DOOR_CODE_CHANGE.try_again_at(request, home.pk)
+                change_form.add_error(
+                    "code",
+                    "The door code has been changed several times in the last hour, and each change "
+                    f"emails every approved regular visitor. You can change it again at {at}.",
+                )
+                status = 429
+            elif change_form.is_valid():
                 try:
                     services.door_code_rotate(
                         home=home, actor=request.user, code=change_form.cleaned_data["code"]
@@ -59,6 +69,7 @@ def door_code(request, home_slug):
                 except DomainError as error:
                     error.add_to_form(change_form)
                 else:
+                    DOOR_CODE_CHANGE.count(request, home.pk)
                     messages.success(
                         request,
                         "The door code has changed. Approved regular visitors have been told by email.",
@@ -75,6 +86,7 @@ def door_code(request, home_slug):
             "page": page,
             "views": page.object_list,
         },
+        status=status,
     )
 
 

@@ -9,15 +9,10 @@ the cache by django-ratelimit), over which the person is given the home's
 phone number instead.
 """
 
-import logging
-
-from axes.helpers import get_client_ip_address
-from django.conf import settings
 from django.shortcuts import redirect, render
-from django_ratelimit.core import is_ratelimited
-from redis.exceptions import RedisError
 
 from carehome.errors import DomainError
+from carehome.throttles import VOLUNTEER_APPLY, client_address
 from homes.scoping import home_scope
 from homes.submissions import AlreadySaved
 from volunteers.forms.public import ApplicationForm, OrganisationApplicationForm
@@ -25,31 +20,11 @@ from volunteers.rules import settings_for
 from volunteers.selectors import public as selectors
 from volunteers.services import public as services
 
-logger = logging.getLogger(__name__)
-
-RATE_GROUP = "volunteer-with-us"
-
-
-def _client_address(group, request):
-    """The applicant's address, as sign-in's lockout reads it (behind a proxy too)."""
-    return get_client_ip_address(request) or "unknown"
-
 
 def _over_the_limit(request):
     """Count this post; True once the address has sent more than the limit.
     If the cache cannot be reached, the application is taken rather than lost."""
-    try:
-        return is_ratelimited(
-            request,
-            group=RATE_GROUP,
-            key=_client_address,
-            rate=settings.VOLUNTEER_APPLY_RATE,
-            method="POST",
-            increment=True,
-        )
-    except RedisError:
-        logger.warning("volunteer application taken without the rate limit: the cache is unreachable")
-        return False
+    return VOLUNTEER_APPLY.over(request, client_address(request))
 
 
 def _too_many(request, homes, **context):
