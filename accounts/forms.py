@@ -136,3 +136,40 @@ class ProfileForm(KithForm):
         if problem:
             raise forms.ValidationError(problem)
         return phone
+
+
+class TwoStepCodeForm(KithForm):
+    """A code from the authenticator app (6 digits) or a recovery code (8)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off"}
+        ),
+        error_messages={"required": "Enter the code."},
+    )
+
+    def __init__(self, *args, recovery_allowed=True, **kwargs):
+        self.recovery_allowed = recovery_allowed
+        super().__init__(*args, **kwargs)
+        if recovery_allowed:
+            self.fields[
+                "code"
+            ].help_text = (
+                "The 6 digits your authenticator app shows for Kith, or one of your 8-digit recovery codes."
+            )
+        else:
+            self.fields["code"].help_text = "The 6 digits your authenticator app now shows for Kith."
+
+    def clean_code(self):
+        from accounts.two_step import normalise
+
+        digits = normalise(self.cleaned_data["code"])
+        lengths = (6, 8) if self.recovery_allowed else (6,)
+        if len(digits) not in lengths:
+            raise forms.ValidationError(
+                "Enter the 6 digits from your authenticator app"
+                + (", or an 8-digit recovery code." if self.recovery_allowed else ".")
+            )
+        return digits

@@ -45,6 +45,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         "admin site access", default=False, help_text="Can open the back-office admin site."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    two_step_due = models.DateField(
+        "two-step verification due",
+        null=True,
+        blank=True,
+        help_text="For people who must use two-step verification: the day after which they set it up first.",
+    )
 
     objects = UserManager()
 

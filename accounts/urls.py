@@ -6,7 +6,10 @@ from accounts import views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/two-step/", views.two_step_verify, name="two_step_verify"),
     path("account/", views.account, name="account"),
+    path("account/two-step/", views.two_step_setup, name="two_step"),
+    path("account/two-step/recovery-codes/", views.two_step_codes, name="two_step_codes"),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(),

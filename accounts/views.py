@@ -1,20 +1,26 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts import two_step
 from accounts.forms import (
     AcceptWithPasswordForm,
     EmailAuthenticationForm,
     KithPasswordResetForm,
     ProfileForm,
     SignUpForm,
+    TwoStepCodeForm,
 )
-from accounts.security import sign_in_pause_end
+from accounts.security import remember_browser, sign_in_pause_end, signed_in_here_before
 from carehome.audit import acting_as
 from carehome.errors import DomainError
 from carehome.throttles import (
@@ -28,43 +34,37 @@ from homes.scoping import home_scope
 from homes.services import invitation_accept, invitation_from_token, invitation_problem
 
 
-def too_many(request, throttle, key, reason):
-    """The page for a form posted over a limit (carehome.throttles)."""
-    return render(
-        request,
-        "too_many.html",
-        {"reason": reason, "try_again_at": throttle.try_again_at(request, key)},
-        status=429,
-    )
+def too_many(request, throttle, key):
+    """The page for a link's form posted too often with mistakes (carehome.throttles)."""
+    return render(request, "too_many.html", {"try_again_at": throttle.try_again_at(request, key)}, status=429)
 
 
 class LoginView(auth_views.LoginView):
     """Sign-in. Besides django-axes' pause on one account from one address,
     failed sign-ins from one address across all accounts are counted
-    (``SIGN_IN_FAILURES_CLIENT_RATE``): guessing one common password for many
-    accounts stops there, with the time to try again."""
+    (``SIGN_IN_FAILURES_CLIENT_RATE``, accounts.security): guessing one common
+    password for many accounts stops there, with the time to try again. A
+    person who signed in on this browser before is still let through, so
+    someone else's guessing on the home's network does not lock staff out."""
 
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        address = client_address(request)
-        if SIGN_IN_FAILURES_CLIENT.used_up(request, address):
-            form = self.form_class(request, initial={"username": request.POST.get("username", "")[:254]})
+        address, email = client_address(request), request.POST.get("username", "")[:254]
+        if SIGN_IN_FAILURES_CLIENT.used_up(request, address) and not signed_in_here_before(request, email):
+            form = self.form_class(request, initial={"username": email})
             at = SIGN_IN_FAILURES_CLIENT.try_again_at(request, address)
             paused = (
                 "There have been many unsuccessful attempts to sign in from this network, so signing "
-                f"in from here is paused until {at}. If you have forgotten your password, you can set "
-                "a new one by email."
+                f"in from here is paused until {at}. If you have forgotten your password, set a new "
+                "one by email: the link lets you in on this device at once."
             )
             return self.render_to_response(self.get_context_data(form=form, paused=paused), status=429)
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form):
-        failed = form.errors.as_data().get("__all__", [])
-        if any(error.code == "invalid_login" for error in failed):
-            SIGN_IN_FAILURES_CLIENT.count(self.request, client_address(self.request))
-        return super().form_invalid(form)
+    def form_valid(self, form):
+        return remember_browser(self.request, super().form_valid(form), form.get_user())
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -89,7 +89,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             at = PASSWORD_RESET_EMAIL.try_again_at(request, email)
             form.add_error(
                 "email",
-                "Several links have been sent to this address in the last hour. Use the newest one "
+                "Several links have been sent to this address recently. Use the newest one "
                 f"(look in your junk or spam folder too), or ask for another at {at}.",
             )
         if form.errors:
@@ -98,18 +98,24 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from the emailed link. Forms sent back with a
+    mistake count against the client (``PUBLIC_FORM_CLIENT``); a new password
+    ends any pause on the account, and marks this browser as the person's."""
+
     def post(self, request, *args, **kwargs):
         address = client_address(request)
-        if PUBLIC_FORM_CLIENT.over(request, address):
-            return too_many(
-                request, PUBLIC_FORM_CLIENT, address, "Many forms have just been sent from this network."
-            )
+        if PUBLIC_FORM_CLIENT.used_up(request, address):
+            return too_many(request, PUBLIC_FORM_CLIENT, address)
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        PUBLIC_FORM_CLIENT.count(self.request, client_address(self.request))
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)
         sign_in_pause_end(user=form.user)
-        return response
+        return remember_browser(self.request, response, form.user)
 
 
 @login_required
@@ -142,13 +148,15 @@ def accept_invitation(request, token):
             status=status,
         )
     address = client_address(request)
-    if request.method == "POST" and PUBLIC_FORM_CLIENT.over(request, address):
-        return too_many(
-            request, PUBLIC_FORM_CLIENT, address, "Many forms have just been sent from this network."
-        )
+    posted = request.method == "POST"
+    if posted and PUBLIC_FORM_CLIENT.used_up(request, address):
+        return too_many(request, PUBLIC_FORM_CLIENT, address)
     # The rest of the page works for the home the link belongs to.
     with home_scope(invitation.home):
-        return _accept(request, invitation)
+        response = _accept(request, invitation)
+    if posted and response.status_code != 302:
+        PUBLIC_FORM_CLIENT.count(request, address)  # sent back with a mistake
+    return response
 
 
 def _accept(request, invitation):
@@ -203,3 +211,118 @@ def _accept(request, invitation):
         "accounts/accept_invitation.html",
         {"invitation": invitation, "form": form, "existing": existing, "signed_in": signed_in},
     )
+
+
+# --- Two-step verification (accounts.two_step) ------------------------------------------------
+
+CODES_SESSION_KEY = "kith_recovery_codes"
+
+
+def _next(request):
+    """Where to go once the step is done: the page asked for, if it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@sensitive_post_parameters("code")
+def two_step_verify(request):
+    """After the password: the code from the app, or a recovery code."""
+    user = request.user
+    if two_step.state_of(request) != two_step.VERIFY:
+        return redirect(_next(request))
+    form = TwoStepCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        wait = two_step.wait_seconds(user)
+        device = None if wait else two_step.verify(user=user, token=form.cleaned_data["code"])
+        if device is not None:
+            two_step.done(request, device)
+            if device.name == two_step.RECOVERY_NAME:
+                left = two_step.recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    f"You used a recovery code; {left} left. If you have lost your phone, set up the "
+                    "app again on your new one from Your account › Two-step verification.",
+                )
+            return redirect(_next(request))
+        if wait:
+            # Not tried: django-otp doubles the pause after each wrong code in a row.
+            form.add_error(
+                "code",
+                f"Several codes were not right. Wait {wait} second{'s' * (wait != 1)}, "
+                "then try the newest code.",
+            )
+            status = 429
+        else:
+            form.add_error(
+                "code",
+                "That code is not right. Try the code your app shows now (it changes every 30 seconds); "
+                "if it keeps failing, check your phone sets its clock automatically.",
+            )
+    return render(
+        request, "accounts/two_step_verify.html", {"form": form, "next": _next(request)}, status=status
+    )
+
+
+@login_required
+@sensitive_post_parameters("code")
+def two_step_setup(request):
+    """Your account › Two-step verification: set it up, new recovery codes, turn it off."""
+    user = request.user
+    on = two_step.is_on(user)
+    required = two_step.required(user)
+    action = request.POST.get("action")
+    form = TwoStepCodeForm(request.POST if action == "confirm" else None, recovery_allowed=False)
+    if request.method == "POST":
+        if action == "confirm" and not on and form.is_valid():
+            device, codes = two_step.setup_confirm(request, token=form.cleaned_data["code"])
+            if device is not None:
+                two_step.done(request, device)
+                request.session[CODES_SESSION_KEY] = codes
+                return redirect(reverse_next("two_step_codes", request))
+            form.add_error(
+                "code",
+                "That code is not right. Type the 6 digits the app shows now for Kith; if it keeps "
+                "failing, check your phone sets its clock automatically.",
+            )
+        elif action == "codes" and on:
+            request.session[CODES_SESSION_KEY] = two_step.recovery_codes_new(user=user)
+            return redirect("two_step_codes")
+        elif action == "off" and on:
+            if required:
+                messages.error(
+                    request, "Managers and organisation admins must keep two-step verification on."
+                )
+            else:
+                two_step.turn_off(user=user)
+                messages.success(
+                    request, "Two-step verification is off. Signing in needs only your password."
+                )
+            return redirect("two_step")
+    context = {"on": on, "required": required, "form": form, "next": _next(request)}
+    if on:
+        context["codes_left"] = two_step.recovery_codes_left(user)
+        context["since"] = two_step.confirmed_app(user).created_at
+    else:
+        device = two_step.app_for_setup(request)
+        context["qr"] = two_step.qr_data_uri(device)
+        context["secret"] = two_step.secret_for_typing(device)
+    return render(request, "accounts/two_step.html", context)
+
+
+def reverse_next(name, request):
+    return reverse(name) + "?" + urlencode({"next": _next(request)})
+
+
+@login_required
+def two_step_codes(request):
+    """The recovery codes, shown once after they are made."""
+    codes = request.session.pop(CODES_SESSION_KEY, None)
+    if not codes:
+        return redirect("two_step")
+    return render(request, "accounts/two_step_codes.html", {"codes": codes, "next": _next(request)})

@@ -21,8 +21,9 @@ class NoStoreByDefaultMiddleware:
     its view says otherwise: pages show personal plans, wellbeing answers and
     the door code, on tablets that several people share and whose Back button
     would otherwise bring a signed-out page back. A view that sets its own
-    ``Cache-Control`` (the public programme, a calendar feed) keeps it; the
-    static files are served before this (WhiteNoise, with their long max-age)."""
+    ``Cache-Control`` (the public programme, a calendar feed) keeps it. The
+    static files pass through here too, and keep the ``Cache-Control`` that
+    WhiteNoise always gives them."""
 
     def __init__(self, get_response):
         self.get_response = get_response

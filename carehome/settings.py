@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "homes",
     "residents",
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -119,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "homes.context_processors.home_context",
+                "accounts.context_processors.two_step_reminder",
             ],
         },
     },
@@ -319,6 +325,13 @@ INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
 # (a manager can at any time).
 CONNECTION_CORRECTION_DAYS = int(env("CONNECTION_CORRECTION_DAYS", "7"))
 
+# Two-step verification (accounts.two_step): managers, organisation admins and
+# admin-site users must set it up within this many days of the first sign-in
+# that needed it; anyone else may.
+TWO_STEP_GRACE_DAYS = int(env("TWO_STEP_GRACE_DAYS", "14"))
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Kith")
+
 # Repeated failed sign-ins lock the account-and-address pair for a while.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
@@ -360,18 +373,25 @@ else:
 # Over the limit, the person is given the home's phone number, never a puzzle.
 RATELIMIT_USE_CACHE = "default"
 VOLUNTEER_APPLY_RATE = env("VOLUNTEER_APPLY_RATE", "5/10m")
+# If a count cannot be read, the request goes through (a limit is never the
+# reason something real is lost).
+RATELIMIT_FAIL_OPEN = True
 # The other limits (carehome.throttles), each "count/period" (s, m, h, d):
 # reset emails to one typed address, and reset requests from one client;
 PASSWORD_RESET_EMAIL_RATE = env("PASSWORD_RESET_EMAIL_RATE", "3/h")
 PASSWORD_RESET_CLIENT_RATE = env("PASSWORD_RESET_CLIENT_RATE", "20/h")
-# failed sign-ins from one client, whatever the accounts (a care home's
-# staff share one address: set well above a busy shift's typing mistakes);
+# failed sign-ins from one client, whatever the accounts and wherever (a care
+# home's staff share one address: well above a busy shift's typing mistakes;
+# someone who signed in on this browser before is let through);
 SIGN_IN_FAILURES_CLIENT_RATE = env("SIGN_IN_FAILURES_CLIENT_RATE", "30/15m")
-# new links sent for one invitation; door-code changes at one home;
+# new links sent for one invitation;
 INVITATION_RESEND_RATE = env("INVITATION_RESEND_RATE", "3/h")
-DOOR_CODE_CHANGE_RATE = env("DOOR_CODE_CHANGE_RATE", "4/h")
-# invitation and new-password forms posted from one client.
+# invitation and new-password forms sent back with a mistake, from one client.
 PUBLIC_FORM_CLIENT_RATE = env("PUBLIC_FORM_CLIENT_RATE", "30/h")
+# Door-code changes in an hour whose emails to approved regular visitors go at
+# once; past that the change is still made at once, and its email waits
+# (visits.services.access).
+DOOR_CODE_NOTICES_PER_HOUR = int(env("DOOR_CODE_NOTICES_PER_HOUR", "4"))
 
 # --- Audit trail -------------------------------------------------------------
 # Every model is audited by default, so later apps are covered with no effort.
@@ -418,10 +438,19 @@ AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
     "sent_nonce",
     "token",
     "code",
+    # An authenticator app's shared secret (django-otp's TOTP device).
+    "key",
     # Not secret, but noise: every sign-in, every save, every edit's counter.
     "last_login",
     "updated_at",
     "version",
+    # An authenticator app's bookkeeping, changed at every sign-in with a code:
+    # when it was last used, the clock drift, the wrong-code slowdown.
+    "last_t",
+    "drift",
+    "last_used_at",
+    "throttling_failure_timestamp",
+    "throttling_failure_count",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 # Store a foreign key's text (e.g. the key worker's name) with the change, so

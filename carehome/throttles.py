@@ -1,6 +1,7 @@
 """Limits where abuse is cheap: password-reset emails, guessing passwords
 across many accounts from one address, invitation re-sends, door-code
-changes (each emails every approved visitor) and the forms anyone may post.
+changes (each emails every approved visitor: visits.services.access holds
+those emails back rather than the change) and the forms anyone may post.
 
 Each limit is a count in the cache (django-ratelimit's fixed windows: Redis
 when REDIS_URL is set, so every web process shares it) under a key the view
@@ -11,6 +12,7 @@ reached, the request goes through: a limit is never the reason something
 real is lost.
 """
 
+import ipaddress
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,8 +28,18 @@ logger = logging.getLogger(__name__)
 
 
 def client_address(request):
-    """The client's address as the sign-in lockout reads it (behind a proxy too)."""
-    return get_client_ip_address(request) or "unknown"
+    """The client's address as the sign-in lockout reads it (behind a proxy
+    too); for IPv6 its /64 network, which one household or device holds whole."""
+    address = get_client_ip_address(request) or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 @dataclass(frozen=True)
@@ -85,10 +97,8 @@ PASSWORD_RESET_CLIENT = Throttle("password-reset-client", "PASSWORD_RESET_CLIENT
 SIGN_IN_FAILURES_CLIENT = Throttle("sign-in-failures-client", "SIGN_IN_FAILURES_CLIENT_RATE")
 # New invitation links sent for one invitation.
 INVITATION_RESEND = Throttle("invitation-resend", "INVITATION_RESEND_RATE")
-# Door-code changes at one home (each emails every approved visitor).
-DOOR_CODE_CHANGE = Throttle("door-code-change", "DOOR_CODE_CHANGE_RATE")
 # "Volunteer with us" applications from one client (volunteers' public pages).
 VOLUNTEER_APPLY = Throttle("volunteer-with-us", "VOLUNTEER_APPLY_RATE")
-# Forms posted without signing in with a link's token (accepting an
-# invitation, choosing a new password): from one client.
+# Forms posted with a link's token (accepting an invitation, choosing a new
+# password) and sent back with a mistake, from one client.
 PUBLIC_FORM_CLIENT = Throttle("public-form-client", "PUBLIC_FORM_CLIENT_RATE")

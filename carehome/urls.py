@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from carehome import views
 from homes import views as home_views
@@ -23,6 +24,9 @@ urlpatterns = [
     path("", include("volunteers.urls.public", namespace="volunteer_with_us")),
     path("", include("community.urls.public", namespace="programme")),
     path("", include("evaluation.urls_org")),
+    # One way to sign in, with its limits and two-step verification: the
+    # admin site's own sign-in page sends people to it.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

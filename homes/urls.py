@@ -9,6 +9,9 @@ urlpatterns = [
     path("people/", views.members, name="members"),
     path("people/invite/", views.invite, name="invite"),
     path("people/<int:pk>/", views.membership_edit, name="membership_edit"),
+    path(
+        "people/<int:pk>/two-step/reset/", views.membership_two_step_reset, name="membership_two_step_reset"
+    ),
     path("people/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("people/invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),
     path("spaces/", views.spaces, name="spaces"),

@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts import two_step
 from carehome.dbrouter import read_from_replica
 from carehome.errors import DomainError
 from carehome.throttles import INVITATION_RESEND
@@ -98,12 +99,12 @@ def _invitation(request, pk):
 @home_permission("members.invite")
 def invitation_resend(request, home_slug, pk):
     invitation = _invitation(request, pk)
-    if INVITATION_RESEND.over(request, invitation.pk):
+    if INVITATION_RESEND.used_up(request, invitation.pk):
         at = INVITATION_RESEND.try_again_at(request, invitation.pk)
         messages.error(
             request,
-            f"Several links have been sent to {invitation.email} in the last hour. Ask them to look in "
-            f"their junk or spam folder for the newest one, or send another at {at}.",
+            f"Several links have been sent to {invitation.email} recently. Ask them to look in their "
+            f"junk or spam folder for the newest one, or send another at {at}.",
         )
         return redirect("homes:members", home_slug=home_slug)
     try:
@@ -111,6 +112,7 @@ def invitation_resend(request, home_slug, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
+        INVITATION_RESEND.count(request, invitation.pk)
         messages.success(request, f"A new link is on its way to {invitation.email}.")
     return redirect("homes:members", home_slug=home_slug)
 
@@ -147,7 +149,26 @@ def membership_edit(request, home_slug, pk):
         else:
             messages.success(request, f"{membership.user} was updated.")
             return redirect("homes:members", home_slug=home_slug)
-    return render(request, "homes/membership_edit.html", {"form": form, "member": membership})
+    context = {"form": form, "member": membership, "two_step_on": two_step.is_on(membership.user)}
+    return render(request, "homes/membership_edit.html", context)
+
+
+@require_POST
+@home_permission("members.change")
+def membership_two_step_reset(request, home_slug, pk):
+    """A lost phone: the person's authenticator app and recovery codes stop
+    working (accounts.two_step.reset, in the history with who did it)."""
+    membership = get_object_or_404(Membership.objects.for_home(request.home).select_related("user"), pk=pk)
+    if membership.user_id == request.user.pk:
+        messages.error(request, "You cannot reset your own: ask another manager, or use Your account.")
+    else:
+        two_step.reset(user=membership.user, actor=request.user)
+        messages.success(
+            request,
+            f"Two-step verification for {membership.user} was reset. "
+            "They set it up again when they next sign in.",
+        )
+    return redirect("homes:membership_edit", home_slug=home_slug, pk=pk)
 
 
 @home_permission("spaces.view")

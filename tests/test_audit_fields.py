@@ -12,7 +12,9 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.conf import settings
 
+# Two-step verification's devices (django-otp) hold secrets, so they are swept too.
 PROJECT_APPS = {"accounts", "homes", "residents", "visits", "notifications", "volunteers", "community"}
+PROJECT_APPS |= {"otp_totp", "otp_static"}
 
 # Name parts that mark a secret: an emailed link's nonce, a feed token, a password…
 SECRET_PARTS = {"token", "secret", "nonce", "password", "passcode", "pin", "otp", "key"}
@@ -26,6 +28,11 @@ NOT_AUDITED_FIELDS = {
     "last_login": "every sign-in would be a change",
     "updated_at": "the entry's own time says it",
     "version": "an edit counter (carehome.versions), not personal data",
+    "last_t": "an authenticator app's bookkeeping, changed at every sign-in",
+    "drift": "an authenticator app's bookkeeping, changed at every sign-in",
+    "last_used_at": "an authenticator app's bookkeeping, changed at every sign-in",
+    "throttling_failure_timestamp": "the slowdown after wrong codes, changed at every attempt",
+    "throttling_failure_count": "the slowdown after wrong codes, changed at every attempt",
 }
 # Models the history does not follow, with why (AUDITLOG_EXCLUDE_TRACKING_MODELS).
 NOT_AUDITED_MODELS = {
@@ -105,5 +112,6 @@ def test_the_excluded_field_names_are_the_secrets_and_the_noise():
         "sent_nonce",
         "token",
         "code",
+        "key",
         *NOT_AUDITED_FIELDS,
     }

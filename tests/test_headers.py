@@ -2,6 +2,11 @@
 a proxy (the door code, plans and wellbeing answers on a shared tablet); every
 page refuses the browser's powerful features and runs no inline script."""
 
+import uuid
+
+from django.test import Client
+from django.urls import reverse
+
 from tests.test_scoping import ROLES, other_pages, url_for
 from tests.urls_sweep import home_urls, may_see
 
@@ -36,10 +41,11 @@ def test_every_home_page_is_never_stored_and_refuses_powerful_features(sweep_wor
     clients = {role: client_for(w.member(role)) for role in ROLES}
     for name in home_urls():
         url = url_for(name, w, own_objects=True, slug=w.home.slug)
-        role = next((r for r in ROLES if may_see(name, url, r)), None)
+        role = next(r for r in ROLES if may_see(name, url, r))
         response = clients[role].get(url)
+        assert response.status_code in (200, 302, 403, 405), f"{role} GET {url} gave {response.status_code}"
         if response.status_code != 200:
-            continue  # a POST-only address, or a redirect to the page itself
+            continue  # POST only, a redirect, or for one person only (an approved visitor's door code)
         where = f"{role} GET {url}"
         assert_safe_headers(response, where)
         assert_not_stored(response, where)
@@ -60,11 +66,18 @@ def test_every_page_outside_a_home_has_the_same_headers(sweep_world, client_for)
             assert_not_stored(response, name)
 
 
-def test_error_pages_and_the_sign_in_page_are_never_stored(world, client, client_for):
+def test_error_and_refusal_pages_have_the_same_headers(world, client, client_for, settings):
     missing = client_for(world.manager).get("/h/no-such-home/")
     assert missing.status_code == 404
-    assert_not_stored(missing, "404")
     forbidden = client_for(world.relative).get(f"/h/{world.home.slug}/residents/")
     assert forbidden.status_code == 403
-    assert_not_stored(forbidden, "403")
-    assert_safe_headers(forbidden, "403")
+    csrf = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "a@example.org"})
+    assert csrf.status_code == 403
+    settings.PASSWORD_RESET_EMAIL_RATE = "1/h"
+    settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
+    client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    limited = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert limited.status_code == 429
+    for where, response in (("404", missing), ("403", forbidden), ("CSRF", csrf), ("429", limited)):
+        assert_safe_headers(response, where)
+        assert_not_stored(response, where)

@@ -65,7 +65,7 @@ ROLE_ORDER = ["manager", "champion", "family", "volunteer"]
 
 # Named POST URLs outside /h/<home>/: who posts to them.
 OTHER_FORMS = ["login", "password_reset", "password_reset_confirm", "account", "password_change"]
-OTHER_FORMS += ["message_preferences", "stop_messages", "accept_invitation"]
+OTHER_FORMS += ["message_preferences", "stop_messages", "accept_invitation", "two_step"]
 
 # Pages whose form shows only after a first step (a query string picks it).
 PAGE_QUERY = {

@@ -138,6 +138,7 @@ def other_pages(w, client_for):
     VisitingInfoFactory(home=w.home)
     relative, anonymous = client_for(w.relative), Client()
     relative.post(reverse("visits:feed_new", args=[w.home.slug]))
+    relative.get(reverse("two_step"))  # the first visit keeps the new app's key in the session
     feed = CalendarFeed.objects.for_home(w.home).get(revoked_at__isnull=True)
     invitation = w.invitation(True)
     return {
@@ -145,6 +146,7 @@ def other_pages(w, client_for):
         "healthz": (anonymous, reverse("healthz")),
         "login": (anonymous, reverse("login")),
         "account": (relative, reverse("account")),
+        "two_step": (relative, reverse("two_step")),
         "password_change": (relative, reverse("password_change")),
         "password_change_done": (relative, reverse("password_change_done")),
         "password_reset": (anonymous, reverse("password_reset")),

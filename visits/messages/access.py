@@ -54,14 +54,20 @@ register(
 )
 
 
-def door_code_messages_schedule(*, door_code, previous, recipients, now):
-    """Tell approved regular visitors the code changed (never the code)."""
+def door_code_messages_schedule(*, door_code, previous, recipients, now, due=None):
+    """Tell approved regular visitors the code changed (never the code), at
+    ``due`` (now unless the home changed it many times lately)."""
     if previous is not None:
         reminders_cancel(obj=previous, kinds=[DOOR_CODE_CHANGED], reason="A newer code replaced it.")
     if not recipients:
         return 0
     return reminders_schedule(
-        home=door_code.home, kind=DOOR_CODE_CHANGED, obj=door_code, recipients=recipients, due=now, now=now
+        home=door_code.home,
+        kind=DOOR_CODE_CHANGED,
+        obj=door_code,
+        recipients=recipients,
+        due=due or now,
+        now=now,
     )
 
 

@@ -10,6 +10,7 @@ showing is logged.
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -62,6 +63,28 @@ def _check_code(code, current):
         raise DomainError("That is the code already in use. Enter a different one.", field="code")
 
 
+NOTICE_WINDOW = timedelta(hours=1)
+
+
+def _notice_due(home, now):
+    """When approved visitors hear of a change made at ``now``: at once, unless
+    the home already changed its code ``DOOR_CODE_NOTICES_PER_HOUR`` times in
+    the last hour; then when the oldest of those leaves the hour. A change
+    must never wait (the code may have got out), but its emails may: each
+    newer code cancels the older one's unsent notices, so a burst of changes
+    sends one email to each visitor, about the newest code."""
+    limit = max(1, settings.DOOR_CODE_NOTICES_PER_HOUR)
+    earlier = list(
+        DoorCode.objects.for_home(home)
+        .filter(valid_from__gt=now - NOTICE_WINDOW, valid_from__lt=now)
+        .order_by("-valid_from")
+        .values_list("valid_from", flat=True)[:limit]
+    )
+    if len(earlier) < limit:
+        return now
+    return earlier[-1] + NOTICE_WINDOW
+
+
 def door_code_rotate(*, home, actor, code="", only_if_older_than=None, now=None):
     """Replace the home's current door code with ``code`` (digits) or a random one.
 
@@ -70,7 +93,8 @@ def door_code_rotate(*, home, actor, code="", only_if_older_than=None, now=None)
     database's "one current code per home" constraint backs that up.
     ``only_if_older_than`` (a timedelta) makes it a scheduled rotation that
     does nothing unless the current code is at least that old. Returns the new
-    code, or None when nothing was due.
+    code (with ``notice_due``, when visitors are told), or None when nothing
+    was due.
     """
     now = now or timezone.now()
     code = (code or "").strip()
@@ -90,8 +114,13 @@ def door_code_rotate(*, home, actor, code="", only_if_older_than=None, now=None)
                 current.save(update_fields=["replaced_at"])
             new = DoorCode.objects.create(home=home, code=code, valid_from=now, created_by=actor)
             # Approved visitors hear that it changed (never the code), from the outbox.
+            new.notice_due = _notice_due(home, now)
             door_code_messages_schedule(
-                door_code=new, previous=current, recipients=regular_visitors(home), now=timezone.now()
+                door_code=new,
+                previous=current,
+                recipients=regular_visitors(home),
+                now=timezone.now(),
+                due=new.notice_due,
             )
     except IntegrityError as error:
         raise DomainError(

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from carehome.errors import DomainError
 from carehome.query import parse_id
-from carehome.throttles import DOOR_CODE_CHANGE
 from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
 from homes.submissions import AlreadySaved, already_saved
@@ -29,12 +28,22 @@ from visits.services import access as services
 # --- Door codes ----------------------------------------------------------------------
 
 
+def _changed_message(new):
+    if new.notice_due <= new.valid_from:
+        return "The door code has changed. Approved regular visitors have been told by email."
+    at = timezone.localtime(new.notice_due).strftime("%H:%M")
+    return (
+        "The door code has changed, and approved regular visitors can see the new one in Kith now. "
+        f"It has changed several times in the last hour, so their email waits until {at}: "
+        "one email about the newest code."
+    )
+
+
 @home_permission("doorcodes.manage")
 def door_code(request, home_slug):
     home = request.home
     change_form = DoorCodeChangeForm()
     days_form = RotateDaysForm(initial={"days": selectors.rotate_days(home)})
-    status = 200
     if request.method == "POST":
         if request.POST.get("action") == "interval":
             days_form = RotateDaysForm(request.POST)
@@ -53,27 +62,15 @@ def door_code(request, home_slug):
                     return redirect("visits:door_code", home_slug=home.slug)
         else:
             change_form = DoorCodeChangeForm(request.POST)
-            if change_form.is_valid() and DOOR_CODE_CHANGE.used_up(request, home.pk):
-                at = DOOR_CODE_CHANGE.try_again_at(request, home.pk)
-                change_form.add_error(
-                    "code",
-                    "The door code has been changed several times in the last hour, and each change "
-                    f"emails every approved regular visitor. You can change it again at {at}.",
-                )
-                status = 429
-            elif change_form.is_valid():
+            if change_form.is_valid():
                 try:
-                    services.door_code_rotate(
+                    new = services.door_code_rotate(
                         home=home, actor=request.user, code=change_form.cleaned_data["code"]
                     )
                 except DomainError as error:
                     error.add_to_form(change_form)
                 else:
-                    DOOR_CODE_CHANGE.count(request, home.pk)
-                    messages.success(
-                        request,
-                        "The door code has changed. Approved regular visitors have been told by email.",
-                    )
+                    messages.success(request, _changed_message(new))
                     return redirect("visits:door_code", home_slug=home.slug)
     page = selectors.door_code_views_page(home, request.GET.get("page"))
     return render(
@@ -86,7 +83,6 @@ def door_code(request, home_slug):
             "page": page,
             "views": page.object_list,
         },
-        status=status,
     )
 
 

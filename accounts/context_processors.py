@@ -1,0 +1,13 @@
+from datetime import date
+
+from accounts import two_step
+
+
+def two_step_reminder(request):
+    """The day by which this person must set up two-step verification, while
+    they still may wait (read from the session: no query)."""
+    session = getattr(request, "session", None)
+    kept = (session.get(two_step.SESSION_KEY) or {}) if session is not None else {}
+    if kept.get("state") != two_step.REMIND or request.path.startswith("/account/two-step/"):
+        return {}
+    return {"two_step_due": date.fromisoformat(kept["due"])}
