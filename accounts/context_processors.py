@@ -1,5 +1,7 @@
 from datetime import date
 
+from django.urls import reverse
+
 from accounts import two_step
 
 
@@ -8,6 +10,6 @@ def two_step_reminder(request):
     they still may wait (read from the session: no query)."""
     session = getattr(request, "session", None)
     kept = (session.get(two_step.SESSION_KEY) or {}) if session is not None else {}
-    if kept.get("state") != two_step.REMIND or request.path.startswith("/account/two-step/"):
+    if kept.get("state") != two_step.REMIND or request.path.startswith(reverse("two_step")):
         return {}
     return {"two_step_due": date.fromisoformat(kept["due"])}

@@ -1,7 +1,8 @@
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import two_step
 
@@ -36,10 +37,12 @@ class TwoStepMiddleware:
             if state == two_step.VERIFY and request.user.is_verified():
                 request.session.pop(two_step.SESSION_KEY, None)
             else:
-                target = "two_step_verify" if state == two_step.VERIFY else "two_step"
-                query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-                response = redirect(reverse(target) + (f"?{query}" if query else ""))
+                target = reverse("two_step_verify" if state == two_step.VERIFY else "two_step")
                 if request.headers.get("HX-Request"):
-                    response["HX-Redirect"] = response.url
-                return response
+                    # The whole page goes, back to the page the fragment was part of.
+                    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+                    back = page.path + (f"?{page.query}" if page.query else "")
+                    return HttpResponseClientRedirect(target + "?" + urlencode({"next": back or "/"}))
+                query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+                return redirect(target + (f"?{query}" if query else ""))
         return self.get_response(request)

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager):
@@ -51,6 +52,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="For people who must use two-step verification: the day after which they set it up first.",
     )
+    # Moved on whenever two-step verification is set up, reset, turned off or
+    # given new recovery codes: every other session of the person ends
+    # (it is part of the session's check, like the password).
+    two_step_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -66,6 +71,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's check that a session still belongs to this person: the
+        password's hash, and (once there is one) the two-step version."""
+        if not self.two_step_version:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "kith.accounts.User.session_auth_hash"
+        value = f"{self.password}:two-step:{self.two_step_version}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def get_full_name(self):
         return self.full_name

@@ -26,6 +26,7 @@ import segno
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
 from django_otp import login as otp_login
@@ -101,9 +102,18 @@ def state_of(request):
 
 
 def done(request, device):
-    """The code was right: this session is verified."""
+    """The code was right: this session is verified, under a new session key
+    (as signing in gets one)."""
+    request.session.cycle_key()
     otp_login(request, device)
     request.session.pop(SESSION_KEY, None)
+
+
+def _other_sessions_end(user):
+    """Every session of ``user`` ends, but the one the caller then keeps with
+    ``update_session_auth_hash`` (accounts.models.User._get_session_auth_hash)."""
+    _users().filter(pk=user.pk).update(two_step_version=F("two_step_version") + 1)
+    user.refresh_from_db(fields=["two_step_version"])
 
 
 # --- Setting it up ---------------------------------------------------------------------------
@@ -134,9 +144,10 @@ def app_for_setup(request):
 
 
 def setup_confirm(request, *, token):
-    """Confirm the app with a code it shows: it replaces any earlier app, and
-    the recovery codes are made anew. Returns (device, recovery codes), or
-    (None, []) when the code is not right."""
+    """Confirm the app with a code it shows: it replaces any earlier app, the
+    recovery codes are made anew and the person's other sessions end. Returns
+    (device, recovery codes); (None, []) when the code is not right; (device,
+    None) when this key was confirmed already (the button pressed twice)."""
     user, key = request.user, request.session.get(SETUP_KEY)
     if not key:
         return None, []
@@ -145,6 +156,10 @@ def setup_confirm(request, *, token):
     if len(code) != 6 or not check.verify(int(code), tolerance=1):
         return None, []
     with transaction.atomic(), acting_as(user):
+        _users().select_for_update().filter(pk=user.pk).first()  # one set-up at a time per person
+        already = TOTPDevice.objects.filter(user=user, key=key, confirmed=True).first()
+        if already is not None:
+            return already, None
         TOTPDevice.objects.filter(user=user).delete()
         # The code just used is never taken again (django-otp's last_t).
         device = TOTPDevice.objects.create(
@@ -152,6 +167,7 @@ def setup_confirm(request, *, token):
         )
         codes = _new_recovery_codes(user)
         _users().filter(pk=user.pk).update(two_step_due=None)
+        _other_sessions_end(user)
     request.session.pop(SETUP_KEY, None)
     return device, codes
 
@@ -167,8 +183,12 @@ def _new_recovery_codes(user):
 
 
 def recovery_codes_new(*, user):
+    """New recovery codes (the old ones stop working); the person's other sessions end."""
     with transaction.atomic(), acting_as(user):
-        return _new_recovery_codes(user)
+        _users().select_for_update().filter(pk=user.pk).first()
+        codes = _new_recovery_codes(user)
+        _other_sessions_end(user)
+    return codes
 
 
 def recovery_codes_left(user):
@@ -193,9 +213,22 @@ def verify(*, user, token):
     with transaction.atomic(), acting_as(user):
         for kind in kinds:
             for device in kind.objects.devices_for_user(user, confirmed=True).select_for_update():
+                _wait_capped(device)
                 if device.verify_token(token):
                     return device
     return None
+
+
+# django-otp doubles the pause after each wrong code in a row, without end; a
+# real person waits at most this long (a few guesses a quarter of an hour
+# still never finds a code).
+MAX_WAIT = timedelta(minutes=15)
+
+
+def _wait_capped(device):
+    last = device.throttling_failure_timestamp
+    if last is not None and timezone.now() - last >= MAX_WAIT:
+        device.throttle_reset(commit=False)
 
 
 def wait_seconds(user):
@@ -206,13 +239,17 @@ def wait_seconds(user):
         for device in kind.objects.devices_for_user(user, confirmed=True):
             allowed, data = device.verify_is_allowed()
             if not allowed and data.get("locked_until"):
-                waits.append((data["locked_until"] - timezone.now()).total_seconds())
+                until = min(data["locked_until"], device.throttling_failure_timestamp + MAX_WAIT)
+                waits.append((until - timezone.now()).total_seconds())
     return max(0, int(max(waits) + 0.999))
 
 
 def turn_off(*, user):
+    """The person turns it off (only for those who need not use it); their
+    other sessions end."""
     with transaction.atomic(), acting_as(user):
         _remove_devices(user)
+        _other_sessions_end(user)
 
 
 def _remove_devices(user):
@@ -220,12 +257,58 @@ def _remove_devices(user):
     StaticDevice.objects.filter(user=user).delete()
 
 
-def reset(*, user, actor):
-    """Another manager (or an organisation admin) resets ``user``'s two-step
-    verification: their app and recovery codes stop working, and if they
-    must use it they set it up again at their next sign-in. In the history
-    as the deleted devices, with ``actor``."""
+def reset_problem(*, home, actor, membership):
+    """Why ``actor`` may not reset the two-step verification of ``membership``'s
+    person at ``home``, or "". Only for someone who manages this home (the
+    view's ``members.change``), never for themselves, never for an admin-site
+    user, and never for someone who also manages a home the actor does not."""
+    from homes.models import Membership, Role
+    from homes.scoping import crossing_homes
+
+    person = membership.user
+    if membership.home_id != home.pk or not membership.is_active:
+        return "Only the two-step verification of someone active at this home can be reset here."
+    if person.pk == actor.pk:
+        return "You cannot reset your own. Ask another manager or your organisation's admin."
+    if person.is_staff or person.is_superuser:
+        return "This person opens the admin site: only another site admin can reset theirs."
+    managing = [Role.MANAGER, Role.ORG_ADMIN]
+    with crossing_homes("two-step reset: the homes each person manages"):
+        theirs = set(
+            Membership.objects.filter(user=person, is_active=True, role__in=managing).values_list(
+                "home_id", flat=True
+            )
+        )
+        mine = set(
+            Membership.objects.filter(user=actor, is_active=True, role__in=managing).values_list(
+                "home_id", flat=True
+            )
+        )
+    if not theirs <= mine:
+        return "They also manage a home you do not: ask your organisation's admin to reset it."
+    return ""
+
+
+def reset(*, home, actor, membership):
+    """Another manager (or an organisation admin) resets the two-step
+    verification of ``membership``'s person (a lost phone): their app and
+    recovery codes stop working, every session of theirs ends, and if they
+    must use it they set it up at their next sign-in. The history of their
+    membership at ``home`` says who did it."""
+    from carehome.errors import DomainError
+    from homes.audit import record_change
+
+    problem = reset_problem(home=home, actor=actor, membership=membership)
+    if problem:
+        raise DomainError(problem)
+    user = membership.user
     with transaction.atomic(), acting_as(actor):
         _remove_devices(user)
+        _other_sessions_end(user)
         if required(user):
             _users().filter(pk=user.pk).update(two_step_due=timezone.localdate())
+        record_change(
+            membership,
+            actor=actor,
+            changes={"two-step verification": ["on", "reset: set up again at the next sign-in"]},
+        )

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -58,13 +58,16 @@ class LoginView(auth_views.LoginView):
             paused = (
                 "There have been many unsuccessful attempts to sign in from this network, so signing "
                 f"in from here is paused until {at}. If you have forgotten your password, set a new "
-                "one by email: the link lets you in on this device at once."
+                "one by email: that also lets this device sign in straight away."
             )
             return self.render_to_response(self.get_context_data(form=form, paused=paused), status=429)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        return remember_browser(self.request, super().form_valid(form), form.get_user())
+        response = super().form_valid(form)
+        if two_step.state_of(self.request) == two_step.VERIFY:
+            return response  # marked once the code is given too (two_step_verify)
+        return remember_browser(self.request, response, form.get_user())
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -242,6 +245,7 @@ def two_step_verify(request):
         device = None if wait else two_step.verify(user=user, token=form.cleaned_data["code"])
         if device is not None:
             two_step.done(request, device)
+            response = remember_browser(request, redirect(_next(request)), user)
             if device.name == two_step.RECOVERY_NAME:
                 left = two_step.recovery_codes_left(user)
                 messages.warning(
@@ -249,7 +253,7 @@ def two_step_verify(request):
                     f"You used a recovery code; {left} left. If you have lost your phone, set up the "
                     "app again on your new one from Your account › Two-step verification.",
                 )
-            return redirect(_next(request))
+            return response
         if wait:
             # Not tried: django-otp doubles the pause after each wrong code in a row.
             form.add_error(
@@ -278,13 +282,19 @@ def two_step_setup(request):
     required = two_step.required(user)
     action = request.POST.get("action")
     form = TwoStepCodeForm(request.POST if action == "confirm" else None, recovery_allowed=False)
+    if request.method == "POST" and on and not user.is_verified():
+        # A session that has not given a code changes nothing here.
+        return redirect(reverse("two_step_verify") + "?" + urlencode({"next": reverse("two_step")}))
     if request.method == "POST":
         if action == "confirm" and not on and form.is_valid():
             device, codes = two_step.setup_confirm(request, token=form.cleaned_data["code"])
+            if device is not None and codes is None:
+                return redirect("two_step")  # pressed twice: the first press showed the codes
             if device is not None:
+                update_session_auth_hash(request, user)  # this session stays; the others end
                 two_step.done(request, device)
                 request.session[CODES_SESSION_KEY] = codes
-                return redirect(reverse_next("two_step_codes", request))
+                return remember_browser(request, redirect(reverse_next("two_step_codes", request)), user)
             form.add_error(
                 "code",
                 "That code is not right. Type the 6 digits the app shows now for Kith; if it keeps "
@@ -292,6 +302,7 @@ def two_step_setup(request):
             )
         elif action == "codes" and on:
             request.session[CODES_SESSION_KEY] = two_step.recovery_codes_new(user=user)
+            update_session_auth_hash(request, user)
             return redirect("two_step_codes")
         elif action == "off" and on:
             if required:
@@ -300,6 +311,7 @@ def two_step_setup(request):
                 )
             else:
                 two_step.turn_off(user=user)
+                update_session_auth_hash(request, user)
                 messages.success(
                     request, "Two-step verification is off. Signing in needs only your password."
                 )

@@ -331,6 +331,8 @@ CONNECTION_CORRECTION_DAYS = int(env("CONNECTION_CORRECTION_DAYS", "7"))
 TWO_STEP_GRACE_DAYS = int(env("TWO_STEP_GRACE_DAYS", "14"))
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Kith")
+# The admin site never shows an app's key or the recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Repeated failed sign-ins lock the account-and-address pair for a while.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))

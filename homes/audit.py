@@ -177,3 +177,14 @@ def record_export(instance, *, actor, what, details=None):
     entry.additional_data = {**(entry.additional_data or {}), "export": what, **(details or {})}
     entry.save(force_insert=True)  # one statement (bulk_create would wrap it in a transaction of its own)
     return entry
+
+
+def record_change(instance, *, actor, changes):
+    """An entry for a change that is not one of ``instance``'s own fields
+    (``changes``: {what: [before, after]}), like a reset of the person's
+    two-step verification on their membership."""
+    context = _context()
+    context["actor"] = actor
+    entry = _entry(instance, LogEntry.Action.UPDATE, changes, context=context, now=timezone.now())
+    entry.save(force_insert=True)
+    return entry

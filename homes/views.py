@@ -149,7 +149,14 @@ def membership_edit(request, home_slug, pk):
         else:
             messages.success(request, f"{membership.user} was updated.")
             return redirect("homes:members", home_slug=home_slug)
-    context = {"form": form, "member": membership, "two_step_on": two_step.is_on(membership.user)}
+    context = {
+        "form": form,
+        "member": membership,
+        "two_step_on": two_step.is_on(membership.user),
+        "two_step_reset_problem": two_step.reset_problem(
+            home=request.home, actor=request.user, membership=membership
+        ),
+    }
     return render(request, "homes/membership_edit.html", context)
 
 
@@ -159,10 +166,11 @@ def membership_two_step_reset(request, home_slug, pk):
     """A lost phone: the person's authenticator app and recovery codes stop
     working (accounts.two_step.reset, in the history with who did it)."""
     membership = get_object_or_404(Membership.objects.for_home(request.home).select_related("user"), pk=pk)
-    if membership.user_id == request.user.pk:
-        messages.error(request, "You cannot reset your own: ask another manager, or use Your account.")
+    try:
+        two_step.reset(home=request.home, actor=request.user, membership=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
-        two_step.reset(user=membership.user, actor=request.user)
         messages.success(
             request,
             f"Two-step verification for {membership.user} was reset. "

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.contrib.auth import SESSION_KEY
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -240,11 +241,63 @@ def test_another_manager_resets_it_and_the_history_says_who(world, enrolled, cli
     assert not TOTPDevice.objects.filter(user=user).exists()
     deleted = LogEntry.objects.get_for_model(TOTPDevice).filter(action=LogEntry.Action.DELETE).get()
     assert deleted.actor == colleague.user
+    # Ruth's own history at the home says who reset it.
+    history = client_for(colleague).get(
+        reverse(
+            "homes:history",
+            args=[world.home.slug, ContentType.objects.get_for_model(world.manager).pk, world.manager.pk],
+        )
+    )
+    assert "two-step verification" in main_text(history) and "Sam Okafor" in main_text(history)
 
     # Ruth signs in with her password and sets it up again before anything else.
     client = sign_in(user.email)
     response = client.get(dashboard(world))
     assert response.status_code == 302 and response.url.startswith(reverse("two_step"))
+
+
+def test_a_reset_signs_the_person_out_everywhere(world, enrolled, client_for):
+    from homes.models import Role
+    from homes.tests.factories import MembershipFactory
+
+    user, device, _ = enrolled
+    with thirty_seconds_on():
+        ruth = sign_in(user.email)
+        ruth.post(reverse("two_step_verify"), {"code": app_code(device)})
+        assert ruth.get(dashboard(world)).status_code == 200
+    colleague = MembershipFactory(home=world.home, role=Role.MANAGER)
+    client_for(colleague).post(
+        reverse("homes:membership_two_step_reset", args=[world.home.slug, world.manager.pk])
+    )
+    gone = ruth.get(dashboard(world))
+    assert gone.status_code == 302 and gone.url.startswith(reverse("login"))
+
+
+def test_setting_it_up_ends_the_persons_other_sessions(world):
+    user = world.staff.user
+    left_on_a_lost_phone = sign_in(user.email)
+    here = sign_in(user.email)
+    set_up(here, user)
+    assert here.get(dashboard(world)).status_code == 200
+    other = left_on_a_lost_phone.get(dashboard(world))
+    assert other.status_code == 302 and other.url.startswith(reverse("login"))
+
+
+def test_no_reset_for_an_admin_site_user_or_someone_managing_another_home(world, client_for):
+    from homes.models import Role
+    from homes.tests.factories import MembershipFactory
+
+    url = reverse("homes:membership_two_step_reset", args=[world.home.slug, world.staff.pk])
+    set_up(sign_in(world.staff.user.email), world.staff.user)
+    # Aisha also manages Birch Court, where Ruth is nobody.
+    MembershipFactory(home=world.other_home, user=world.staff.user, role=Role.MANAGER)
+    refused = client_for(world.manager).post(url, follow=True)
+    assert "They also manage a home you do not" in main_text(refused)
+    assert TOTPDevice.objects.filter(user=world.staff.user, confirmed=True).exists()
+    type(world.staff.user).objects.filter(pk=world.staff.user.pk).update(is_staff=True)
+    refused = client_for(world.manager).post(url, follow=True)
+    assert "only another site admin can reset" in main_text(refused)
+    assert TOTPDevice.objects.filter(user=world.staff.user, confirmed=True).exists()
 
 
 def test_no_one_resets_their_own_and_staff_cannot_reset_anyone(world, enrolled, client_for):
