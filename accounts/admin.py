@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from qsessions.models import Session
 
 from accounts.models import User
+
+# qsessions' own admin pages show each session's key (in their addresses) and
+# contents: anyone who reads them could use someone else's session. People
+# end their sessions from "Where you are signed in" (accounts.sessions).
+admin.site.unregister(Session)
 
 
 @admin.register(User)

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from accounts import two_step
+from accounts import sessions, two_step
 
 
 def two_step_reminder(request):
@@ -13,3 +13,12 @@ def two_step_reminder(request):
     if kept.get("state") != two_step.REMIND or request.path.startswith(reverse("two_step")):
         return {}
     return {"two_step_due": date.fromisoformat(kept["due"])}
+
+
+def session_policy(request):
+    """How long this session lasts without use, for the page's warning
+    (static/js/idle.js); read from the session: no query."""
+    session = getattr(request, "session", None)
+    if session is None or sessions.POLICY_KEY not in session:
+        return {}
+    return {"session_policy": sessions.Policy.of(session)}

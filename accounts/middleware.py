@@ -1,15 +1,49 @@
 from urllib.parse import urlencode, urlsplit
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts import two_step
+from accounts import sessions, two_step
 
 # Pages a session may open before its second step: giving the code, setting
 # it up (and seeing the recovery codes once), and signing out.
-_BEFORE_VERIFY = ("two_step_verify", "logout")
-_BEFORE_SETUP = ("two_step", "two_step_codes", "logout")
+_SIGNING_OUT = ("logout", "sign_out_idle", "switch_user", "session_stay")
+_BEFORE_VERIFY = ("two_step_verify", *_SIGNING_OUT)
+_BEFORE_SETUP = ("two_step", "two_step_codes", *_SIGNING_OUT)
+
+
+def _whole_page_to(request, target):
+    """A redirect to ``target`` with the page to come back to: for an htmx
+    request the whole page goes (back to the page the fragment was part of)."""
+    if request.headers.get("HX-Request"):
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = page.path + (f"?{page.query}" if page.query else "")
+        return HttpResponseClientRedirect(target + "?" + urlencode({"next": back or "/"}))
+    query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+    return redirect(target + (f"?{query}" if query else ""))
+
+
+class IdleSessionMiddleware:
+    """After the messages middleware. Ends a session unused for too long, or
+    open for too long (accounts.sessions), and sends the person to sign in
+    again with a word on why. Reads the session only: no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        why = sessions.ended(request) if hasattr(request, "session") else None
+        if why is not None:
+            policy = sessions.Policy.of(request.session)
+            logout(request)
+            messages.info(request, sessions.ended_message(why, policy))
+            response = _whole_page_to(request, reverse("login"))
+            response["Clear-Site-Data"] = sessions.CLEAR_SITE_DATA
+            return response
+        return self.get_response(request)
 
 
 class TwoStepMiddleware:
@@ -37,12 +71,7 @@ class TwoStepMiddleware:
             if state == two_step.VERIFY and request.user.is_verified():
                 request.session.pop(two_step.SESSION_KEY, None)
             else:
-                target = reverse("two_step_verify" if state == two_step.VERIFY else "two_step")
-                if request.headers.get("HX-Request"):
-                    # The whole page goes, back to the page the fragment was part of.
-                    page = urlsplit(request.headers.get("HX-Current-URL", ""))
-                    back = page.path + (f"?{page.query}" if page.query else "")
-                    return HttpResponseClientRedirect(target + "?" + urlencode({"next": back or "/"}))
-                query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-                return redirect(target + (f"?{query}" if query else ""))
+                return _whole_page_to(
+                    request, reverse("two_step_verify" if state == two_step.VERIFY else "two_step")
+                )
         return self.get_response(request)

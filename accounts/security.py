@@ -61,6 +61,25 @@ def remember_browser(request, response, user):
     return response
 
 
+def forget_browser(request, response, user):
+    """This browser no longer counts as one ``user`` signed in on ("Switch
+    user" on a shared tablet keeps nothing of the person who leaves)."""
+    ids = [pk for pk in known_ids(request) if pk != user.pk]
+    if not ids:
+        response.delete_cookie(KNOWN_COOKIE, samesite="Lax")
+        return response
+    response.set_signed_cookie(
+        KNOWN_COOKIE,
+        ",".join(map(str, ids)),
+        salt=KNOWN_SALT,
+        max_age=KNOWN_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 def signed_in_here_before(request, email):
     """Whether the account for ``email`` signed in on this browser before."""
     from accounts.models import User

@@ -5,10 +5,14 @@ from accounts import views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("logout/idle/", views.sign_out_idle, name="sign_out_idle"),
+    path("logout/switch-user/", views.switch_user, name="switch_user"),
     path("login/two-step/", views.two_step_verify, name="two_step_verify"),
     path("account/", views.account, name="account"),
     path("account/two-step/", views.two_step_setup, name="two_step"),
+    path("account/sessions/", views.signed_in_sessions, name="signed_in_sessions"),
+    path("account/sessions/stay/", views.session_stay, name="session_stay"),
     path("account/two-step/recovery-codes/", views.two_step_codes, name="two_step_codes"),
     path(
         "account/password/",

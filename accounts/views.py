@@ -2,16 +2,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, update_session_auth_hash
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
-from accounts import two_step
+from accounts import sessions, two_step
 from accounts.forms import (
     AcceptWithPasswordForm,
     EmailAuthenticationForm,
@@ -20,7 +22,7 @@ from accounts.forms import (
     SignUpForm,
     TwoStepCodeForm,
 )
-from accounts.security import remember_browser, sign_in_pause_end, signed_in_here_before
+from accounts.security import forget_browser, remember_browser, sign_in_pause_end, signed_in_here_before
 from carehome.audit import acting_as
 from carehome.errors import DomainError
 from carehome.throttles import (
@@ -338,3 +340,86 @@ def two_step_codes(request):
     if not codes:
         return redirect("two_step")
     return render(request, "accounts/two_step_codes.html", {"codes": codes, "next": _next(request)})
+
+
+# --- Shared devices (accounts.sessions) ------------------------------------------------------
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out: the browser also forgets what it kept of the site."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = sessions.CLEAR_SITE_DATA
+        return response
+
+
+@require_POST
+def sign_out_idle(request):
+    """The page's count-down ran out (static/js/idle.js): sign out, and say why
+    on the sign-in page, which brings the person back here afterwards."""
+    policy = sessions.Policy.of(request.session)
+    was_signed_in = request.user.is_authenticated
+    logout(request)
+    if was_signed_in and policy is not None:
+        messages.info(request, sessions.ended_message(sessions.ENDED_IDLE, policy))
+    target = reverse("login")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        target += "?" + urlencode({"next": back})
+    response = redirect(target)
+    response["Clear-Site-Data"] = sessions.CLEAR_SITE_DATA
+    return response
+
+
+@require_POST
+def switch_user(request):
+    """ "Switch user" on a shared tablet: the person who leaves is signed out and
+    forgotten by this browser; the sign-in page comes back empty for the next
+    person, with nothing of where the last one was."""
+    user = request.user if request.user.is_authenticated else None
+    logout(request)
+    messages.info(request, "Signed out. The next person can sign in below.")
+    response = redirect("login")
+    response["Clear-Site-Data"] = sessions.CLEAR_SITE_DATA
+    if user is not None:
+        forget_browser(request, response, user)
+    return response
+
+
+@login_required
+@require_POST
+def session_stay(request):
+    """ "Stay signed in", or someone typing on a page that asks nothing of the
+    server: this session is in use."""
+    sessions.touch(request)
+    return HttpResponse(status=204)
+
+
+@login_required
+def signed_in_sessions(request):
+    """Where you are signed in: each browser, when it was last used; end any
+    of them, or all but this one."""
+    if request.method == "POST":
+        which = request.POST.get("session", "")
+        if request.POST.get("all") == "yes":
+            count = sessions.end(request)
+            messages.success(
+                request,
+                f"Signed out everywhere else ({count} session{'s' if count != 1 else ''})."
+                if count
+                else "You were not signed in anywhere else.",
+            )
+        elif which and sessions.end(request, which=which):
+            messages.success(request, "That session is ended: whoever has that browser must sign in again.")
+        else:
+            messages.info(request, "That session had already ended.")
+        return redirect("signed_in_sessions")
+    policy = sessions.Policy.of(request.session)
+    return render(
+        request,
+        "accounts/sessions.html",
+        {"signed_in": sessions.sessions_of(request), "policy": policy},
+    )

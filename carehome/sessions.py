@@ -9,16 +9,46 @@ the database instead, and Redis is refilled when it is back.
 Signing out is the one thing that does not go on without Redis: a session
 must leave both places, so ending one while Redis is down is an error rather
 than a session that could come back.
+
+The rows are django-qsessions' (``qsessions.models.Session``): each knows its
+person, browser and address, so people can see where they are signed in and
+end a session elsewhere (accounts.sessions).
 """
 
+import ipaddress
 import logging
 
 from django.contrib.sessions.backends import cached_db, db
+from qsessions import middleware as qsessions_middleware
+from qsessions.backends.cached_db import KEY_PREFIX
+from qsessions.backends.db import SessionStore as PersonSessionStore
 
 logger = logging.getLogger("kith.sessions")
 
 
-class SessionStore(cached_db.SessionStore):
+class SessionMiddleware(qsessions_middleware.SessionMiddleware):
+    """qsessions' middleware, with the client's address read as the sign-in
+    lockout reads it (behind the proxy when ``BEHIND_PROXY``)."""
+
+    def process_request(self, request):
+        from axes.helpers import get_client_ip_address
+        from django.conf import settings
+
+        request.session = self.SessionStore(
+            ip=_valid_address(get_client_ip_address(request)),
+            user_agent=request.headers.get("User-Agent", ""),
+            session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME),
+        )
+
+
+def _valid_address(address):
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None
+
+
+class _RedisTolerantStore(cached_db.SessionStore):
     def load(self):
         try:
             data = self._cache.get(self.cache_key)
@@ -44,3 +74,21 @@ class SessionStore(cached_db.SessionStore):
         except Exception:
             logger.warning("Sessions: Redis did not answer; asked the database.", exc_info=True)
         return db.SessionStore.exists(self, session_key)
+
+
+class SessionStore(PersonSessionStore, _RedisTolerantStore):
+    cache_key_prefix = KEY_PREFIX
+
+    def load(self):
+        # Not qsessions' load, which writes the session again whenever the
+        # browser's address or name differs from the stored one: they are
+        # stored when the session is written anyway (at least once a minute
+        # of use, accounts.sessions).
+        return _RedisTolerantStore.load(self)
+
+
+class DatabaseSessionStore(PersonSessionStore):
+    """Sessions in the database only (the demo, and the tests): ``carehome.session_db``."""
+
+    def load(self):
+        return db.SessionStore.load(self)

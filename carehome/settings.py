@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
+    "qsessions",  # sessions know their person: "where you are signed in" (accounts.sessions)
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -93,13 +93,14 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "carehome.middleware.NoStoreByDefaultMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "carehome.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoStepMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "carehome.middleware.AdminCSPMiddleware",
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "homes.context_processors.home_context",
                 "accounts.context_processors.two_step_reminder",
+                "accounts.context_processors.session_policy",
             ],
         },
     },
@@ -185,7 +187,7 @@ if REDIS_URL:
 else:
     # The demo: one process, sessions in the database.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "carehome.session_db"
 
 # With no broker configured (the demo) tasks run in-process, after commit.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -402,7 +404,7 @@ AUDITLOG_INCLUDE_ALL_MODELS = True
 # work whatever the tenant guard's scope (homes.scoping).
 AUDITLOG_USE_BASE_MANAGER = True
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
-    "sessions",
+    "qsessions",
     "axes",
     "admin",
     "contenttypes",
@@ -558,6 +560,15 @@ if not DEBUG and not ALLOW_CONSOLE_MESSAGES:
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12  # a shift and a bit: shared tablets
+# How long a session lasts without use, and at most (accounts.sessions). Staff,
+# volunteers and charity staff share the home's tablets: 15 minutes without use
+# ends their session, with a warning a minute before. A relative on their own
+# phone stays signed in for a week without use, a month at most.
+SESSION_IDLE_MINUTES_STAFF = int(env("SESSION_IDLE_MINUTES_STAFF", "15"))
+SESSION_LONGEST_HOURS_STAFF = int(env("SESSION_LONGEST_HOURS_STAFF", "12"))
+SESSION_IDLE_MINUTES_FAMILY = int(env("SESSION_IDLE_MINUTES_FAMILY", str(7 * 24 * 60)))
+SESSION_LONGEST_HOURS_FAMILY = int(env("SESSION_LONGEST_HOURS_FAMILY", str(30 * 24)))
+SESSION_IDLE_WARNING_SECONDS = 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

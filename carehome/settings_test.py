@@ -48,7 +48,12 @@ NOTIFY_SEND_CONNECTIONS = 1
 # Sessions in the database, whatever REDIS_URL says (production keeps them in
 # Redis): tests that point the cache at a Redis that is down still sign in.
 # tests/test_scale_out.py runs the production settings, sessions in Redis.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "carehome.session_db"
+# Tests move the clock on by hours and days with a client signed in: sessions
+# here last (accounts/tests/test_shared_devices.py and the shared-tablet
+# journey set the real limits for themselves).
+SESSION_IDLE_MINUTES_STAFF = SESSION_IDLE_MINUTES_FAMILY = 400 * 24 * 60
+SESSION_LONGEST_HOURS_STAFF = SESSION_LONGEST_HOURS_FAMILY = 400 * 24
 # A second alias on the test database, as a replica would be: the router's
 # tests (tests/test_scale_out.py) install carehome.dbrouter.ReplicaRouter for
 # themselves; no other test reads from it.

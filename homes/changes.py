@@ -30,7 +30,7 @@ TABLE = "homes_datachange"
 # the audit log itself, one-time form tokens, worker heartbeats, Django's own).
 SKIP_TABLES = {
     TABLE,
-    "django_session",
+    "qsessions_session",
     "django_migrations",
     "django_content_type",
     "django_admin_log",

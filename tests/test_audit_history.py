@@ -184,7 +184,7 @@ def test_opening_the_dashboard_of_a_fresh_home_writes_nothing(db, client_for):
         q["sql"]
         for q in queries.captured_queries
         if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-        and "django_session" not in q["sql"]
+        and "qsessions_session" not in q["sql"]
     ]
     assert writes == []
     assert LogEntry.objects.count() == logged

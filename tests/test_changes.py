@@ -30,7 +30,7 @@ def test_every_table_of_a_homes_data_has_the_triggers(db):
         if changes.trigger_sql(model) and installed.get(model._meta.db_table) != 3
     ]
     assert missing == []
-    assert "residents_connection" in installed and "django_session" not in installed
+    assert "residents_connection" in installed and "qsessions_session" not in installed
 
 
 def test_a_write_moves_its_own_homes_generation_and_no_other(world):

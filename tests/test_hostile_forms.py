@@ -65,7 +65,7 @@ ROLE_ORDER = ["manager", "champion", "family", "volunteer"]
 
 # Named POST URLs outside /h/<home>/: who posts to them.
 OTHER_FORMS = ["login", "password_reset", "password_reset_confirm", "account", "password_change"]
-OTHER_FORMS += ["message_preferences", "stop_messages", "accept_invitation", "two_step"]
+OTHER_FORMS += ["message_preferences", "stop_messages", "accept_invitation", "two_step", "signed_in_sessions"]
 
 # Pages whose form shows only after a first step (a query string picks it).
 PAGE_QUERY = {
@@ -479,6 +479,8 @@ def _other_page(name, w):
         return _client(), reverse(name, args=[make_token(user_id=user.pk)])
     if name in ("login", "password_reset"):
         return _client(), reverse(name)
+    if name == "signed_in_sessions":
+        _client(w.relative)  # signed in on another device too: its session can be ended
     return _client(w.relative), reverse(name)
 
 

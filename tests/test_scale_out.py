@@ -30,13 +30,13 @@ import redis
 from auditlog.models import LogEntry
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
+from qsessions.models import Session
 
 from accounts.tests.factories import PASSWORD
 from carehome.dbrouter import PIN_COOKIE, replica_reads
@@ -224,7 +224,7 @@ def test_without_redis_a_bucket_or_a_replica_everything_stays_local():
         "MIDDLEWARE",
         **production(REDIS_URL=""),
     )
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert values["SESSION_ENGINE"] == "carehome.session_db"
     assert values["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert list(values["DATABASES"]) == ["default"]
     assert values["DATABASE_ROUTERS"] == []
@@ -476,7 +476,7 @@ def test_someone_signed_in_through_one_web_process_is_signed_in_on_the_other(wor
     # The session is read from Redis, and kept in the database both processes share.
     session_key = linda.cookies["sessionid"]
     sessions = redis.Redis.from_url(redis_url())
-    assert sessions.exists(f":1:django.contrib.sessions.cached_db{session_key}")
+    assert sessions.exists(f":1:qsessions.q_cached_db{session_key}")
     assert Session.objects.filter(session_key=session_key).exists()
 
     page = linda.get(two, dashboard)
@@ -490,7 +490,7 @@ def test_someone_signed_in_through_one_web_process_is_signed_in_on_the_other(wor
     assert linda.get(one, dashboard).status == 200
     page = linda.get(two, dashboard)
     assert page.status == 200
-    assert sessions.exists(f":1:django.contrib.sessions.cached_db{session_key}")  # refilled
+    assert sessions.exists(f":1:qsessions.q_cached_db{session_key}")  # refilled
 
     # Signing out on the second ends the session on the first too.
     linda.post(two, "/logout/", hidden_inputs(page, action="/logout/"))

@@ -147,6 +147,7 @@ def other_pages(w, client_for):
         "login": (anonymous, reverse("login")),
         "account": (relative, reverse("account")),
         "two_step": (relative, reverse("two_step")),
+        "signed_in_sessions": (relative, reverse("signed_in_sessions")),
         "password_change": (relative, reverse("password_change")),
         "password_change_done": (relative, reverse("password_change_done")),
         "password_reset": (anonymous, reverse("password_reset")),

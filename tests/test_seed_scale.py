@@ -45,7 +45,7 @@ SHOWCASE = 2
 
 def row_counts():
     with connection.cursor() as cursor:
-        tables = [t for t in connection.introspection.table_names(cursor) if t != "django_session"]
+        tables = [t for t in connection.introspection.table_names(cursor) if t != "qsessions_session"]
         counts = {}
         for table in tables:
             cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - the database's own table names

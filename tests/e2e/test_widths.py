@@ -27,7 +27,7 @@ WIDTHS = [390, 810, 1280, 1440]
 AXE_WIDTHS = {390, 1280}
 HEIGHT = 900
 ROLES = ["manager", "champion", "staff", "family", "volunteer", "connector", "several_homes"]
-OUTSIDE_A_HOME = ["account", "choose_home", "password_change", "two_step"]
+OUTSIDE_A_HOME = ["account", "choose_home", "password_change", "two_step", "signed_in_sessions"]
 # Pages looked at by a person after the run (test-artifacts/screenshots/widths-*.png).
 SCREENSHOT_PAGES = {
     "homes:dashboard",

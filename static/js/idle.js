@@ -1,0 +1,135 @@
+// Shared tablets: a session ends after a while without use (accounts.sessions).
+// A minute before, a dialog asks whether the person is still there, with a
+// button to stay signed in; when the time is up, the page signs out and the
+// sign-in page says why. The server ends the session anyway if no page asks
+// it anything; this is the warning, and the clean end on screen.
+//
+// Use is a page load, an htmx request, or typing, tapping or scrolling on the
+// page: that last is told to the server at most once a minute, so someone
+// writing a long note is not signed out. Tabs of the same browser share the
+// time of last use (localStorage), so a tab left open does not sign out
+// someone working in another; signing out in one tab takes the others to the
+// sign-in page.
+(() => {
+  const dialog = document.getElementById("idle-warning");
+  if (!dialog) {
+    return;
+  }
+  const idleMs = Number(dialog.dataset.idleSeconds) * 1000;
+  const warnMs = Number(dialog.dataset.warnSeconds) * 1000;
+  const stayUrl = dialog.dataset.stayUrl;
+  const loginUrl = dialog.dataset.loginUrl;
+  const LAST = "kith-last-use";
+  const SIGNED_OUT = "kith-signed-out";
+  const TELL_EVERY = 60 * 1000;
+  const countdown = dialog.querySelector("[data-idle-countdown]");
+  const endForm = document.getElementById("idle-end");
+  const csrf = dialog.querySelector("input[name=csrfmiddlewaretoken]").value;
+
+  let lastHere = Date.now(); // this page's own last use
+  let lastTold = Date.now(); // loading the page told the server
+  let ending = false;
+
+  const stored = (key) => {
+    try {
+      return Number(window.localStorage.getItem(key)) || 0;
+    } catch {
+      return 0;
+    }
+  };
+  const store = (key, value) => {
+    try {
+      window.localStorage.setItem(key, String(value));
+    } catch {
+      // Private browsing without storage: this tab keeps its own time.
+    }
+  };
+  const lastUse = () => Math.max(lastHere, stored(LAST));
+
+  const tellServer = () => {
+    lastTold = Date.now();
+    fetch(stayUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": csrf },
+      credentials: "same-origin",
+    }).then((response) => {
+      // The session ended meanwhile (elsewhere, or on the server): the
+      // server sent the sign-in page.
+      if (response.redirected) {
+        window.location.assign(response.url);
+      }
+    }).catch(() => {});
+  };
+
+  const used = (told) => {
+    lastHere = Date.now();
+    store(LAST, lastHere);
+    if (told) {
+      lastTold = lastHere;
+    } else if (lastHere - lastTold >= TELL_EVERY) {
+      tellServer();
+    }
+  };
+
+  const words = (ms) => {
+    const seconds = Math.max(0, Math.ceil(ms / 1000));
+    if (seconds >= 60) {
+      return "1 minute";
+    }
+    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  };
+
+  const signOut = () => {
+    if (ending) {
+      return;
+    }
+    ending = true;
+    store(SIGNED_OUT, Date.now());
+    endForm.submit();
+  };
+
+  const stay = () => {
+    dialog.close();
+    used(false);
+    tellServer();
+  };
+
+  const tick = () => {
+    const left = idleMs - (Date.now() - lastUse());
+    if (left <= 0) {
+      signOut();
+    } else if (left <= warnMs) {
+      countdown.textContent = words(left);
+      if (!dialog.open) {
+        dialog.showModal();
+      }
+    } else if (dialog.open) {
+      dialog.close(); // used in another tab meanwhile
+    }
+  };
+
+  used(true);
+  ["pointerdown", "keydown", "wheel", "touchstart"].forEach((type) => {
+    document.addEventListener(type, () => {
+      if (!dialog.open) {
+        used(false);
+      }
+    }, { passive: true, capture: true });
+  });
+  document.body.addEventListener("htmx:afterRequest", () => used(true));
+  dialog.querySelector("[data-idle-stay]").addEventListener("click", stay);
+  // Escape closes the dialog: whoever pressed it is there.
+  dialog.addEventListener("cancel", (event) => {
+    event.preventDefault();
+    stay();
+  });
+  document.querySelectorAll("form[data-signs-out]").forEach((form) => {
+    form.addEventListener("submit", () => store(SIGNED_OUT, Date.now()));
+  });
+  window.addEventListener("storage", (event) => {
+    if (event.key === SIGNED_OUT && !ending) {
+      window.location.assign(loginUrl);
+    }
+  });
+  window.setInterval(tick, 1000);
+})();
