@@ -6,8 +6,14 @@ to name them (the evidence pack's "names" choice); the people who matter by
 their relationship to the resident; volunteers not at all. Notes are quoted
 as staff wrote them.
 
+A moment about a resident is an example only while they have a live consent
+to taking part in evaluation examples (``ConsentPurpose.EVALUATION_EXAMPLES``,
+read when the examples are made): someone who withdrew it is in none, and
+another resident in a moment with them is "another resident".
+
 One query per kind of record, whatever the period or the home's size
-(``QUERIES``), each limited to the few examples shown.
+(``QUERIES``), each limited to the few examples shown, and one for the
+consents.
 """
 
 from dataclasses import dataclass
@@ -22,17 +28,19 @@ from residents.models import (
     MEANINGFUL_RESPONSES,
     Connection,
     ConnectionParticipant,
+    ConsentPurpose,
     CoproductionSession,
     Friendship,
     Idea,
 )
+from residents.selectors.consent import consented
 from visits.models import RestrictionReview
 from volunteers.models import Shift, TrainingRecord
 from volunteers.selectors.rota import hours_in_words
 
 PER_MEASURE = 3
 QUOTE_CHARS = 160
-QUERIES = 10
+QUERIES = 11
 
 
 @dataclass(frozen=True)
@@ -79,13 +87,14 @@ def _bounds(start, end):
     )
 
 
-def _connections(home, since, until, who):
+def _connections(home, since, until, who, allowed):
     """Meaningful moments from the connection log with a note: visits, video
     calls, time with other residents and the rest (one query)."""
     found = {}
     parts = (
         ConnectionParticipant.objects.for_home(home)
         .filter(
+            resident_id__in=allowed,
             occurred_at__gte=since,
             occurred_at__lt=until,
             response__in=MEANINGFUL_RESPONSES,
@@ -107,7 +116,7 @@ def _connections(home, since, until, who):
             else:
                 key, text = "contact_against_wish", f"{name}: {c.get_mode_display().lower()} with {relation}"
         elif c.with_whom == Connection.WithWhom.RESIDENT:
-            other = who(c.other_resident) if c.other_resident else "another resident"
+            other = who(c.other_resident) if c.other_resident_id in allowed else "another resident"
             key, text = "peers", f"{name} spent time with {other}"
         elif c.with_whom == Connection.WithWhom.COMMUNITY:
             key, text = "partners", f"{name} with {c.with_name or 'the community'}"
@@ -155,10 +164,12 @@ def _activities(home, since, until):
     return found
 
 
-def _friendships(home, start, end, who):
+def _friendships(home, start, end, who, allowed):
     rows = (
         Friendship.objects.for_home(home)
-        .filter(started_on__gte=start, started_on__lte=end)
+        .filter(
+            started_on__gte=start, started_on__lte=end, resident_a_id__in=allowed, resident_b_id__in=allowed
+        )
         .select_related("resident_a", "resident_b")
         .order_by("-started_on", "-pk")[:PER_MEASURE]
     )
@@ -231,9 +242,10 @@ def _stories(home, since, until):
     ]
 
 
-def _volunteering(home, since, until):
+def _volunteering(home, since, until, allowed):
     shifts = (
         Shift.objects.for_home(home)
+        .filter(Q(resident__isnull=True) | Q(resident_id__in=allowed))
         .filter(
             status=Shift.Status.DONE,
             hours_confirmed_at__isnull=False,
@@ -248,10 +260,10 @@ def _volunteering(home, since, until):
     ]
 
 
-def _reviews(home, start, end, who):
+def _reviews(home, start, end, who, allowed):
     reviews = (
         RestrictionReview.objects.for_home(home)
-        .filter(reviewed_on__gte=start, reviewed_on__lte=end)
+        .filter(reviewed_on__gte=start, reviewed_on__lte=end, restriction__resident_id__in=allowed)
         .select_related("restriction__resident")
         .order_by("-reviewed_on", "-pk")[:PER_MEASURE]
     )
@@ -287,18 +299,19 @@ def examples_for(home, start, end, *, names=False):
         return resident.full_name if names else initials(resident.full_name)
 
     since, until = _bounds(start, end)
-    found = _connections(home, since, until, who)
+    allowed = set(consented(home, ConsentPurpose.EVALUATION_EXAMPLES).values_list("resident_id", flat=True))
+    found = _connections(home, since, until, who, allowed)
     for key, examples in _activities(home, since, until).items():
         found[key] = examples
     for key, examples in (
         ("coproduction", _coproduction(home, start, end)),
         ("stories", _stories(home, since, until)),
-        ("volunteers", _volunteering(home, since, until)),
-        ("restrictions", _reviews(home, start, end, who)),
+        ("volunteers", _volunteering(home, since, until, allowed)),
+        ("restrictions", _reviews(home, start, end, who, allowed)),
         ("training", _training(home, start, end)),
     ):
         found[key] = examples
-    found["peers"] = (_friendships(home, start, end, who) + found.get("peers", []))[:PER_MEASURE]
+    found["peers"] = (_friendships(home, start, end, who, allowed) + found.get("peers", []))[:PER_MEASURE]
     found["partners"] = (_partners(home, start, end) + found.get("partners", []))[:PER_MEASURE]
     return {key: examples for key, examples in found.items() if examples}
 

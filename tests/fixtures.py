@@ -105,13 +105,42 @@ def interest_taxonomy(request):
     restore_reference_rows()
 
 
+def agreed_to_uses(resident, *, news_to=(), purposes=None):
+    """Live consents for ``resident``: to volunteers' visits and evaluation
+    examples, and to news for the ``news_to`` relative links if any."""
+    from residents.models import Consent, ConsentGivenBy, ConsentPurpose
+
+    if purposes is None:
+        purposes = [ConsentPurpose.VOLUNTEER_VISITS, ConsentPurpose.EVALUATION_EXAMPLES]
+        if news_to:
+            purposes.append(ConsentPurpose.NEWS_FAMILY)
+    made = []
+    for purpose in purposes:
+        consent = Consent.objects.create(
+            home_id=resident.home_id,
+            resident=resident,
+            purpose=purpose,
+            given_by=ConsentGivenBy.RESIDENT,
+            given_on=resident.admitted_on,
+        )
+        if purpose == ConsentPurpose.NEWS_FAMILY:
+            consent.relatives.set(news_to)
+        made.append(consent)
+    return made
+
+
 @pytest.fixture
 def world(db):
     home = HomeFactory(name="Rowan House", slug="rowan")
     other = HomeFactory(name="Birch Court", slug="birch")
     relative = MembershipFactory(home=home, role=Role.FAMILY, user__full_name="Linda Baxter")
     resident = ResidentFactory(home=home, full_name="Margaret Baxter", preferred_name="Peggy")
-    RelativeLinkFactory(resident=resident, membership=relative)
+    link = RelativeLinkFactory(resident=resident, membership=relative)
+    unlinked = ResidentFactory(home=home, full_name="Arthur Hughes")
+    # Both agreed to volunteers' visits and to evaluation examples, and Peggy
+    # to news for Linda (not to photos: the photo tests record what they need).
+    agreed_to_uses(resident, news_to=[link])
+    agreed_to_uses(unlinked)
     return World(
         home=home,
         other_home=other,
@@ -122,7 +151,7 @@ def world(db):
         relative=relative,
         outsider=MembershipFactory(home=other, role=Role.MANAGER, user__full_name="Iain Outsider"),
         resident=resident,
-        unlinked_resident=ResidentFactory(home=home, full_name="Arthur Hughes"),
+        unlinked_resident=unlinked,
         foreign_resident=ResidentFactory(home=other, full_name="Doris Foreign"),
         space=SpaceFactory(home=home, name="Garden room"),
         foreign_space=SpaceFactory(home=other, name="Other lounge"),

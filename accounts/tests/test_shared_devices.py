@@ -153,7 +153,9 @@ def test_an_htmx_request_after_the_idle_time_takes_the_whole_page_to_sign_in(wor
 def test_a_form_posted_after_the_idle_time_saves_nothing(world, client_for):
     client = client_for(world.manager)
     _age(client, seen=20 * 60)
-    response = client.post(reverse("account"), {"full_name": "Someone Else", "preferred_name": "", "phone": ""})
+    response = client.post(
+        reverse("account"), {"full_name": "Someone Else", "preferred_name": "", "phone": ""}
+    )
     assert response.status_code == 302 and response.url == reverse("login")
     world.manager.user.refresh_from_db()
     assert world.manager.user.full_name != "Someone Else"

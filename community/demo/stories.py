@@ -21,7 +21,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from community.models import Occurrence, Story, StoryPhoto
-from residents.models import Consent, ConsentPurpose
+from residents.models import PHOTO_PURPOSES, Consent, ConsentPurpose
 
 W, H = 1200, 800
 SKY, SKY_LOW = (142, 197, 232), (214, 236, 247)
@@ -168,10 +168,12 @@ def seed(*, home, residents, staff, today, rng):
         return
     held = {}
     for resident_id, purpose in (
-        Consent.objects.for_home(home).filter(withdrawn_at__isnull=True).values_list("resident_id", "purpose")
+        Consent.objects.for_home(home)
+        .filter(withdrawn_at__isnull=True, purpose__in=PHOTO_PURPOSES)
+        .values_list("resident_id", "purpose")
     ):
         held.setdefault(resident_id, set()).add(purpose)
-    everyone = {p for p in ConsentPurpose}
+    everyone = set(PHOTO_PURPOSES)
     agreed = [r for r in current if held.get(r.pk, set()) >= everyone]
     unasked = [r for r in current if r.pk not in held]
     withdrew = _withdrew_family(home)

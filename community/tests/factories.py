@@ -27,7 +27,7 @@ from community.models import (
     StoryPhoto,
 )
 from homes.tests.factories import HomeFactory, MembershipFactory
-from residents.models import Consent, ConsentGivenBy, ConsentPurpose
+from residents.models import PHOTO_PURPOSES, Consent, ConsentGivenBy, ConsentPurpose
 from residents.tests.factories import ResidentFactory
 from volunteers.tests.factories import DriverFactory, TrainingRecordFactory, cleared_volunteer, module
 
@@ -226,6 +226,6 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     given_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
 
 
-def consent_all(resident, purposes=tuple(ConsentPurpose)):
+def consent_all(resident, purposes=PHOTO_PURPOSES):
     """Live consent for each of ``purposes`` (all photo uses by default)."""
     return [ConsentFactory(resident=resident, purpose=p) for p in purposes]

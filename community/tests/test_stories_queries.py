@@ -19,7 +19,7 @@ from community.tests.factories import (
     consent_all,
 )
 from homes.scoping import home_scope
-from residents.models import ConsentPurpose
+from residents.models import PHOTO_PURPOSES, ConsentPurpose
 from residents.tests.factories import ResidentFactory
 
 
@@ -35,9 +35,7 @@ def fill(world, photos, *, stories=5, occurrence=None):
         people.append(ResidentFactory(home=world.home, full_name=f"Resident {n}"))
     for n, person in enumerate(people):
         if not person.consents.exists():
-            consent_all(
-                person, purposes=[ConsentPurpose.PHOTOS_HOME] if n % 3 == 0 else tuple(ConsentPurpose)
-            )
+            consent_all(person, purposes=[ConsentPurpose.PHOTOS_HOME] if n % 3 == 0 else PHOTO_PURPOSES)
     made = [StoryFactory(home=world.home, occurrence=occurrence) for _ in range(stories)]
     for n in range(photos):
         StoryPhotoFactory(story=made[n % len(made)], residents=people[n % 4 : n % 4 + 2])

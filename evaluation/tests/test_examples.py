@@ -16,7 +16,7 @@ from community.tests.factories import (
 )
 from evaluation import examples
 from homes.tests.factories import HomeFactory
-from residents.models import Connection, Idea, Response
+from residents.models import Connection, ConsentPurpose, Idea, Response
 from residents.tests.factories import (
     ConnectionFactory,
     ConnectionParticipantFactory,
@@ -26,6 +26,7 @@ from residents.tests.factories import (
     PersonWhoMattersFactory,
     ResidentFactory,
 )
+from tests.fixtures import agreed_to_uses
 from visits.models import RestrictionReview
 from visits.tests.factories import VisitRestrictionFactory
 from volunteers.models import Shift, Volunteer
@@ -48,6 +49,8 @@ def home(db):
     home = HomeFactory()
     margaret = ResidentFactory(home=home, full_name="Margaret Ellis", admitted_on=date(2024, 1, 1))
     tom = ResidentFactory(home=home, full_name="Tom O'Hara", admitted_on=date(2024, 1, 1))
+    for resident in (margaret, tom):
+        agreed_to_uses(resident, purposes=[ConsentPurpose.EVALUATION_EXAMPLES])
     daughter = PersonWhoMattersFactory(resident=margaret, relationship="daughter")
     logged(
         margaret,
@@ -185,3 +188,17 @@ def test_another_period_or_home_has_none_of_them(home):
 )
 def test_initials(name, expected):
     assert examples.initials(name) == expected
+
+
+def test_a_resident_without_consent_to_examples_is_in_none(home):
+    """Withdrawing consent to evaluation examples takes someone out of every
+    example at once; a moment with another resident calls them "another resident"."""
+    from residents.models import Consent, Resident
+
+    tom = Resident.objects.get(home=home, full_name="Tom O'Hara")
+    Consent.objects.filter(resident=tom, purpose=ConsentPurpose.EVALUATION_EXAMPLES).update(
+        withdrawn_at=timezone.now()
+    )
+    found = examples.examples_for(home, date(2026, 7, 1), date(2026, 9, 30), names=True)
+    every = [e.text for kind in found.values() for e in kind]
+    assert every and not any("Tom" in text or "T. O." in text for text in every)

@@ -19,7 +19,9 @@ from evaluation.models import EvidenceNote, Rating
 from evaluation.tests.factories import evaluation_for
 from homes.models import Nation
 from homes.scoping import home_scope
+from residents.models import ConsentPurpose
 from residents.tests.factories import FriendshipFactory, ResidentFactory
+from tests.fixtures import agreed_to_uses
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.get_current_timezone())
 
@@ -79,6 +81,8 @@ def test_the_pdf_opens_and_shows_the_ratings_beside_last_time(world, completed, 
 def test_residents_are_named_only_when_the_manager_chooses(world, completed, client_for):
     ida = ResidentFactory(home=world.home, full_name="Ida Quayle", admitted_on=date(2025, 1, 1))
     reg = ResidentFactory(home=world.home, full_name="Reg Varney", admitted_on=date(2025, 1, 1))
+    for resident in (ida, reg):
+        agreed_to_uses(resident, purposes=[ConsentPurpose.EVALUATION_EXAMPLES])
     FriendshipFactory(resident_a=ida, resident_b=reg, started_on=date(2026, 8, 4), notes="Both love jazz.")
     manager = client_for(world.manager)
     page = manager.get(reverse("evaluation:detail", args=[world.home.slug, completed.pk])).content.decode()

@@ -5,14 +5,20 @@ by her attorney (a lasting power of attorney for health and welfare); and one
 resident withdrew consent for photos shared with families last week, so the
 story photos they are in stay inside the home (community.demo.stories).
 
-Idempotent: a home with any consent recorded gets none added. Bulk writes only.
+The other uses: news goes to the relatives with an account (one resident
+named only one of two); most agreed to volunteers' visits (one would rather
+not have them) and to moments from their records being examples in the
+self-evaluation (a few said no).
+
+Idempotent: photo consents are added to a home with none, the other uses to a
+home with none of those. Bulk writes only.
 """
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from residents.models import Consent, ConsentGivenBy, ConsentPurpose
+from residents.models import PHOTO_PURPOSES, Consent, ConsentGivenBy, ConsentPurpose, RelativeLink, Resident
 
 HOME, FAMILY, PUBLIC = ConsentPurpose.PHOTOS_HOME, ConsentPurpose.PHOTOS_FAMILY, ConsentPurpose.PHOTOS_PUBLIC
 NOT_YET_DAYS = 10  # arrivals this recent have not been asked yet
@@ -50,16 +56,93 @@ def _row(home, resident, purpose, *, given_on, recorded_by, rng, note="", **extr
 
 
 def seed(*, home, residents, staff, today, rng):
-    if Consent.objects.for_home(home).exists():
-        return
     current = [r for r in residents if not r.has_left and (today - r.admitted_on).days >= NOT_YET_DAYS]
     if len(current) < 3:
         return
+    if not Consent.objects.for_home(home).filter(purpose__in=PHOTO_PURPOSES).exists():
+        _photos(home, current, staff, today, rng)
+    if not Consent.objects.for_home(home).exclude(purpose__in=PHOTO_PURPOSES).exists():
+        _other_uses(home, current, staff, today, rng)
+
+
+def _given_on(resident, today, rng):
+    given_on = min(today - timedelta(days=14), resident.admitted_on + timedelta(days=rng.randint(1, 10)))
+    return max(given_on, resident.admitted_on - timedelta(days=30))
+
+
+def _other_uses(home, current, staff, today, rng):
+    links = {}
+    for link in (
+        RelativeLink.objects.for_home(home)
+        .filter(resident__in=current)
+        .exclude(status=RelativeLink.Status.ENDED)
+        .order_by("pk")
+    ):
+        links.setdefault(link.resident_id, []).append(link)
+    # Someone no volunteer visits yet would rather not have them.
+    visited = set(
+        Resident.objects.for_home(home)
+        .filter(volunteer_assignments__ended_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    unvisited = [r for r in current if r.pk not in visited]
+    no_volunteers = rng.choice(unvisited) if unvisited else None
+    rows, named, partial = [], {}, False
+    for n, resident in enumerate(current):
+        given_on, who = _given_on(resident, today, rng), (rng.choice(staff) if staff else None)
+        mine = links.get(resident.pk, [])
+        if mine:
+            consent = _row(
+                home,
+                resident,
+                ConsentPurpose.NEWS_FAMILY,
+                given_on=given_on,
+                recorded_by=who,
+                rng=rng,
+                note="Happy for the family to hear how they are getting on.",
+            )
+            rows.append(consent)
+            # One resident with two relatives named only one of them.
+            named[id(consent)] = mine[:1] if len(mine) > 1 and not partial else mine
+            partial = partial or len(mine) > 1
+        if resident is not no_volunteers:
+            rows.append(
+                _row(
+                    home,
+                    resident,
+                    ConsentPurpose.VOLUNTEER_VISITS,
+                    given_on=given_on,
+                    recorded_by=who,
+                    rng=rng,
+                )
+            )
+        if n % 6 != 5:
+            rows.append(
+                _row(
+                    home,
+                    resident,
+                    ConsentPurpose.EVALUATION_EXAMPLES,
+                    given_on=given_on,
+                    recorded_by=who,
+                    rng=rng,
+                )
+            )
+    Consent.objects.bulk_create(rows, batch_size=1000)
+    Consent.relatives.through.objects.bulk_create(
+        [
+            Consent.relatives.through(consent_id=consent.pk, relativelink_id=link.pk)
+            for consent in rows
+            for link in named.get(id(consent), [])
+        ],
+        batch_size=1000,
+    )
+
+
+def _photos(home, current, staff, today, rng):
     attorney_for, withdrew = rng.sample(current, 2)
     rows = []
     for resident in current:
-        given_on = min(today - timedelta(days=14), resident.admitted_on + timedelta(days=rng.randint(1, 10)))
-        given_on = max(given_on, resident.admitted_on - timedelta(days=30))
+        given_on = _given_on(resident, today, rng)
         who = rng.choice(staff) if staff else None
         if resident is attorney_for:
             extra = {

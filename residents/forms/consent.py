@@ -18,6 +18,7 @@ from residents.services.consent import (
     POWER_TOO_LONG,
     PURPOSE_CHOICE,
     PURPOSES_MISSING,
+    RELATIVE_CHOICE,
     WITHDRAWAL_NOTE_MISSING,
     given_on_problem,
 )
@@ -40,6 +41,14 @@ class ConsentGiveForm(OnceFormMixin, KithForm):
             "Tick each use they agreed to. Each one is recorded on its own and can be withdrawn on its own."
         ),
         error_messages={"required": PURPOSES_MISSING, "invalid_choice": PURPOSE_CHOICE},
+    )
+    relatives = forms.TypedMultipleChoiceField(
+        label="Relatives news may be shared with",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only for news shared with named relatives: tick each relative they agreed may see it.",
+        error_messages={"invalid_choice": RELATIVE_CHOICE},
     )
     given_by = forms.ChoiceField(
         label="Who gave consent",
@@ -73,11 +82,17 @@ class ConsentGiveForm(OnceFormMixin, KithForm):
         error_messages={"max_length": NOTE_TOO_LONG},
     )
 
-    def __init__(self, *args, resident, live=(), **kwargs):
-        """``live``: the purposes that already have a live consent (not offered again)."""
+    def __init__(self, *args, resident, live=(), relatives=(), **kwargs):
+        """``live``: the purposes that already have a live consent (not offered
+        again); ``relatives``: the resident's relatives news may go to."""
         kwargs.setdefault("initial", {"given_on": timezone.localdate(), "given_by": ConsentGivenBy.RESIDENT})
         super().__init__(*args, **kwargs)
         self.resident = resident
+        self.fields["relatives"].choices = [
+            (link.pk, f"{link.membership.user.full_name} ({link.relationship})") for link in relatives
+        ]
+        if not relatives or ConsentPurpose.NEWS_FAMILY in live:
+            del self.fields["relatives"]
         if live:
             field = self.fields["purposes"]
             field.choices = [(value, label) for value, label in ConsentPurpose.choices if value not in live]

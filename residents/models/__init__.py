@@ -4,7 +4,7 @@ from residents.models.connections import (
     ConnectionParticipant,
     Response,
 )
-from residents.models.consent import Consent, ConsentGivenBy, ConsentPurpose
+from residents.models.consent import PHOTO_PURPOSES, Consent, ConsentGivenBy, ConsentPurpose
 from residents.models.coproduction import CoproductionSession, Idea
 from residents.models.peers import Friendship, SupportFlag
 from residents.models.plan import PersonalPlan, PersonWhoMatters, PlanReview
@@ -23,6 +23,7 @@ __all__ = [
     "Consent",
     "ConsentGivenBy",
     "ConsentPurpose",
+    "PHOTO_PURPOSES",
     "ConnectionParticipant",
     "CoproductionSession",
     "Friendship",

@@ -23,6 +23,18 @@ class ConsentPurpose(models.TextChoices):
     PHOTOS_HOME = "photos_home", "Photos shown inside the home"
     PHOTOS_FAMILY = "photos_family", "Photos shared with families of the home"
     PHOTOS_PUBLIC = "photos_public", "Photos shown in public"
+    # News the staff share about the resident (visits.SharedUpdate) reaches
+    # only the relatives this consent names.
+    NEWS_FAMILY = "news_family", "News shared with named relatives"
+    # Regular visits from a volunteer (volunteers.Assignment), and a
+    # volunteer seeing them on their rota.
+    VOLUNTEER_VISITS = "volunteer_visits", "Visits and contact from volunteers"
+    # Moments from their records shown as examples in the home's
+    # self-evaluation and its evidence pack (evaluation.examples).
+    EVALUATION_EXAMPLES = "evaluation_examples", "Moments used as examples in the home's self-evaluation"
+
+
+PHOTO_PURPOSES = (ConsentPurpose.PHOTOS_HOME, ConsentPurpose.PHOTOS_FAMILY, ConsentPurpose.PHOTOS_PUBLIC)
 
 
 class ConsentGivenBy(models.TextChoices):
@@ -56,6 +68,10 @@ class Consent(HomeScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     withdrawal_note = models.CharField("who withdrew it, and how", max_length=300, blank=True)
+    # For NEWS_FAMILY: the relatives (their links to this resident) the news may go to.
+    relatives = models.ManyToManyField(
+        "residents.RelativeLink", blank=True, related_name="news_consents", verbose_name="relatives named"
+    )
 
     class Meta:
         ordering = ["purpose", "-recorded_at"]

@@ -17,7 +17,9 @@ residents; ``consents_held`` reads what they hold in one query.
 
 from collections import defaultdict
 
-from residents.models import Consent, ConsentPurpose
+from django.db.models import Prefetch
+
+from residents.models import Consent, ConsentPurpose, RelativeLink
 
 # The photo uses, each with the consents it needs (cumulative).
 USE_HOME = "home"
@@ -88,12 +90,19 @@ def photo_allowed(home, resident_ids, use):
 
 
 def register_for(home, resident):
-    """The register of one resident: for each photo purpose, in order, its live
-    consent (or None) and its earlier, withdrawn ones, newest first (one query)."""
+    """The register of one resident: for each purpose, in order, its live
+    consent (or None) and its earlier, withdrawn ones, newest first (two
+    queries: the consents, and the relatives named for news)."""
     rows = list(
         Consent.objects.for_home(home)
         .filter(resident=resident)
         .select_related("recorded_by", "withdrawn_by")
+        .prefetch_related(
+            Prefetch(
+                "relatives",
+                queryset=RelativeLink.objects.for_home(home).select_related("membership__user"),
+            )
+        )
         .order_by("-recorded_at", "-id")
     )
     register = []
@@ -118,3 +127,44 @@ def consent_for_page(home, resident, pk):
         .select_related("recorded_by", "withdrawn_by")
         .first()
     )
+
+
+# --- News to named relatives, volunteers' visits, evaluation examples ------------------
+
+
+def news_links(home):
+    """The relative links named in a live consent to news (a queryset, for a
+    subquery): news about a resident reaches a relative only through one."""
+    return RelativeLink.objects.for_home(home).filter(
+        news_consents__purpose=ConsentPurpose.NEWS_FAMILY, news_consents__withdrawn_at__isnull=True
+    )
+
+
+def news_residents_for(membership):
+    """The ids of residents (a subquery) whose news this relative may see now:
+    actively linked to them and named in their live consent to news."""
+    return (
+        news_links(membership.home_id)
+        .filter(membership=membership, status=RelativeLink.Status.ACTIVE)
+        .values("resident_id")
+    )
+
+
+def news_consent_held(home, resident):
+    """Whether ``resident`` has a live consent to news naming anyone (one query)."""
+    return news_links(home).filter(resident=resident).exists()
+
+
+def news_allowed_user(home, resident, user_id):
+    """Whether news about ``resident`` may go to the person ``user_id`` now (one query)."""
+    return news_links(home).filter(resident=resident, membership__user_id=user_id).exists()
+
+
+def consented(home, purpose):
+    """The ids of residents (a subquery) with a live consent for ``purpose``."""
+    return live_consents(home).filter(purpose=purpose).values("resident_id")
+
+
+def consented_now(home, resident_id, purpose):
+    """Whether resident ``resident_id`` has a live consent for ``purpose`` (one query)."""
+    return live_consents(home).filter(resident_id=resident_id, purpose=purpose).exists()

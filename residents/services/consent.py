@@ -1,5 +1,6 @@
-"""Writes for the consent register: record a resident's consent to a use of
-photos (by them, or by their attorney, deputy or guardian), and its withdrawal.
+"""Writes for the consent register: record a resident's consent to a use
+(photos, news to named relatives, volunteers' visits, evaluation examples) by
+them or by their attorney, deputy or guardian, and its withdrawal.
 
 One live consent per resident and purpose: the database holds that with a
 partial unique index, and a second one (two people recording at once
@@ -18,11 +19,13 @@ from carehome.errors import DomainError
 from carehome.timeutils import long_day, today
 from homes.scoping import check_home
 from homes.submissions import submission_once
-from residents.models import Consent, ConsentGivenBy, ConsentPurpose
+from residents.models import Consent, ConsentGivenBy, ConsentPurpose, RelativeLink
 
 # Words the forms show too (they import them from here).
-PURPOSES_MISSING = "Choose at least one use of photos they agreed to."
-PURPOSE_CHOICE = "Choose a use of photos from the list."
+PURPOSES_MISSING = "Choose at least one thing they agreed to."
+PURPOSE_CHOICE = "Choose from the list."
+RELATIVES_MISSING = "Choose the relatives news may be shared with."
+RELATIVE_CHOICE = "Choose relatives from the list: only people linked to this resident."
 GIVEN_BY_MISSING = "Choose who gave consent."
 NAME_MISSING = "Enter the name of the person who gave consent for them."
 POWER_MISSING = (
@@ -66,6 +69,34 @@ def already_recorded_message(purpose, resident):
 
 def _clean(text):
     return " ".join((text or "").split())
+
+
+def news_relatives(resident):
+    """The relatives news about ``resident`` may be shared with: the accounts
+    linked to them, unless that link has ended."""
+    return (
+        RelativeLink.objects.for_home(resident.home_id)
+        .filter(resident=resident)
+        .exclude(status=RelativeLink.Status.ENDED)
+        .select_related("membership__user")
+        .order_by("membership__user__full_name", "pk")
+    )
+
+
+def _relatives_checked(resident, purposes, relatives):
+    if ConsentPurpose.NEWS_FAMILY not in purposes:
+        return []
+    wanted = {getattr(r, "pk", r) for r in relatives or []}
+    if not wanted:
+        raise DomainError(RELATIVES_MISSING, field="relatives")
+    try:
+        wanted = {int(pk) for pk in wanted}
+    except (TypeError, ValueError):
+        raise DomainError(RELATIVE_CHOICE, field="relatives") from None
+    found = [link for link in news_relatives(resident) if link.pk in wanted]
+    if len(found) != len(wanted):
+        raise DomainError(RELATIVE_CHOICE, field="relatives")
+    return found
 
 
 def _checked(*, resident, purposes, given_by, given_by_name, power, given_on, note):
@@ -114,10 +145,13 @@ def consent_give(
     given_by_name="",
     power="",
     note="",
+    relatives=(),
     form_token=None,
 ):
     """Record consent for each of ``purposes`` (once per ``form_token``);
-    returns the new rows. Refused when a purpose already has a live consent."""
+    returns the new rows. Refused when a purpose already has a live consent.
+    Consent to news names the ``relatives`` it may go to (links to this
+    resident)."""
     check_home(home, resident)
     if resident.has_left:
         raise DomainError(f"{resident.short_name} no longer lives here, so consent cannot be recorded now.")
@@ -131,6 +165,7 @@ def consent_give(
         note=note,
     )
     purposes = cleaned.pop("purposes")
+    named = _relatives_checked(resident, purposes, relatives)
     live = set(
         Consent.objects.for_home(home)
         .filter(resident=resident, withdrawn_at__isnull=True, purpose__in=purposes)
@@ -148,16 +183,17 @@ def consent_give(
         ):
             created = []
             for purpose in purposes:
-                created.append(
-                    Consent.objects.create(
-                        home=home,
-                        resident=resident,
-                        purpose=purpose,
-                        recorded_by=actor,
-                        recorded_at=now,
-                        **cleaned,
-                    )
+                consent = Consent.objects.create(
+                    home=home,
+                    resident=resident,
+                    purpose=purpose,
+                    recorded_by=actor,
+                    recorded_at=now,
+                    **cleaned,
                 )
+                if purpose == ConsentPurpose.NEWS_FAMILY:
+                    consent.relatives.set(named)
+                created.append(consent)
             once.created(created[0])
     except IntegrityError:
         # Someone recorded the same consent a moment ago (the partial unique index).

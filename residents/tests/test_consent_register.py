@@ -38,6 +38,15 @@ from tests.html import field_error, main_text
 HOME, FAMILY, PUBLIC = ConsentPurpose.PHOTOS_HOME, ConsentPurpose.PHOTOS_FAMILY, ConsentPurpose.PHOTOS_PUBLIC
 
 
+@pytest.fixture(autouse=True)
+def _empty_register(db, request):
+    """These tests start from an empty register (the shared world comes with
+    consents to the uses other than photos)."""
+    if "world" in request.fixturenames:
+        request.getfixturevalue("world")
+        Consent.objects.all().delete()
+
+
 def give(world, resident=None, purposes=(HOME,), **kwargs):
     fields = {"given_by": ConsentGivenBy.RESIDENT, "given_on": timezone.localdate()} | kwargs
     return consent_give(
@@ -320,3 +329,55 @@ def test_the_register_costs_the_same_with_more_history(world, client_for, django
         consent_withdraw(home=world.home, actor=world.manager.user, consent=row, note="Changed her mind")
     with django_assert_max_num_queries(len(few)):
         client.get(register_url(world))
+
+
+# --- News to named relatives ------------------------------------------------------------
+
+
+def test_consent_to_news_names_the_relatives_and_the_register_shows_them(world, client_for):
+    from residents.models import RelativeLink
+
+    link = RelativeLink.objects.get(resident=world.resident)
+    response = client_for(world.manager).post(
+        give_url(world),
+        {
+            "purposes": [ConsentPurpose.NEWS_FAMILY, ConsentPurpose.VOLUNTEER_VISITS],
+            "relatives": [link.pk],
+            "given_by": ConsentGivenBy.RESIDENT,
+            "given_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    news = Consent.objects.get(resident=world.resident, purpose=ConsentPurpose.NEWS_FAMILY)
+    assert list(news.relatives.all()) == [link]
+    visits = Consent.objects.get(resident=world.resident, purpose=ConsentPurpose.VOLUNTEER_VISITS)
+    assert not visits.relatives.exists()
+    page = main_text(client_for(world.manager).get(register_url(world)))
+    assert "News shared with named relatives" in page and "To Linda Baxter" in page
+
+
+def test_consent_to_news_without_relatives_is_refused_next_to_the_field(world, client_for):
+    response = client_for(world.manager).post(
+        give_url(world),
+        {
+            "purposes": [ConsentPurpose.NEWS_FAMILY],
+            "given_by": ConsentGivenBy.RESIDENT,
+            "given_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert field_error(response, "relatives") == "Choose the relatives news may be shared with."
+    assert not Consent.objects.exists()
+
+
+def test_a_relative_of_someone_else_cannot_be_named(world):
+    from homes.models import Role
+    from homes.tests.factories import MembershipFactory
+    from residents.tests.factories import RelativeLinkFactory
+
+    arthurs = RelativeLinkFactory(
+        resident=world.unlinked_resident, membership=MembershipFactory(home=world.home, role=Role.FAMILY)
+    )
+    with pytest.raises(DomainError) as refused:
+        give(world, purposes=[ConsentPurpose.NEWS_FAMILY], relatives=[arthurs.pk])
+    assert refused.value.field == "relatives"
+    assert not Consent.objects.exists()

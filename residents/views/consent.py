@@ -12,7 +12,7 @@ from homes.submissions import AlreadySaved, already_saved
 from residents.forms.consent import ConsentGiveForm, ConsentWithdrawForm
 from residents.models import Resident
 from residents.selectors import consent as selectors
-from residents.services.consent import consent_give, consent_withdraw
+from residents.services.consent import consent_give, consent_withdraw, news_relatives
 
 
 def _resident(request, pk):
@@ -49,7 +49,8 @@ def consent_give_view(request, home_slug, pk):
         )
         return redirect(_register_url(home_slug, resident))
     live = {row["purpose"] for row in selectors.register_for(request.home, resident) if row["live"]}
-    form = ConsentGiveForm(request.POST or None, resident=resident, live=live)
+    relatives = list(news_relatives(resident))
+    form = ConsentGiveForm(request.POST or None, resident=resident, live=live, relatives=relatives)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -63,6 +64,7 @@ def consent_give_view(request, home_slug, pk):
                 power=data["power"],
                 given_on=data["given_on"],
                 note=data["note"],
+                relatives=data.get("relatives", []),
                 form_token=data.get("form_token"),
             )
         except AlreadySaved as saved:
@@ -73,7 +75,11 @@ def consent_give_view(request, home_slug, pk):
             what = " and ".join(f"“{c.get_purpose_display().lower()}”" for c in created)
             messages.success(request, f"Consent for {what} was recorded for {resident.short_name}.")
             return redirect(_register_url(home_slug, resident))
-    return render(request, "residents/consent/give.html", {"resident": resident, "form": form})
+    return render(
+        request,
+        "residents/consent/give.html",
+        {"resident": resident, "form": form, "no_relatives": not relatives},
+    )
 
 
 @home_permission("consent.record")

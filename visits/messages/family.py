@@ -1,10 +1,12 @@
 """News from the home: when staff share an update about a resident and tick
-"Tell the families", each actively linked relative hears by their chosen
-channel (not essential: reminders off means no message)."""
+"Tell the families", each actively linked relative the resident's consent to
+news names hears by their chosen channel (not essential: reminders off means
+no message). The consent is read again when each message goes."""
 
 from notifications.kinds import ALL_CHANNELS, Kind, register
 from notifications.services import reminders_schedule
 from residents.models import RelativeLink
+from residents.selectors.consent import news_allowed_user, news_links
 from visits.messages.common import NEWS_SHARED, url
 
 
@@ -15,6 +17,12 @@ def news_context(update, reminder):
         "has_photo": bool(update.photo),
         "url": url("homes:dashboard", update.home.slug),
     }
+
+
+def news_stale(update, reminder):
+    if not news_allowed_user(update.home_id, update.resident, reminder.user_id):
+        return f"{update.resident.short_name}'s consent to news no longer names this relative."
+    return ""
 
 
 def news_describe(update):
@@ -30,15 +38,17 @@ register(
         channels=ALL_CHANNELS,
         related=("home", "resident"),
         context=news_context,
+        stale=news_stale,
         describe=news_describe,
     )
 )
 
 
 def news_messages_schedule(*, update, now):
-    """One message to each relative actively linked to the update's resident."""
+    """One message to each relative actively linked to the update's resident
+    and named in their consent to news."""
     links = (
-        RelativeLink.objects.for_home(update.home)
+        news_links(update.home)
         .filter(
             resident=update.resident,
             status=RelativeLink.Status.ACTIVE,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from carehome.query import parse_id
 from residents.models import PersonWhoMatters, RelativeLink, Resident
+from residents.selectors.consent import news_residents_for
 from visits.models import PendingFamilyLink, SharedUpdate
 
 UPDATES_ON_PAGE = 20
@@ -86,10 +87,11 @@ def link_for_status(home, pk):
 
 def updates_for_family(membership, limit=UPDATES_ON_PANEL):
     """The newest updates shared about the residents this relative is actively
-    linked to (one query). Nothing for anyone else."""
-    linked = RelativeLink.objects.filter(
-        home_id=membership.home_id, membership=membership, status=RelativeLink.Status.ACTIVE
-    ).values("resident_id")
+    linked to and named in their consent to news (one query). Nothing for
+    anyone else."""
+    # Only where the resident's live consent to news names this relative
+    # (read now: a withdrawal hides every update at once).
+    linked = news_residents_for(membership)
     return list(
         SharedUpdate.objects.filter(home_id=membership.home_id, resident_id__in=linked)
         .select_related("resident")

@@ -10,6 +10,7 @@ from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from residents.selectors.consent import news_residents_for
 from visits.models import SharedUpdate, Visit
 from visits.selectors.booking import device_kinds_available, visible_visits
 from visits.selectors.events import upcoming_invitations_for
@@ -57,7 +58,11 @@ def relatives_home(home, membership, residents, *, now=None):
     if not pks:
         return found, general, ""
     updates = _first_of_each(
-        SharedUpdate.objects.for_home(home).filter(resident_id__in=pks).select_related("resident"),
+        # Only news the resident's live consent lets reach this relative.
+        SharedUpdate.objects.for_home(home)
+        .filter(resident_id__in=pks)
+        .filter(resident_id__in=news_residents_for(membership))
+        .select_related("resident"),
         [F("created_at").desc(), F("pk").desc()],
         NEWS_PER_PERSON,
     ).order_by("-created_at", "-pk")

@@ -17,6 +17,7 @@ from homes.models import Invitation, Membership, Role
 from homes.services import invitation_create
 from homes.submissions import submission_once
 from residents.models import RelativeLink
+from residents.selectors.consent import news_consent_held
 from residents.services.family import (
     STATUS_CHANGES,  # noqa: F401 - the form's buttons
     relative_links_add,
@@ -36,6 +37,10 @@ UPDATE_MISSING = "Write the news you would like to share."
 UPDATE_TOO_LONG = f"Keep the update under {UPDATE_MAX_LENGTH} characters."
 UPDATE_PHOTO_SIDE = 1600
 UPDATE_PHOTO_INVALID = "Choose a photo: a JPEG, PNG or WebP picture."
+NEWS_NOT_AGREED = (
+    "{name} has not agreed to news being shared with relatives, or their consent names nobody. "
+    "Record their consent to news, naming the relatives, on their Consent page first."
+)
 PHOTO_NOT_AGREED = (
     "{name} has not agreed to photos being shared with their family, so this photo cannot be added. "
     "Share the news without it, or record their consent on their details page first."
@@ -221,6 +226,8 @@ def shared_update_add(*, home, actor, resident, text, photo=None, tell_families=
         raise DomainError(UPDATE_MISSING, field="text")
     if len(text) > UPDATE_MAX_LENGTH:
         raise DomainError(UPDATE_TOO_LONG, field="text")
+    if not news_consent_held(home, resident):
+        raise DomainError(NEWS_NOT_AGREED.format(name=resident.short_name))
     stored = None
     if photo:
         if not (resident.photo_consent and resident.photo_share_family):

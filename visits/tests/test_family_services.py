@@ -9,8 +9,9 @@ from carehome.errors import DomainError
 from homes.models import Invitation, Role
 from homes.services import invitation_accept
 from homes.tests.factories import MembershipFactory
-from residents.models import RelativeLink, Resident
+from residents.models import ConsentPurpose, RelativeLink, Resident
 from residents.tests.factories import PersonWhoMattersFactory, RelativeLinkFactory, ResidentFactory
+from tests.fixtures import agreed_to_uses
 from visits.models import PendingFamilyLink, SharedUpdate
 from visits.selectors.family import updates_for_family
 from visits.services.family import (
@@ -202,7 +203,9 @@ def test_a_relative_sees_only_updates_about_their_own_residents(world):
     SharedUpdateFactory(resident=world.foreign_resident, text="Doris baked.")
     assert [u.text for u in updates_for_family(world.relative)] == ["Peggy sang."]
     other = MembershipFactory(home=world.home, role=Role.FAMILY)
-    RelativeLinkFactory(resident=world.unlinked_resident, membership=other)
+    link = RelativeLinkFactory(resident=world.unlinked_resident, membership=other)
+    assert updates_for_family(other) == []  # Arthur's consent to news does not name them
+    agreed_to_uses(world.unlinked_resident, news_to=[link], purposes=[ConsentPurpose.NEWS_FAMILY])
     assert [u.text for u in updates_for_family(other)] == ["Arthur painted."]
     RelativeLink.objects.filter(membership=world.relative).update(status=RelativeLink.Status.ENDED)
     assert updates_for_family(world.relative) == []

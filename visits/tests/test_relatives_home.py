@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homes.tests.factories import SpaceFactory
+from residents.models import ConsentPurpose
 from residents.tests.factories import RelativeLinkFactory, ResidentFactory
+from tests.fixtures import agreed_to_uses
 from tests.html import main_text
 from visits.models import EventReply, Visit
 from visits.tests.factories import (
@@ -26,7 +28,8 @@ def page_url(world):
 
 def add_person(world, name):
     resident = ResidentFactory(home=world.home, full_name=name)
-    RelativeLinkFactory(resident=resident, membership=world.relative, relationship="niece")
+    link = RelativeLinkFactory(resident=resident, membership=world.relative, relationship="niece")
+    agreed_to_uses(resident, news_to=[link], purposes=[ConsentPurpose.NEWS_FAMILY])
     SharedUpdateFactory(resident=resident, text=f"{name} planted sweet peas.")
     VisitFactory(resident=resident, booked_by=world.relative)
     EventReplyFactory(event=EventInvitationFactory(resident=resident), membership=world.relative)

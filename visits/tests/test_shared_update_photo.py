@@ -122,9 +122,14 @@ def test_a_volunteer_is_refused(world, client_for, update_with_photo):
 
 def test_tell_the_families_sends_each_linked_relative_a_message(world, client_for):
     cousin = MembershipFactory(home=world.home, role=Role.FAMILY)
-    RelativeLinkFactory(resident=world.resident, membership=cousin)
+    cousin_link = RelativeLinkFactory(resident=world.resident, membership=cousin)
     paused = MembershipFactory(home=world.home, role=Role.FAMILY)
-    RelativeLinkFactory(resident=world.resident, membership=paused, status=RelativeLink.Status.PAUSED)
+    paused_link = RelativeLinkFactory(
+        resident=world.resident, membership=paused, status=RelativeLink.Status.PAUSED
+    )
+    unnamed = MembershipFactory(home=world.home, role=Role.FAMILY)
+    RelativeLinkFactory(resident=world.resident, membership=unnamed)  # not in Peggy's consent to news
+    world.resident.consents.get(purpose="news_family").relatives.add(cousin_link, paused_link)
     client_for(world.staff).post(share_url(world), {"text": "Peggy sang at lunch.", "tell_families": "on"})
     rows = Reminder.objects.filter(kind=KIND)
     assert sorted(rows.values_list("user_id", flat=True)) == sorted([world.relative.user.pk, cousin.user.pk])

@@ -13,6 +13,7 @@ from carehome.errors import DomainError
 from homes.decorators import home_permission
 from homes.submissions import AlreadySaved, already_saved
 from residents.models import RelativeLink, Resident
+from residents.selectors.consent import news_links, news_residents_for
 from visits.forms.family import FamilyInviteForm, LinkStatusForm, SharedUpdateForm
 from visits.models import SharedUpdate
 from visits.selectors import family as selectors
@@ -171,7 +172,15 @@ def update_add(request, home_slug, pk):
         else:
             messages.success(request, f"Shared with {resident.short_name}'s family.")
             return _back(request, resident)
-    return render(request, "visits/family/update_form.html", {"resident": resident, "form": form})
+    news_to = list(
+        news_links(request.home)
+        .filter(resident=resident, status=RelativeLink.Status.ACTIVE)
+        .select_related("membership__user")
+        .order_by("membership__user__full_name", "pk")
+    )
+    return render(
+        request, "visits/family/update_form.html", {"resident": resident, "form": form, "news_to": news_to}
+    )
 
 
 @home_permission("home.dashboard")
@@ -184,10 +193,8 @@ def update_photo(request, home_slug, pk):
     if not membership.has_perm("residents.view"):
         if not membership.has_perm("family.portal"):
             raise PermissionDenied
-        linked = RelativeLink.objects.for_home(request.home).filter(
-            membership=membership, status=RelativeLink.Status.ACTIVE
-        )
-        updates = updates.filter(resident_id__in=linked.values("resident_id"))
+        # Actively linked, and named in the resident's live consent to news.
+        updates = updates.filter(resident_id__in=news_residents_for(membership))
     update = get_object_or_404(updates, pk=pk)
     try:
         handle = update.photo.open("rb")

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from carehome.timeutils import local_datetime
 from homes.models import Space
-from residents.models import Connection, PersonalPlan, Response
+from residents.models import Connection, ConsentPurpose, PersonalPlan, Response
+from residents.selectors.consent import consented
 from residents.services.connections import connection_log
 from volunteers.models import Assignment, Shift, Volunteer, VolunteerRole
 
@@ -137,12 +138,14 @@ def _lower(name):
 
 
 def _modeller(home, volunteer):
-    """The current resident who shares most of the volunteer's hobbies (model making first)."""
+    """The current resident who shares most of the volunteer's hobbies (model
+    making first), among those who agreed to volunteers' visits."""
     hobbies = set(volunteer.interests.values_list("name", flat=True))
     best, best_score = None, 0
     plans = (
         PersonalPlan.objects.for_home(home)
         .filter(resident__status="current")
+        .filter(resident_id__in=consented(home, ConsentPurpose.VOLUNTEER_VISITS))
         .select_related("resident")
         .prefetch_related("interests")
         .order_by("resident__full_name")

@@ -27,6 +27,8 @@ from notifications.kinds import Kind, register, register_planner
 from notifications.models import Channel, Reminder
 from notifications.services import Planned, recipient_key, reminders_schedule, reminders_schedule_many
 from notifications.timing import at_local
+from residents.models import ConsentPurpose
+from residents.selectors.consent import consented_now
 from volunteers import rules
 from volunteers.models import Assignment, Shift, Volunteer
 from volunteers.selectors.rota import OPEN, shift_blockers
@@ -109,6 +111,10 @@ def visit_reminder_stale(shift, reminder):
         return "It has been logged already."
     if not _same_moment(shift.starts_at, (reminder.data or {}).get("starts_at")):
         return "The shift moved."
+    if shift.resident_id is not None and not consented_now(
+        shift.home_id, shift.resident_id, ConsentPurpose.VOLUNTEER_VISITS
+    ):
+        return f"{shift.resident.short_name}'s consent to volunteers' visits was withdrawn."
     volunteer = rules.with_facts(
         Volunteer.objects.filter(home_id=shift.home_id, pk=shift.volunteer_id)
     ).first()

@@ -12,13 +12,14 @@ plan, no wellbeing scores, no one else.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from carehome.timeutils import today
 from homes.models import Interest
 from notifications.timing import at_local
-from residents.models import PersonalPlan, Resident
+from residents.models import ConsentPurpose, PersonalPlan, Resident
+from residents.selectors.consent import consented
 from volunteers import rules
 from volunteers.models import Assignment, Availability, Shift, Volunteer
 from volunteers.selectors.rota import OPEN, shift_blockers
@@ -61,11 +62,21 @@ def clear_to_meet(volunteer):
     return role is not None
 
 
+def with_visit_consent(home, queryset):
+    """Only rows about nobody, or about a resident whose live consent to
+    volunteers' visits is in the register now (residents.models.Consent): a
+    withdrawal takes the resident off the volunteer's pages at once."""
+    return queryset.filter(
+        Q(resident__isnull=True) | Q(resident_id__in=consented(home, ConsentPurpose.VOLUNTEER_VISITS))
+    )
+
+
 def _mine(home, volunteer):
-    return (
+    return with_visit_consent(
+        home,
         Shift.objects.for_home(home)
         .filter(volunteer=volunteer)
-        .select_related("resident", "role", "assignment", "assignment__space")
+        .select_related("resident", "role", "assignment", "assignment__space"),
     )
 
 
@@ -114,7 +125,7 @@ def my_residents(home, volunteer):
     they are clear for). One query."""
     found = {}
     for assignment in (
-        Assignment.objects.for_home(home)
+        with_visit_consent(home, Assignment.objects.for_home(home))
         .filter(volunteer=volunteer, ended_at__isnull=True)
         .filter(resident__status__in=(Resident.Status.CURRENT, Resident.Status.HOSPITAL))
         .select_related("resident", "space")
@@ -158,7 +169,7 @@ def my_resident(home, volunteer, pk):
     if not clear_to_meet(volunteer):
         return None
     assignments = (
-        Assignment.objects.for_home(home)
+        with_visit_consent(home, Assignment.objects.for_home(home))
         .filter(volunteer=volunteer, resident_id=pk, ended_at__isnull=True)
         .filter(resident__status__in=(Resident.Status.CURRENT, Resident.Status.HOSPITAL))
         .select_related("resident", "space")

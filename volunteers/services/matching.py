@@ -19,6 +19,8 @@ from carehome.versions import version_bump, version_check
 from homes.audit import record_update
 from homes.scoping import check_home
 from homes.submissions import submission_once, submission_seen
+from residents.models import ConsentPurpose
+from residents.selectors.consent import consented_now
 from volunteers import rules
 from volunteers.models import Assignment, Shift, Volunteer
 from volunteers.models.choices import Weekday
@@ -157,6 +159,12 @@ def _gate(home, volunteer, role, on):
     return loaded
 
 
+NO_VISIT_CONSENT = (
+    "{name} has no consent recorded for visits from volunteers. Record it on their Consent page "
+    "first (they, or someone who may decide for them, must agree)."
+)
+
+
 def _already(volunteer, resident, weekday, starts_at):
     return (
         f"{volunteer.full_name} already visits {resident.short_name} on "
@@ -196,6 +204,8 @@ def assignment_create(
         starts_on=starts_on, ends_on=ends_on, reason=reason,
     )  # fmt: skip
     _gate(home, volunteer, role, starts_on)
+    if not consented_now(home, resident.pk, ConsentPurpose.VOLUNTEER_VISITS):
+        raise DomainError(NO_VISIT_CONSENT.format(name=resident.short_name), field="resident")
     try:
         with (
             transaction.atomic(),

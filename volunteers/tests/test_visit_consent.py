@@ -1,0 +1,97 @@
+"""Consent to volunteers' visits (residents.models.ConsentPurpose.VOLUNTEER_VISITS),
+read at the moment of use: no visit is arranged without it, and withdrawing it
+takes the resident off the volunteer's pages and stops their reminders at once."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from carehome.errors import DomainError
+from residents.models import Consent, ConsentPurpose
+from residents.services.consent import consent_withdraw
+from tests.html import main_text
+from volunteers.messages.visits import visit_reminder_stale
+from volunteers.models import Assignment
+from volunteers.selectors.portal import my_resident, my_residents
+from volunteers.services.matching import assignment_create
+from volunteers.tests.factories import ShiftFactory
+from volunteers.tests.test_matching_services import befriender, peggy, visit_fields  # noqa: F401 - fixture
+from volunteers.tests.test_portal_views import client, me, plan, regular  # noqa: F401 - fixtures
+
+VISITS = ConsentPurpose.VOLUNTEER_VISITS
+
+
+def withdraw(world, resident):
+    consent = Consent.objects.get(resident=resident, purpose=VISITS, withdrawn_at__isnull=True)
+    return consent_withdraw(
+        home=world.home,
+        actor=world.manager.user,
+        consent=consent,
+        note="She told her key worker: no visitors.",
+    )
+
+
+def test_no_visit_is_arranged_without_consent(world, peggy):  # noqa: F811
+    withdraw(world, peggy)
+    jo = befriender(world)
+    with pytest.raises(DomainError) as refused:
+        assignment_create(**visit_fields(world, jo))
+    assert refused.value.field == "resident"
+    assert "Peggy has no consent recorded for visits from volunteers" in refused.value.message
+    assert not Assignment.objects.exists()
+
+
+def test_the_page_says_so_next_to_the_resident(world, peggy, client_for):  # noqa: F811
+    withdraw(world, peggy)
+    jo = befriender(world)
+    fields = visit_fields(world, jo)
+    response = client_for(world.manager).post(
+        reverse("volunteers:assignment_add", args=[world.home.slug]),
+        {
+            "volunteer": jo.pk,
+            "resident": peggy.pk,
+            "role": fields["role"].pk,
+            "weekday": 1,
+            "starts_at": "14:00",
+            "minutes": 60,
+            "every": 1,
+            "starts_on": fields["starts_on"].isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "no consent recorded for visits from volunteers" in main_text(response)
+    assert not Assignment.objects.exists()
+
+
+def test_withdrawing_consent_takes_the_resident_off_the_volunteers_pages_at_once(
+    world,
+    me,  # noqa: F811
+    regular,  # noqa: F811
+    client,  # noqa: F811
+):
+    shift = ShiftFactory(
+        volunteer=me,
+        assignment=regular,
+        resident=world.resident,
+        role=regular.role,
+        title="",
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    portal = reverse("volunteers:portal", args=[world.home.slug])
+    assert "Peggy" in main_text(client.get(portal))
+    assert my_residents(world.home, me)
+
+    withdraw(world, world.resident)
+    assert my_residents(world.home, me) == []
+    assert my_resident(world.home, me, world.resident.pk) is None
+    text = main_text(client.get(portal))
+    assert "Peggy" not in text and "Margaret" not in text
+    resident_page = reverse("volunteers:portal_resident", args=[world.home.slug, world.resident.pk])
+    assert client.get(resident_page).status_code == 404
+
+    class Due:
+        data = {"starts_at": shift.starts_at.isoformat()}
+
+    assert "consent to volunteers' visits was withdrawn" in visit_reminder_stale(shift, Due())
