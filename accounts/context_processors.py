@@ -12,7 +12,10 @@ def two_step_reminder(request):
     kept = (session.get(two_step.SESSION_KEY) or {}) if session is not None else {}
     if kept.get("state") != two_step.REMIND or request.path.startswith(reverse("two_step")):
         return {}
-    return {"two_step_due": date.fromisoformat(kept["due"])}
+    return {
+        "two_step_due": date.fromisoformat(kept["due"]),
+        "two_step_why": kept.get("why") or "manage a home",
+    }
 
 
 def session_policy(request):

@@ -63,6 +63,14 @@ def required(user):
         ).exists()
 
 
+def reason(user):
+    """Why ``user`` must use two-step verification, in words for a sentence
+    starting "Because you …"."""
+    if user.is_staff or user.is_superuser:
+        return "can open the site's admin pages"
+    return "manage a home"
+
+
 def confirmed_app(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
@@ -94,7 +102,11 @@ def _on_sign_in(sender, request, user, **kwargs):
     if state is None:
         request.session.pop(SESSION_KEY, None)
     else:
-        request.session[SESSION_KEY] = {"state": state, "due": due.isoformat() if due else ""}
+        request.session[SESSION_KEY] = {
+            "state": state,
+            "due": due.isoformat() if due else "",
+            "why": reason(user),
+        }
 
 
 def state_of(request):

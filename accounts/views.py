@@ -318,7 +318,13 @@ def two_step_setup(request):
                     request, "Two-step verification is off. Signing in needs only your password."
                 )
             return redirect("two_step")
-    context = {"on": on, "required": required, "form": form, "next": _next(request)}
+    context = {
+        "on": on,
+        "required": required,
+        "required_why": two_step.reason(user),
+        "form": form,
+        "next": _next(request),
+    }
     if on:
         context["codes_left"] = two_step.recovery_codes_left(user)
         context["since"] = two_step.confirmed_app(user).created_at

@@ -188,7 +188,7 @@ def test_a_manager_is_reminded_then_made_to_set_it_up(world, settings):
     assert user.two_step_due == timezone.localdate() + timedelta(days=14)
     page = client.get(dashboard(world))
     assert page.status_code == 200
-    assert "your account needs two-step verification" in main_text(page)
+    assert "Because you manage a home, your account needs two-step verification" in main_text(page)
     assert f"by {user.two_step_due:%-d %B}" in main_text(page)
 
     type(user).objects.filter(pk=user.pk).update(two_step_due=timezone.localdate())

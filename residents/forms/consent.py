@@ -19,6 +19,7 @@ from residents.services.consent import (
     PURPOSE_CHOICE,
     PURPOSES_MISSING,
     RELATIVE_CHOICE,
+    RELATIVES_MISSING,
     WITHDRAWAL_NOTE_MISSING,
     given_on_problem,
 )
@@ -120,6 +121,9 @@ class ConsentGiveForm(OnceFormMixin, KithForm):
                 self.add_error("given_by_name", NAME_MISSING)
             if "power" in data and not data["power"]:
                 self.add_error("power", POWER_MISSING)
+        wants_news = ConsentPurpose.NEWS_FAMILY in (data.get("purposes") or [])
+        if wants_news and "relatives" in self.fields and "relatives" in data and not data["relatives"]:
+            self.add_error("relatives", RELATIVES_MISSING)
         return data
 
 

@@ -138,7 +138,9 @@ class SharedUpdateForm(OnceFormMixin, KithForm):
         label="The news to share",
         max_length=UPDATE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Only their linked family and friends see this. Write it as you would say it to them.",
+        help_text=(
+            "Only the relatives their consent to news names see this. Write it as you would say it to them."
+        ),
         error_messages={"required": UPDATE_MISSING, "max_length": UPDATE_TOO_LONG},
     )
     photo = PictureField(
@@ -156,8 +158,10 @@ class SharedUpdateForm(OnceFormMixin, KithForm):
     tell_families = forms.BooleanField(
         label="Tell the families by their chosen channel",
         required=False,
-        help_text="Each linked relative gets a message (email, text or letter, as they chose) saying there "
-        "is news. People who turned reminders off are not sent one.",
+        help_text=(
+            "Each of those relatives gets a message (email, text or letter, as they chose) saying "
+            "there is news. People who turned reminders off are not sent one."
+        ),
     )
 
     def __init__(self, *args, resident, **kwargs):
