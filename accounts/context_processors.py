@@ -24,4 +24,5 @@ def session_policy(request):
     session = getattr(request, "session", None)
     if session is None or sessions.POLICY_KEY not in session:
         return {}
-    return {"session_policy": sessions.Policy.of(session)}
+    seen = session.get(sessions.SEEN_KEY) or sessions.now()
+    return {"session_policy": sessions.Policy.of(session), "session_seen_age": max(0, sessions.now() - seen)}

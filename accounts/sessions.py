@@ -243,10 +243,3 @@ def end(request, *, which=None):
     if chosen:
         Session.objects.filter(pk__in=[row.pk for row in chosen]).delete()
     return len(chosen)
-
-
-def end_all_but(user, keep_key):
-    """Every session of ``user`` ends but ``keep_key`` (the one in use)."""
-    from qsessions.models import Session
-
-    Session.objects.filter(user=user).exclude(session_key=keep_key or "").delete()

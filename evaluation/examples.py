@@ -8,8 +8,8 @@ as staff wrote them.
 
 A moment about a resident is an example only while they have a live consent
 to taking part in evaluation examples (``ConsentPurpose.EVALUATION_EXAMPLES``,
-read when the examples are made): someone who withdrew it is in none, and
-another resident in a moment with them is "another resident".
+read when the examples are made): someone who withdrew it is in none, not
+even as the other resident in someone else's moment (its note may name them).
 
 One query per kind of record, whatever the period or the home's size
 (``QUERIES``), each limited to the few examples shown, and one for the
@@ -116,7 +116,9 @@ def _connections(home, since, until, who, allowed):
             else:
                 key, text = "contact_against_wish", f"{name}: {c.get_mode_display().lower()} with {relation}"
         elif c.with_whom == Connection.WithWhom.RESIDENT:
-            other = who(c.other_resident) if c.other_resident_id in allowed else "another resident"
+            if c.other_resident_id is not None and c.other_resident_id not in allowed:
+                continue  # the note may name them: not an example without their consent too
+            other = who(c.other_resident) if c.other_resident else "another resident"
             key, text = "peers", f"{name} spent time with {other}"
         elif c.with_whom == Connection.WithWhom.COMMUNITY:
             key, text = "partners", f"{name} with {c.with_name or 'the community'}"

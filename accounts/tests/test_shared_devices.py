@@ -95,8 +95,11 @@ def test_use_is_written_at_most_once_a_minute(world, client_for):
     client = client_for(world.staff)
     _age(client, seen=30)
     before = client.session[sessions.SEEN_KEY]
-    assert _signed_in(client, world)
+    page = client.get(_dashboard(world)).content.decode()
     assert client.session[sessions.SEEN_KEY] == before
+    # The page counts down from the server's record, not from its own loading.
+    age = int(re.search(r'data-seen-age="(\d+)"', page).group(1))
+    assert 30 <= age <= 35
 
 
 def test_a_relatives_session_lasts_a_week_without_use(world, client_for):
@@ -165,6 +168,7 @@ def test_the_page_carries_the_warning_for_staff_and_not_for_a_relative(world, cl
     staff_page = client_for(world.staff).get(_dashboard(world)).content.decode()
     assert 'id="idle-warning"' in staff_page
     assert 'data-idle-seconds="900"' in staff_page and 'data-warn-seconds="60"' in staff_page
+    assert 'data-seen-age="0"' in staff_page
     assert "js/idle" in staff_page
     relative_page = client_for(world.relative).get(_dashboard(world)).content.decode()
     assert 'id="idle-warning"' not in relative_page

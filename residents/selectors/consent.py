@@ -156,8 +156,18 @@ def news_consent_held(home, resident):
 
 
 def news_allowed_user(home, resident, user_id):
-    """Whether news about ``resident`` may go to the person ``user_id`` now (one query)."""
-    return news_links(home).filter(resident=resident, membership__user_id=user_id).exists()
+    """Whether news about ``resident`` may go to the person ``user_id`` now: an
+    active link, an active membership, and named in the live consent (one query)."""
+    return (
+        news_links(home)
+        .filter(
+            resident=resident,
+            membership__user_id=user_id,
+            status=RelativeLink.Status.ACTIVE,
+            membership__is_active=True,
+        )
+        .exists()
+    )
 
 
 def consented(home, purpose):

@@ -5,11 +5,12 @@
 // it anything; this is the warning, and the clean end on screen.
 //
 // Use is a page load, an htmx request, or typing, tapping or scrolling on the
-// page: that last is told to the server at most once a minute, so someone
-// writing a long note is not signed out. Tabs of the same browser share the
-// time of last use (localStorage), so a tab left open does not sign out
-// someone working in another; signing out in one tab takes the others to the
-// sign-in page.
+// page: that is told to the server at most once a minute, so someone writing
+// a long note is not signed out. The count-down follows the server's record
+// of the last use (``data-seen-age`` on the page, then each word to it).
+// Tabs of the same browser share that record (localStorage), so a tab left
+// open does not sign out someone working in another; signing out in one tab
+// takes the others to the sign-in page.
 (() => {
   const dialog = document.getElementById("idle-warning");
   if (!dialog) {
@@ -19,15 +20,19 @@
   const warnMs = Number(dialog.dataset.warnSeconds) * 1000;
   const stayUrl = dialog.dataset.stayUrl;
   const loginUrl = dialog.dataset.loginUrl;
-  const LAST = "kith-last-use";
+  const TOLD = "kith-server-told";
   const SIGNED_OUT = "kith-signed-out";
   const TELL_EVERY = 60 * 1000;
   const countdown = dialog.querySelector("[data-idle-countdown]");
   const endForm = document.getElementById("idle-end");
   const csrf = dialog.querySelector("input[name=csrfmiddlewaretoken]").value;
 
-  let lastHere = Date.now(); // this page's own last use
-  let lastTold = Date.now(); // loading the page told the server
+  // The server's own record of the session's last use (it writes it at most
+  // once a minute): the page counts down from that, so it never warns later
+  // than the server ends the session.
+  const loaded = Date.now();
+  let lastTold = loaded - Number(dialog.dataset.seenAge || 0) * 1000;
+  let lastHere = loaded; // this page's own last use
   let ending = false;
 
   const stored = (key) => {
@@ -44,10 +49,12 @@
       // Private browsing without storage: this tab keeps its own time.
     }
   };
-  const lastUse = () => Math.max(lastHere, stored(LAST));
+  // Every tab of this browser shares the one session, and so its record.
+  const told = () => Math.max(lastTold, stored(TOLD));
 
   const tellServer = () => {
     lastTold = Date.now();
+    store(TOLD, lastTold);
     fetch(stayUrl, {
       method: "POST",
       headers: { "X-CSRFToken": csrf },
@@ -61,12 +68,12 @@
     }).catch(() => {});
   };
 
-  const used = (told) => {
+  // Use on the page is told to the server at once if its record is a minute
+  // old, else when it is (``tick``): the record is never more than a minute
+  // behind, and the page's count-down follows it exactly.
+  const used = () => {
     lastHere = Date.now();
-    store(LAST, lastHere);
-    if (told) {
-      lastTold = lastHere;
-    } else if (lastHere - lastTold >= TELL_EVERY) {
+    if (lastHere - told() >= TELL_EVERY) {
       tellServer();
     }
   };
@@ -90,12 +97,18 @@
 
   const stay = () => {
     dialog.close();
-    used(false);
+    lastHere = Date.now();
     tellServer();
   };
 
   const tick = () => {
-    const left = idleMs - (Date.now() - lastUse());
+    const now = Date.now();
+    // Use in the last minute the server has not heard of. (Not older use: a
+    // tablet waking from sleep must not count a use from long ago as now.)
+    if (!dialog.open && lastHere > told() && now - told() >= TELL_EVERY && now - lastHere < TELL_EVERY) {
+      tellServer();
+    }
+    const left = idleMs - (Date.now() - told());
     if (left <= 0) {
       signOut();
     } else if (left <= warnMs) {
@@ -108,15 +121,16 @@
     }
   };
 
-  used(true);
+  store(TOLD, Math.max(lastTold, stored(TOLD)));
   ["pointerdown", "keydown", "wheel", "touchstart"].forEach((type) => {
     document.addEventListener(type, () => {
       if (!dialog.open) {
-        used(false);
+        used();
       }
     }, { passive: true, capture: true });
   });
-  document.body.addEventListener("htmx:afterRequest", () => used(true));
+  // The server counted the request only if its record was a minute old.
+  document.body.addEventListener("htmx:afterRequest", used);
   dialog.querySelector("[data-idle-stay]").addEventListener("click", stay);
   // Escape closes the dialog: whoever pressed it is there.
   dialog.addEventListener("cancel", (event) => {

@@ -63,7 +63,9 @@ def test_invite_a_granddaughter_then_end_her_link(journey, world, browser, live_
     journey.click(main.get_by_role("link", name="Share an update"), "share news")
     desk.get_by_label("The news to share").fill(NEWS)
     journey.submit(desk.get_by_role("button", name="Share with the family"), "news shared")
-    expect(desk.get_by_role("status")).to_contain_text("Shared with Peggy's family.")
+    expect(desk.get_by_role("status")).to_contain_text(
+        "Shared with the relatives Peggy's consent to news names."
+    )
     expect(main.get_by_role("region", name="News shared with the family")).to_contain_text("won the bingo")
 
     # Sue, on her phone, opens the emailed link and sets a password.

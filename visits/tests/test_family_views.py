@@ -244,7 +244,9 @@ def test_staff_cannot_change_a_link(world, staff_client, peggys_link):
 def test_sharing_an_update_reaches_only_that_residents_family(world, staff_client, client_for):
     response = staff_client.post(share_url(world), {"text": "Peggy won the bingo!"})
     assert response.status_code == 302
-    assert "Shared with Peggy's family." in main_text(staff_client.get(response.url))
+    assert "Shared with the relatives Peggy's consent to news names." in main_text(
+        staff_client.get(response.url)
+    )
     assert SharedUpdate.objects.get().shared_by == world.staff.user
 
     linda = main_text(client_for(world.relative).get(dashboard_url(world)))

@@ -100,3 +100,13 @@ def test_news_cannot_be_shared_without_consent(world, client_for):
 def test_the_share_page_names_who_will_see_it(world, client_for, brother):
     page = main_text(client_for(world.staff).get(share_url(world)))
     assert "Linda Baxter" in page and "Tom Baxter" not in page
+
+
+def test_a_message_waiting_for_a_paused_relative_does_not_go(world, client_for):
+    from residents.models import RelativeLink
+
+    client_for(world.staff).post(share_url(world), {"text": "Peggy sang at lunch.", "tell_families": "on"})
+    [row] = Reminder.objects.filter(kind=KIND)
+    update = SharedUpdate.objects.get(resident=world.resident)
+    RelativeLink.objects.filter(membership=world.relative).update(status=RelativeLink.Status.PAUSED)
+    assert news_stale(update, row)

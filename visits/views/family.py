@@ -170,7 +170,9 @@ def update_add(request, home_slug, pk):
         except DomainError as error:
             error.add_to_form(form)
         else:
-            messages.success(request, f"Shared with {resident.short_name}'s family.")
+            messages.success(
+                request, f"Shared with the relatives {resident.short_name}'s consent to news names."
+            )
             return _back(request, resident)
     news_to = list(
         news_links(request.home)

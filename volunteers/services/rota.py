@@ -22,7 +22,8 @@ from homes.audit import record_created, record_update
 from homes.scoping import check_home
 from homes.submissions import submission_once, submission_seen
 from notifications.timing import at_local
-from residents.models import Connection, Resident, Response
+from residents.models import Connection, ConsentPurpose, Resident, Response
+from residents.selectors.consent import consented
 from residents.services.connections import OLDEST_DAYS, choose_how_it_went, connection_log
 from volunteers import rules
 from volunteers.models import Assignment, Shift, Volunteer
@@ -90,10 +91,13 @@ def visit_starts(day, at):
 
 
 def _assignments_to_plan(home, on):
+    """Current regular visits to plan: no new visit is put on the rota for a
+    resident whose consent to volunteers' visits is not in the register now."""
     return (
         Assignment.objects.for_home(home)
         .filter(ended_at__isnull=True, volunteer__status=Volunteer.Status.ACTIVE)
         .filter(resident__status__in=LIVING_HERE)
+        .filter(resident_id__in=consented(home, ConsentPurpose.VOLUNTEER_VISITS))
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     )
 

@@ -15,6 +15,7 @@ from notifications.kinds import all_planners, get_kind
 from notifications.models import ContactPreference, Reminder
 from notifications.timing import at_local
 from residents.tests.factories import PersonalPlanFactory
+from tests.fixtures import agreed_to_uses
 from volunteers.messages.visits import VISIT_REMINDER, visit_reminders_planner
 from volunteers.models import Shift
 from volunteers.tests.factories import AssignmentFactory, cleared_volunteer
@@ -155,6 +156,7 @@ def test_the_messages_page_describes_the_shift_in_words(world, tomorrow_visit):
 
 def test_the_planner_keeps_every_homes_rota(world):
     theirs = cleared_volunteer(world.other_home, full_name="Birch Volunteer")
+    agreed_to_uses(world.foreign_resident)
     tomorrow = timezone.localdate() + timedelta(days=1)
     AssignmentFactory(
         volunteer=theirs,

@@ -95,3 +95,14 @@ def test_withdrawing_consent_takes_the_resident_off_the_volunteers_pages_at_once
         data = {"starts_at": shift.starts_at.isoformat()}
 
     assert "consent to volunteers' visits was withdrawn" in visit_reminder_stale(shift, Due())
+
+
+def test_no_new_visit_is_planned_after_consent_is_withdrawn(world, me, regular):  # noqa: F811
+    from volunteers.models import Shift
+    from volunteers.services.rota import shifts_plan
+
+    until = timezone.localdate() + timedelta(weeks=6)
+    withdraw(world, world.resident)
+    Shift.objects.filter(assignment=regular).delete()
+    shifts_plan(home=world.home, until=until)
+    assert not Shift.objects.filter(assignment=regular).exists()
