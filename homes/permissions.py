@@ -28,7 +28,7 @@ _STAFF = {
     "contributions.review",  # approve or decline families' additions to a plan
     "messages.post",  # letters to print and post for people without email or a mobile
     "volunteers.rota",  # who is volunteering when; log a visit or hours for a volunteer
-    "consent.record",  # record a resident's consent to each use of photos, and its withdrawal
+    "consent.record",  # record a resident's consent to each use, and withdraw it
     "community.view",  # partners, places, the local area, the programme and its calendars
     "community.partners",  # add and change partners and places; the partnership's contact history
     "community.plan",  # activities and outings, who is invited, attendance, stories and photos

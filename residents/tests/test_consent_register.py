@@ -381,3 +381,27 @@ def test_a_relative_of_someone_else_cannot_be_named(world):
         give(world, purposes=[ConsentPurpose.NEWS_FAMILY], relatives=[arthurs.pk])
     assert refused.value.field == "relatives"
     assert not Consent.objects.exists()
+
+
+# --- The dashboard: who has not been asked yet -------------------------------------------
+
+
+def test_the_manager_sees_who_has_not_been_asked_about_the_other_uses(world, client_for):
+    from tests.fixtures import agreed_to_uses
+
+    dashboard = reverse("homes:dashboard", args=[world.home.slug])
+    text = main_text(client_for(world.manager).get(dashboard))
+    assert "Consent to ask about" in text
+    assert "2 residents have nothing recorded yet" in text and "Arthur Hughes" in text
+    give(world, purposes=[HOME])  # photos only: Peggy still has not been asked about the rest
+    agreed_to_uses(world.unlinked_resident, purposes=[ConsentPurpose.EVALUATION_EXAMPLES])
+    consent_withdraw(
+        home=world.home,
+        actor=world.manager.user,
+        consent=Consent.objects.get(resident=world.unlinked_resident),
+        note="Arthur changed his mind",
+    )
+    text = main_text(client_for(world.manager).get(dashboard))
+    assert "1 resident has nothing recorded yet" in text
+    assert "Margaret Baxter" in text and "Arthur Hughes" not in text  # asked: he said yes, then no
+    assert "Consent to ask about" not in main_text(client_for(world.volunteer).get(dashboard))
