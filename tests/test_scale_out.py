@@ -448,6 +448,9 @@ def hidden_inputs(response, action=None):
     forms = re.findall(r'<form[^>]*method="post".*?</form>', page, re.S)
     if action is not None:
         forms = [form for form in forms if f'action="{action}"' in form]
+    else:
+        # Not the sign-out forms every signed-in page carries (the header's, the idle warning's).
+        forms = [form for form in forms if 'id="idle-end"' not in form and "data-signs-out" not in form]
     form = forms[-1]
     fields = {}
     for tag in re.findall(r"<input[^>]*>", form):
