@@ -46,25 +46,8 @@ def known_ids(request):
     return [int(part) for part in value.split(",") if part.isdigit()]
 
 
-def remember_browser(request, response, user):
-    """Mark this browser as one ``user`` signed in on."""
-    ids = [user.pk, *(pk for pk in known_ids(request) if pk != user.pk)][:KNOWN_MAX]
-    response.set_signed_cookie(
-        KNOWN_COOKIE,
-        ",".join(map(str, ids)),
-        salt=KNOWN_SALT,
-        max_age=KNOWN_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
-
-
-def forget_browser(request, response, user):
-    """This browser no longer counts as one ``user`` signed in on ("Switch
-    user" on a shared tablet keeps nothing of the person who leaves)."""
-    ids = [pk for pk in known_ids(request) if pk != user.pk]
+def _keep_known(response, ids):
+    """Write the known-browser cookie with ``ids`` (or remove it when there are none)."""
     if not ids:
         response.delete_cookie(KNOWN_COOKIE, samesite="Lax")
         return response
@@ -78,6 +61,17 @@ def forget_browser(request, response, user):
         samesite="Lax",
     )
     return response
+
+
+def remember_browser(request, response, user):
+    """Mark this browser as one ``user`` signed in on."""
+    return _keep_known(response, [user.pk, *(pk for pk in known_ids(request) if pk != user.pk)][:KNOWN_MAX])
+
+
+def forget_browser(request, response, user):
+    """This browser no longer counts as one ``user`` signed in on ("Switch
+    user" on a shared tablet keeps nothing of the person who leaves)."""
+    return _keep_known(response, [pk for pk in known_ids(request) if pk != user.pk])
 
 
 def signed_in_here_before(request, email):
