@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "volunteers",
     "community",
     "evaluation",
+    "privacy",
     "notifications",
 ]
 

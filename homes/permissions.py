@@ -67,6 +67,7 @@ _MANAGER = _STAFF | {
     "community.settings",  # publish the programme, the partner directories this home uses
     "evaluation.complete",  # sign a self-evaluation off
     "evaluation.export",  # the evidence pack (PDF) and the figures (CSV)
+    "privacy.requests",  # requests for personal data: record one, export what is held (PDF, JSON), close it
 }
 
 ROLE_PERMISSIONS = {

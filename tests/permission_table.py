@@ -392,6 +392,12 @@ TABLE = {
     "evaluation:plan": page(COORDINATORS),
     "evaluation:action_add": page(COORDINATORS),
     "evaluation:action_edit": page(COORDINATORS),
+    # Requests for personal data: only those who manage the home.
+    "privacy:requests": page(MANAGERS),
+    "privacy:request_new": page(MANAGERS),
+    "privacy:request": page(MANAGERS),
+    "privacy:export_pdf": page(MANAGERS),
+    "privacy:export_json": page(MANAGERS),
 }
 
 

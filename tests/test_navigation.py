@@ -27,6 +27,7 @@ def test_every_app_registers_its_entries_in_the_old_order():
         "homes:members",
         "homes:spaces",
         "notifications:outbox",
+        "privacy:requests",
     ]
 
 

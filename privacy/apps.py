@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    name = "privacy"
+    verbose_name = "Privacy"
+
+    def ready(self):
+        from privacy import navigation, panels  # noqa: F401 (each registers itself)
+
+        navigation.register()
+
+        from homes.demo import register_demo_area
+
+        register_demo_area("privacy.demo", order=95)

@@ -1,0 +1,104 @@
+"""Forms for requests for personal data. They parse; ``privacy.services`` owns the rules."""
+
+from django import forms
+from django.utils import timezone
+
+from carehome.forms import KithForm, OnceFormMixin, VersionedFormMixin, date_field
+from privacy.models import SubjectAccessRequest, SubjectKind
+from privacy.services import (
+    CLOSE_NOTE_MISSING,
+    CLOSED_ON_MISSING,
+    IDENTITY_MISSING,
+    RECEIVED_MISSING,
+    REQUESTED_BY_MISSING,
+    WHO_MISSING,
+    received_on_problem,
+)
+
+_CHOICE = {"required": WHO_MISSING, "invalid_choice": WHO_MISSING}
+
+
+class RequestForm(OnceFormMixin, KithForm):
+    subject = forms.ChoiceField(
+        label="Whose data is it?",
+        help_text="Residents (those who left too), relatives and friends with an account, and volunteers.",
+        error_messages=_CHOICE,
+    )
+    received_on = date_field(
+        "Date the request arrived",
+        RECEIVED_MISSING,
+        bounds=received_on_problem,
+        help_text="It counts from the day it arrived, however it came: in person, by phone, letter or email.",
+    )
+    requested_by = forms.CharField(
+        label="Who asked",
+        max_length=200,
+        help_text="For example “Peggy herself” or “Her son Tom, who holds a health and welfare LPA”.",
+        error_messages={"required": REQUESTED_BY_MISSING, "max_length": "Keep this under 200 characters."},
+    )
+    identity_checked = forms.CharField(
+        label="How you checked who they are",
+        max_length=300,
+        help_text="For example “Known to staff, asked in person” or “LPA document seen by the manager”.",
+        error_messages={"required": IDENTITY_MISSING, "max_length": "Keep this under 300 characters."},
+    )
+
+    def __init__(self, *args, residents=(), relatives=(), volunteers=(), **kwargs):
+        kwargs.setdefault("initial", {"received_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        groups = [("", "Choose…")]
+        for label, kind, rows, name in (
+            (
+                "Residents",
+                SubjectKind.RESIDENT,
+                residents,
+                lambda r: r.display_name + (" (left)" if r.has_left else ""),
+            ),
+            (
+                "Relatives and friends",
+                SubjectKind.RELATIVE,
+                relatives,
+                lambda m: f"{m.user.full_name} ({m.user.email})",
+            ),
+            ("Volunteers", SubjectKind.VOLUNTEER, volunteers, lambda v: v.full_name),
+        ):
+            if rows:
+                groups.append((label, [(f"{kind}:{row.pk}", name(row)) for row in rows]))
+        self.fields["subject"].choices = groups
+
+    def clean_subject(self):
+        kind, _, pk = self.cleaned_data["subject"].partition(":")
+        return kind, int(pk)
+
+
+class CloseForm(VersionedFormMixin, KithForm):
+    status = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (SubjectAccessRequest.Status.SENT, "We sent them their data"),
+            (SubjectAccessRequest.Status.WITHDRAWN, "They withdrew the request"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether it was sent or withdrawn.",
+            "invalid_choice": "Choose whether it was sent or withdrawn.",
+        },
+    )
+    closed_on = date_field("On", CLOSED_ON_MISSING)
+    note = forms.CharField(
+        label="How it was sent, or why it was withdrawn",
+        max_length=300,
+        help_text="For example “PDF emailed to her son, password sent by text”.",
+        error_messages={"required": CLOSE_NOTE_MISSING, "max_length": "Keep this under 300 characters."},
+    )
+
+    def __init__(self, *args, version=0, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "closed_on": timezone.localdate(),
+                "status": SubjectAccessRequest.Status.SENT,
+                "version": version,
+            },
+        )
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,134 @@
+"""Requests from people for the data Kith holds about them (UK GDPR article
+15), and a log of every export made for one.
+
+The law gives a month from the day the request arrived (the same date next
+month, or the month's last day when there is none); ``due_on`` is set once,
+when the request is recorded.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from homes.models import HomeScopedModel
+
+
+class SubjectKind(models.TextChoices):
+    RESIDENT = "resident", "A resident"
+    RELATIVE = "relative", "A relative or friend with an account"
+    VOLUNTEER = "volunteer", "A volunteer"
+
+
+class SubjectAccessRequest(HomeScopedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", "Being prepared"
+        SENT = "sent", "Sent"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    kind = models.CharField("whose data", max_length=12, choices=SubjectKind.choices)
+    resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    membership = models.ForeignKey(
+        "homes.Membership", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    received_on = models.DateField("request received on")
+    due_on = models.DateField("reply due by")
+    requested_by = models.CharField(
+        "who asked",
+        max_length=200,
+        help_text="The person themselves, or who asked for them and the authority they hold.",
+    )
+    identity_checked = models.CharField("how their identity was checked", max_length=300)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField("sent or withdrawn on", null=True, blank=True)
+    close_note = models.CharField("how it was sent, or why it was withdrawn", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="One more on every edit (carehome.versions)."
+    )
+
+    class Meta:
+        ordering = ["status", "due_on", "id"]
+        indexes = [models.Index(fields=["home", "status", "due_on"], name="privacy_request_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="resident",
+                        resident__isnull=False,
+                        membership__isnull=True,
+                        volunteer__isnull=True,
+                    )
+                    | Q(
+                        kind="relative",
+                        resident__isnull=True,
+                        membership__isnull=False,
+                        volunteer__isnull=True,
+                    )
+                    | Q(
+                        kind="volunteer",
+                        resident__isnull=True,
+                        membership__isnull=True,
+                        volunteer__isnull=False,
+                    )
+                ),
+                name="privacy_request_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("received_on")), name="privacy_request_due"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_on__isnull=True)
+                | ~Q(status="open") & Q(closed_on__isnull=False),
+                name="privacy_request_closed_on",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Request {self.reference} for the data of {self.subject_name}"
+
+    @property
+    def reference(self):
+        return f"SAR-{self.pk}"
+
+    @property
+    def subject_name(self):
+        if self.resident_id:
+            return self.resident.display_name
+        if self.membership_id:
+            return self.membership.user.full_name
+        return self.volunteer.full_name
+
+    def get_additional_data(self):
+        return {"home_id": self.home_id}
+
+
+class AccessExport(HomeScopedModel):
+    """One export made for a request: who made it, when, in which format."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        JSON = "json", "JSON"
+
+    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(max_length=4, choices=Format.choices)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+    size = models.PositiveIntegerField("size in bytes")
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_format_display()} for {self.request.reference}"

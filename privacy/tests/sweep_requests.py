@@ -1,0 +1,23 @@
+"""Ids for the URL sweep (tests/urls_sweep.py) and the create form for
+tests/test_saves_once.py, for requests for personal data."""
+
+from django.urls import reverse
+
+from privacy.tests.factories import request_for
+
+
+def _request(w, own):
+    if own:
+        return {"pk": request_for(w.home, resident=w.resident).pk}
+    return {"pk": request_for(w.other_home, resident=w.foreign_resident, actor=w.outsider.user).pk}
+
+
+OBJECT_KWARGS = {
+    "privacy:request": _request,
+    "privacy:export_pdf": _request,
+    "privacy:export_json": _request,
+}
+
+CREATE_VIEWS = {
+    "privacy:request_new": lambda w: (w.manager, reverse("privacy:request_new", args=[w.home.slug])),
+}
