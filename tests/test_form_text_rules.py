@@ -88,6 +88,7 @@ def arguments(world):
         "today": date(2026, 11, 2),
         "session": session,
         "idea": IdeaFactory(home=world.home, session=session),
+        "photo_allowed": True,  # the news form, with its photo field
     }
 
 

@@ -42,8 +42,9 @@ from accounts.tests.factories import PASSWORD
 from carehome.dbrouter import PIN_COOKIE, replica_reads
 from homes.models import Role
 from homes.tests.factories import MembershipFactory
-from residents.models import Resident
+from residents.models import ConsentPurpose, Resident
 from residents.tests.factories import RelativeLinkFactory
+from tests.fixtures import agreed_to_uses
 from tests.html import text_of
 from tests.test_settings_guards import production, setting_values
 from visits.models import SharedUpdate
@@ -505,7 +506,7 @@ def test_someone_signed_in_through_one_web_process_is_signed_in_on_the_other(wor
 def test_a_photo_uploaded_through_one_is_served_by_the_other_from_the_object_store(world, stack):
     one, two = stack["one"], stack["two"]
     peggy = world.resident
-    Resident.objects.filter(pk=peggy.pk).update(photo_consent=True, photo_share_family=True)
+    agreed_to_uses(peggy, purposes=[ConsentPurpose.PHOTOS_HOME, ConsentPurpose.PHOTOS_FAMILY])
     other_relative = MembershipFactory(home=world.home, role=Role.FAMILY, user__full_name="Tom Hughes")
     RelativeLinkFactory(resident=world.unlinked_resident, membership=other_relative)
 

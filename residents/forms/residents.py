@@ -167,12 +167,6 @@ class PhotoMixin(KithForm):
         help_text="For example “Margaret agreed, 3 March” or “Her son (power of attorney), by letter”.",
     )
 
-    photo_share_family = forms.BooleanField(
-        label="They agree to photos of them being shared with their family",
-        required=False,
-        help_text="Staff may then add a photo of them to news shared with their linked family and friends.",
-    )
-
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if photo and photo.size > MAX_PHOTO_BYTES:
@@ -198,7 +192,6 @@ class AdmitForm(OnceFormMixin, ResidentDetailsMixin, PhotoMixin, KithForm):
         "photo",
         "photo_consent",
         "photo_consent_note",
-        "photo_share_family",
     ]
 
     admitted_on = date_field(
@@ -244,7 +237,6 @@ class EditForm(VersionedFormMixin, ResidentDetailsMixin, PhotoMixin, KithForm):
         "remove_photo",
         "photo_consent",
         "photo_consent_note",
-        "photo_share_family",
     ]
 
     def __init__(self, *args, resident, **kwargs):
@@ -260,7 +252,6 @@ class EditForm(VersionedFormMixin, ResidentDetailsMixin, PhotoMixin, KithForm):
                 "status": resident.status,
                 "photo_consent": resident.photo_consent,
                 "photo_consent_note": resident.photo_consent_note,
-                "photo_share_family": resident.photo_share_family,
                 "version": resident.version,
             },
         )

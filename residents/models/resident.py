@@ -64,11 +64,13 @@ class Resident(HomeScopedModel):
         help_text="The person (or whoever speaks for them) agreed to a photo being kept here.",
     )
     photo_consent_note = models.CharField("who gave consent, and how", max_length=200, blank=True)
+    # The old tick box for news photos. Carried over to the consent register
+    # (PHOTOS_FAMILY, migration 0011) and read nowhere now: the register decides.
+    # The column and its constraint go in a later migration.
     photo_share_family = models.BooleanField(
-        "consent to share photos with their family",
+        "consent to share photos with their family (no longer used)",
         default=False,
-        help_text="They also agreed to photos of them being shared with their linked family and friends "
-        "in Kith (news from the home). Needs consent to keep a photo.",
+        help_text="Replaced by the consent register: “Photos shared with families of the home”.",
     )
     visiting_priority = models.CharField(
         "end of life or significant deterioration",

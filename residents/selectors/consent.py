@@ -12,7 +12,9 @@ Photo uses are cumulative: a photo may be shown
 - in public when everyone has all three.
 
 ``photo_uses_allowed`` and ``missing_consent`` apply that rule to a set of
-residents; ``consents_held`` reads what they hold in one query.
+residents; ``consents_held`` reads what they hold in one query;
+``photo_consented`` is the same rule as a subquery, for lists (news photos
+shared with a resident's family, for one, follow the families' use).
 """
 
 from collections import defaultdict
@@ -84,6 +86,17 @@ def photo_allowed(home, resident_ids, use):
     """Whether a photo of ``resident_ids`` may be shown for ``use`` now (one query)."""
     ids = list(resident_ids)
     return not missing_consent(consents_held(home, ids), ids, use)
+
+
+def photo_consented(home, use):
+    """The ids of residents (a subquery) whose photos may be shown for ``use``
+    now: a live consent for every purpose the use needs. For lists: annotate or
+    filter with it, and the register is read inside the list's own query."""
+    *others, purpose = PURPOSES_NEEDED[use]
+    rows = consented(home, purpose)
+    for other in others:
+        rows = rows.filter(resident_id__in=consented(home, other))
+    return rows
 
 
 # --- The register page -----------------------------------------------------------------

@@ -115,23 +115,6 @@ def _check_consent(*, new_photo, keeps_photo, consent, note):
         )
 
 
-def _check_sharing(*, share, consent, note):
-    """Consent to share photos with family is a level above consent to keep one."""
-    if not share:
-        return
-    if not consent:
-        raise DomainError(
-            "Photos can only be shared with family if they also agree to a photo being kept here. "
-            "Tick both, or leave sharing unticked.",
-            field="photo_share_family",
-        )
-    if not note:
-        raise DomainError(
-            "Say who gave consent and how, for example “Margaret agreed, 3 March”.",
-            field="photo_consent_note",
-        )
-
-
 # --- Photos --------------------------------------------------------------------------
 
 
@@ -160,7 +143,6 @@ def resident_admit(
     photo=None,
     photo_consent=False,
     photo_consent_note="",
-    photo_share_family=False,
     form_token=None,
 ):
     """A new resident, their (empty) personal plan and, if one is chosen,
@@ -174,7 +156,6 @@ def resident_admit(
     _check_consent(
         new_photo=bool(photo), keeps_photo=bool(photo), consent=photo_consent, note=photo_consent_note
     )
-    _check_sharing(share=photo_share_family, consent=photo_consent, note=photo_consent_note)
 
     resident = Resident(
         home=home,
@@ -188,7 +169,6 @@ def resident_admit(
         status=Resident.Status.CURRENT,
         photo_consent=bool(photo_consent),
         photo_consent_note=photo_consent_note if photo_consent else "",
-        photo_share_family=bool(photo_share_family and photo_consent),
     )
     with PhotoGuard(resident.photo.storage) as guard:
         if photo:
@@ -232,7 +212,6 @@ def resident_update(
     remove_photo=False,
     photo_consent=False,
     photo_consent_note="",
-    photo_share_family=False,
     version=None,
 ):
     """Change a resident's details: names, date of birth, room and unit, living
@@ -274,10 +253,13 @@ def resident_update(
             new_photo=bool(photo), keeps_photo=keeps_photo, consent=photo_consent, note=photo_consent_note
         )
         wanted["photo_consent"] = bool(photo_consent)
-        _check_sharing(share=photo_share_family, consent=photo_consent, note=photo_consent_note)
         wanted["photo_consent_note"] = photo_consent_note if photo_consent else ""
-        wanted["photo_share_family"] = bool(photo_share_family and photo_consent)
         version_check(locked, version, submitted=wanted)
+        if locked.photo_share_family and not photo_consent:
+            # The old “share photos with their family” tick box, carried over to
+            # the consent register (migration 0011) and read nowhere now, cannot
+            # outlive consent to keep a photo (a database constraint): it goes too.
+            wanted["photo_share_family"] = False
 
         changes = {}
         for field, value in wanted.items():

@@ -11,8 +11,9 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from residents.models import Resident
+from residents.models import ConsentPurpose
 from tests.e2e.conftest import PHONE
+from tests.fixtures import agreed_to_uses
 from visits.models import Visit
 from visits.services.family import shared_update_add
 from visits.tests.factories import VisitFactory
@@ -33,11 +34,9 @@ def test_relative_reads_the_news_and_books_a_free_time(journey, world, viewport)
     page = journey.page
     main = page.get_by_role("main")
     day = timezone.localdate() + timedelta(days=2)
-    # Peggy agreed to photos being shared with her family: the news carries one.
-    Resident.objects.filter(pk=world.resident.pk).update(
-        photo_consent=True, photo_consent_note="Peggy agreed, 3 March", photo_share_family=True
-    )
-    world.resident.refresh_from_db()
+    # Peggy agreed to photos being shared with families of the home (the consent
+    # register): the news carries one.
+    agreed_to_uses(world.resident, purposes=[ConsentPurpose.PHOTOS_HOME, ConsentPurpose.PHOTOS_FAMILY])
     shared_update_add(
         home=world.home,
         actor=world.staff.user,

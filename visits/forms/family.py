@@ -147,8 +147,8 @@ class SharedUpdateForm(OnceFormMixin, KithForm):
         label="A photo (optional)",
         required=False,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text="A JPEG, PNG or WebP picture. Only for someone who agreed to photos being shared with "
-        "their family; only their linked family and friends and the staff see it.",
+        help_text="A JPEG, PNG or WebP picture. Only for someone whose consent to photos being shared with "
+        "families of the home is recorded; only the relatives named above and the staff see it.",
         error_messages={
             "invalid_image": UPDATE_PHOTO_INVALID,
             "empty": "This file is empty. Choose the photo again.",
@@ -164,7 +164,12 @@ class SharedUpdateForm(OnceFormMixin, KithForm):
         ),
     )
 
-    def __init__(self, *args, resident, **kwargs):
+    def __init__(self, *args, photo_allowed, **kwargs):
+        """``photo_allowed``: the register holds the resident's live consent to
+        photos being shared with families (``visits.selectors.family``)."""
         super().__init__(*args, **kwargs)
-        if not (resident.photo_consent and resident.photo_share_family):
+        # No photo to offer without consent. A photo sent anyway (consent
+        # withdrawn while the page was open) keeps its field, so the service's
+        # refusal shows next to it and nothing is shared without it.
+        if not photo_allowed and not self.files.get(self.add_prefix("photo")):
             del self.fields["photo"]

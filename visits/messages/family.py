@@ -6,7 +6,7 @@ no message). The consent is read again when each message goes."""
 from notifications.kinds import ALL_CHANNELS, Kind, register
 from notifications.services import reminders_schedule
 from residents.models import RelativeLink
-from residents.selectors.consent import news_allowed_user, news_links
+from residents.selectors.consent import USE_FAMILY, news_allowed_user, news_links, photo_allowed
 from visits.messages.common import NEWS_SHARED, url
 
 
@@ -14,7 +14,8 @@ def news_context(update, reminder):
     return {
         "update": update,
         "resident": update.resident,
-        "has_photo": bool(update.photo),
+        # Read as the message goes: no photo is promised once consent is withdrawn.
+        "has_photo": bool(update.photo) and photo_allowed(update.home_id, [update.resident_id], USE_FAMILY),
         "url": url("homes:dashboard", update.home.slug),
     }
 

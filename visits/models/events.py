@@ -76,8 +76,10 @@ class SharedUpdate(HomeScopedModel):
         "residents.Resident", on_delete=models.CASCADE, related_name="shared_updates"
     )
     text = models.TextField()
-    # Only of a resident who agreed to photos being shared with family
-    # (Resident.photo_share_family); served by a permission-checked view.
+    # Only of a resident whose live consent to photos being shared with
+    # families of the home is in the consent register (PHOTOS_FAMILY, with
+    # PHOTOS_HOME), when shared and again each time it is shown or served to a
+    # relative; served by a permission-checked view.
     photo = models.ImageField(upload_to="visits/updates/%Y/", blank=True)
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -3,9 +3,11 @@ waiting, shared updates, and what a relative sees on their home page."""
 
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
 from carehome.query import parse_id
 from residents.models import PersonWhoMatters, RelativeLink, Resident
-from residents.selectors.consent import news_residents_for
+from residents.selectors.consent import USE_FAMILY, news_residents_for, photo_allowed, photo_consented
 from visits.models import PendingFamilyLink, SharedUpdate
 
 UPDATES_ON_PAGE = 20
@@ -19,6 +21,29 @@ class FamilyLinksPage:
     people: list
     updates: list
     more_updates: bool
+
+
+def news_photo_allowed(home, resident):
+    """Whether a photo may go with news about ``resident``, or be shown to their
+    family, now: the register holds their live consent to photos being shared
+    with families of the home (and so shown inside it). One query."""
+    return photo_allowed(home, [resident.pk], USE_FAMILY)
+
+
+def news_photo_residents(home):
+    """The ids of residents (a subquery) whose news photos their family may see now."""
+    return photo_consented(home, USE_FAMILY)
+
+
+def with_photo_to_family(updates, home):
+    """``updates`` marked with ``photo_to_family``: whether the resident's live
+    consent lets their family see a photo with the news now. Read in the same
+    query, so a list costs no more."""
+    return updates.annotate(
+        photo_to_family=ExpressionWrapper(
+            Q(resident_id__in=news_photo_residents(home)), output_field=BooleanField()
+        )
+    )
 
 
 def open_pending_links(home):
@@ -49,8 +74,7 @@ def family_links_page(home, resident):
         person.has_account = person.pk in linked_people
         person.is_invited = person.pk in invited_people
     updates = list(
-        SharedUpdate.objects.for_home(home)
-        .filter(resident=resident)
+        with_photo_to_family(SharedUpdate.objects.for_home(home).filter(resident=resident), home)
         .select_related("shared_by")
         .order_by("-created_at", "-pk")[: UPDATES_ON_PAGE + 1]
     )
@@ -88,12 +112,15 @@ def link_for_status(home, pk):
 def updates_for_family(membership, limit=UPDATES_ON_PANEL):
     """The newest updates shared about the residents this relative is actively
     linked to and named in their consent to news (one query). Nothing for
-    anyone else."""
+    anyone else. ``photo_to_family`` says whether each one's photo may be shown."""
     # Only where the resident's live consent to news names this relative
     # (read now: a withdrawal hides every update at once).
     linked = news_residents_for(membership)
     return list(
-        SharedUpdate.objects.filter(home_id=membership.home_id, resident_id__in=linked)
+        with_photo_to_family(
+            SharedUpdate.objects.filter(home_id=membership.home_id, resident_id__in=linked),
+            membership.home_id,
+        )
         .select_related("resident")
         .order_by("-created_at", "-pk")[:limit]
     )

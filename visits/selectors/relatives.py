@@ -14,6 +14,7 @@ from residents.selectors.consent import news_residents_for
 from visits.models import SharedUpdate, Visit
 from visits.selectors.booking import device_kinds_available, visible_visits
 from visits.selectors.events import upcoming_invitations_for
+from visits.selectors.family import with_photo_to_family
 
 NEWS_PER_PERSON = 3
 VISITS_PER_PERSON = 3
@@ -36,9 +37,10 @@ def _first_of_each(queryset, order_by, limit):
 
 def _photo_src(home, update):
     """The address of an update's photo, if it has one the family may see
-    (the resident agreed to photos being shared with family); else ''."""
+    (the register holds the resident's live consent to photos being shared
+    with families of the home, read with the news); else ''."""
     photo = getattr(update, "photo", None)
-    if not photo or not getattr(update.resident, "photo_share_family", False):
+    if not photo or not getattr(update, "photo_to_family", False):
         return ""
     try:
         return reverse("visits:update_photo", args=[home.slug, update.pk])
@@ -58,11 +60,14 @@ def relatives_home(home, membership, residents, *, now=None):
     if not pks:
         return found, general, ""
     updates = _first_of_each(
-        # Only news the resident's live consent lets reach this relative.
-        SharedUpdate.objects.for_home(home)
-        .filter(resident_id__in=pks)
-        .filter(resident_id__in=news_residents_for(membership))
-        .select_related("resident"),
+        # Only news the resident's live consent lets reach this relative, each
+        # marked with whether their consent lets the family see its photo.
+        with_photo_to_family(
+            SharedUpdate.objects.for_home(home)
+            .filter(resident_id__in=pks)
+            .filter(resident_id__in=news_residents_for(membership)),
+            home,
+        ).select_related("resident"),
         [F("created_at").desc(), F("pk").desc()],
         NEWS_PER_PERSON,
     ).order_by("-created_at", "-pk")

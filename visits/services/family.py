@@ -25,6 +25,7 @@ from residents.services.family import (
 from residents.services.family import relative_link_set_status as residents_relative_link_set_status
 from visits.messages.family import news_messages_schedule
 from visits.models import CalendarFeed, PendingFamilyLink, SharedUpdate
+from visits.selectors.family import news_photo_allowed
 
 UPDATE_MAX_LENGTH = 1000
 NAME_LIMIT = 150
@@ -42,8 +43,8 @@ NEWS_NOT_AGREED = (
     "Record their consent to news, naming the relatives, on their Consent page first."
 )
 PHOTO_NOT_AGREED = (
-    "{name} has not agreed to photos being shared with their family, so this photo cannot be added. "
-    "Share the news without it, or record their consent on their details page first."
+    "{name} has not agreed to photos being shared with families of the home, so this photo cannot be "
+    "added. Share the news without it, or record their consent to photos on their Consent page first."
 )
 
 
@@ -216,9 +217,11 @@ def relative_link_set_status(*, home, actor, link, action, reason):
 
 def shared_update_add(*, home, actor, resident, text, photo=None, tell_families=False, form_token=None):
     """Share a short piece of news about a resident with their linked family
-    (once per ``form_token``), with a photo if the resident agreed to photos
-    being shared with family; ``tell_families`` sends each linked relative a
-    (non-essential) "news from the home" message by their chosen channel."""
+    (once per ``form_token``), with a photo if the register holds their live
+    consent to photos being shared with families of the home (read again
+    whenever a relative would see it); ``tell_families`` sends each linked
+    relative a (non-essential) "news from the home" message by their chosen
+    channel."""
     text = (text or "").strip()
     if resident.home_id != home.pk:
         raise DomainError("Choose a resident who lives at this home.")
@@ -230,7 +233,7 @@ def shared_update_add(*, home, actor, resident, text, photo=None, tell_families=
         raise DomainError(NEWS_NOT_AGREED.format(name=resident.short_name))
     stored = None
     if photo:
-        if not (resident.photo_consent and resident.photo_share_family):
+        if not news_photo_allowed(home, resident):
             raise DomainError(PHOTO_NOT_AGREED.format(name=resident.short_name), field="photo")
         stored = prepared_photo(photo, max_side=UPDATE_PHOTO_SIDE, message=UPDATE_PHOTO_INVALID)
     with (

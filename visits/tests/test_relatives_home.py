@@ -101,9 +101,10 @@ def test_the_page_takes_the_same_queries_however_many_people(
 
 @pytest.mark.parametrize("shared", [True, False])
 def test_a_news_photo_shows_only_with_consent_to_share_it(world, client_for, shared):
-    world.resident.photo_consent = True
-    world.resident.photo_share_family = shared
-    world.resident.save()
+    purposes = [ConsentPurpose.PHOTOS_HOME]
+    if shared:
+        purposes.append(ConsentPurpose.PHOTOS_FAMILY)
+    agreed_to_uses(world.resident, purposes=purposes)
     update = SharedUpdateFactory(
         resident=world.resident, text="Peggy in the garden.", photo="visits/updates/x.jpg"
     )

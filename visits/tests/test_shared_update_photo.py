@@ -1,11 +1,14 @@
-"""News shared with families: an optional photo (only of residents who agreed
-to photos being shared with family), served only to this home's staff and
-relatives linked to the resident; and an optional "Tell the families" tick
+"""News shared with families: an optional photo (only of residents whose live
+consent to photos being shared with families of the home is in the consent
+register), served only to this home's staff and to relatives linked to the
+resident while that consent is live; and an optional "Tell the families" tick
 that sends linked relatives a "news from the home" message."""
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from carehome.errors import DomainError
@@ -13,12 +16,16 @@ from homes.models import Role
 from homes.tests.factories import MembershipFactory
 from notifications.delivery import deliver
 from notifications.models import ContactPreference, Reminder
-from residents.models import RelativeLink, Resident
+from residents.models import Consent, ConsentPurpose, RelativeLink
+from residents.services.consent import consent_withdraw
 from residents.tests.factories import RelativeLinkFactory
 from residents.tests.sweep_residents import TINY_PNG
+from tests.fixtures import agreed_to_uses
 from tests.html import field_error, main_text
+from visits.messages.family import news_context
 from visits.models import SharedUpdate
 from visits.services.family import shared_update_add
+from visits.tests.factories import SharedUpdateFactory
 
 KIND = "visits.news_shared"
 
@@ -27,11 +34,20 @@ def picture(name="peggy.png"):
     return SimpleUploadedFile(name, TINY_PNG, content_type="image/png")
 
 
+HOME, FAMILY = ConsentPurpose.PHOTOS_HOME, ConsentPurpose.PHOTOS_FAMILY
+
+
 def agree(resident, share=True):
-    Resident.objects.filter(pk=resident.pk).update(
-        photo_consent=True, photo_consent_note="Peggy agreed, 3 March", photo_share_family=share
+    """Record in the register that ``resident`` agreed to photos being shown
+    inside the home and (with ``share``) shared with families of the home."""
+    agreed_to_uses(resident, purposes=[HOME, FAMILY] if share else [HOME])
+
+
+def withdraw(world, purpose=FAMILY):
+    consent = Consent.objects.get(resident=world.resident, purpose=purpose, withdrawn_at__isnull=True)
+    consent_withdraw(
+        home=world.home, actor=world.manager.user, consent=consent, note="Peggy, to her key worker"
     )
-    resident.refresh_from_db()
 
 
 def share_url(world, resident=None):
@@ -69,7 +85,9 @@ def test_no_photo_for_a_resident_whose_consent_does_not_cover_family(world, clie
     agree(world.resident, share=False)
     page = client_for(world.staff).get(share_url(world))
     assert 'name="photo"' not in page.content.decode()
-    assert "has not agreed to photos being shared with their family" in main_text(page)
+    assert "has not agreed to photos being shared with families of the home" in main_text(page)
+    consent_page = reverse("residents:consent", args=[world.home.slug, world.resident.pk])
+    assert f'href="{consent_page}"' in page.content.decode()
     with pytest.raises(DomainError) as refused:
         shared_update_add(
             home=world.home, actor=world.staff.user, resident=world.resident, text="Hi", photo=picture()
@@ -115,6 +133,104 @@ def test_another_homes_user_gets_404(world, client_for, update_with_photo):
 def test_a_volunteer_is_refused(world, client_for, update_with_photo):
     volunteer = MembershipFactory(home=world.home, role=Role.VOLUNTEER)
     assert client_for(volunteer).get(photo_url(world, update_with_photo)).status_code == 403
+
+
+# --- The register decides, at the moment of use ------------------------------------------
+
+
+def relatives_page(world):
+    return reverse("residents:family", args=[world.home.slug])
+
+
+def dashboard(world):
+    return reverse("homes:dashboard", args=[world.home.slug])
+
+
+@pytest.mark.parametrize("purpose", [FAMILY, HOME], ids=["families", "inside the home"])
+def test_withdrawing_consent_to_photos_hides_the_news_photo_at_once(
+    world, client_for, update_with_photo, purpose
+):
+    linda = client_for(world.relative)
+    src = f'src="{photo_url(world, update_with_photo)}"'
+    assert linda.get(photo_url(world, update_with_photo)).status_code == 200
+    assert src in linda.get(relatives_page(world)).content.decode()
+    assert src in linda.get(dashboard(world)).content.decode()
+
+    # Families see photos only with both (the register's cumulative rule).
+    withdraw(world, purpose)
+
+    assert linda.get(photo_url(world, update_with_photo)).status_code == 404
+    for page in (relatives_page(world), dashboard(world)):
+        response = linda.get(page)
+        assert src not in response.content.decode()
+        assert 'class="relative-news-photo"' not in response.content.decode()
+        assert 'class="update-photo' not in response.content.decode()
+        assert "Peggy sang." in main_text(response)  # the news itself still reaches her
+    # The staff still see it, with a word that the family does not.
+    staff_page = client_for(world.staff).get(
+        reverse("visits:family_links", args=[world.home.slug, world.resident.pk])
+    )
+    assert src in staff_page.content.decode()
+    assert "The family does not see this photo: Peggy has not agreed" in main_text(staff_page)
+    # Recorded again, it shows again.
+    agreed_to_uses(world.resident, purposes=[purpose])
+    assert linda.get(photo_url(world, update_with_photo)).status_code == 200
+
+
+def test_a_photo_sent_after_consent_was_withdrawn_is_refused_next_to_the_field(world, client_for):
+    agree(world.resident)
+    staff = client_for(world.staff)
+    assert 'name="photo"' in staff.get(share_url(world)).content.decode()
+    withdraw(world)  # while the page is open
+    response = staff.post(share_url(world), {"text": "Peggy sang.", "photo": picture()})
+    assert response.status_code == 200
+    assert "Peggy has not agreed to photos being shared with families of the home" in field_error(
+        response, "photo"
+    )
+    assert "Consent page" in field_error(response, "photo")
+    assert not SharedUpdate.objects.exists()
+    assert not Reminder.objects.filter(kind=KIND).exists()
+
+
+def test_the_message_promises_a_photo_only_while_families_may_see_it(world, update_with_photo):
+    assert news_context(update_with_photo, None)["has_photo"] is True
+    withdraw(world)
+    assert news_context(update_with_photo, None)["has_photo"] is False
+
+
+def test_the_old_tick_box_no_longer_lets_a_photo_through(world, client_for):
+    from residents.models import Resident
+
+    Resident.objects.filter(pk=world.resident.pk).update(
+        photo_consent=True, photo_consent_note="Peggy agreed, 3 March", photo_share_family=True
+    )
+    world.resident.refresh_from_db()
+    with pytest.raises(DomainError) as refused:
+        shared_update_add(
+            home=world.home, actor=world.staff.user, resident=world.resident, text="Hi", photo=picture()
+        )
+    assert refused.value.field == "photo"
+    update = shared_update_add(home=world.home, actor=world.staff.user, resident=world.resident, text="Hi")
+    SharedUpdate.objects.filter(pk=update.pk).update(photo="visits/updates/x.jpg")
+    assert client_for(world.relative).get(photo_url(world, update)).status_code == 404
+
+
+def test_the_relatives_pages_read_the_register_in_their_own_queries(world, client_for):
+    """Photos on the relatives' pages cost no query per news item."""
+    agree(world.resident)
+    linda = client_for(world.relative)
+
+    def count(page):
+        with CaptureQueriesContext(connection) as queries:
+            response = linda.get(page)
+        assert "/visits/family-news/" in response.content.decode()  # the photos are shown
+        return len(queries.captured_queries)
+
+    SharedUpdateFactory(resident=world.resident, text="News.", photo="visits/updates/x.jpg")
+    small = [count(relatives_page(world)), count(dashboard(world))]
+    for n in range(6):
+        SharedUpdateFactory(resident=world.resident, text=f"News {n}.", photo="visits/updates/x.jpg")
+    assert [count(relatives_page(world)), count(dashboard(world))] == small
 
 
 # --- Telling the families ----------------------------------------------------------------

@@ -153,7 +153,8 @@ def family_link_status(request, home_slug, pk):
 @home_permission("updates.share")
 def update_add(request, home_slug, pk):
     resident = _resident(request, pk)
-    form = SharedUpdateForm(request.POST or None, request.FILES or None, resident=resident)
+    photo_allowed = selectors.news_photo_allowed(request.home, resident)
+    form = SharedUpdateForm(request.POST or None, request.FILES or None, photo_allowed=photo_allowed)
     if request.method == "POST" and form.is_valid():
         try:
             shared_update_add(
@@ -188,15 +189,20 @@ def update_add(request, home_slug, pk):
 @home_permission("home.dashboard")
 def update_photo(request, home_slug, pk):
     """A shared update's photo: to this home's staff, and to relatives actively
-    linked to the resident it is about; 404 to other relatives and other homes
-    (403 to volunteers, as for any page not theirs). Never a public address."""
+    linked to the resident it is about while the register lets them see it;
+    404 to other relatives and other homes (403 to volunteers, as for any page
+    not theirs). Never a public address."""
     membership = request.membership
     updates = SharedUpdate.objects.for_home(request.home).exclude(photo="")
     if not membership.has_perm("residents.view"):
         if not membership.has_perm("family.portal"):
             raise PermissionDenied
-        # Actively linked, and named in the resident's live consent to news.
-        updates = updates.filter(resident_id__in=news_residents_for(membership))
+        # Actively linked, named in the resident's live consent to news, and
+        # the resident's consent to photos being shared with families is live
+        # now (read on every request: a withdrawal stops the photo at once).
+        updates = updates.filter(resident_id__in=news_residents_for(membership)).filter(
+            resident_id__in=selectors.news_photo_residents(request.home)
+        )
     update = get_object_or_404(updates, pk=pk)
     try:
         handle = update.photo.open("rb")
