@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Door codes older than their home's interval get a new code (visits area "access").
     "rotate-due-door-codes": {"task": "visits.tasks_access.rotate_due_door_codes", "schedule": 60 * 60},
+    # Records of people who left, past their retention period, anonymised (privacy.retention).
+    "anonymise-due-records": {
+        "task": "privacy.tasks.anonymise_due_records",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # The outbox: hand due reminders to workers and return rows stuck mid-send.
     "notifications-sweep": {
         "task": "notifications.tasks.sweep",

@@ -19,7 +19,7 @@ urlpatterns = [
     path("h/<slug:home_slug>/", include("volunteers.urls")),
     path("h/<slug:home_slug>/", include("community.urls")),
     path("h/<slug:home_slug>/evaluation/", include("evaluation.urls")),
-    path("h/<slug:home_slug>/privacy/requests/", include("privacy.urls")),
+    path("h/<slug:home_slug>/privacy/", include("privacy.urls")),
     path("", include("visits.urls.public", namespace="visiting")),
     path("", include("notifications.urls_public")),
     path("", include("volunteers.urls.public", namespace="volunteer_with_us")),

@@ -18,6 +18,9 @@ class CommunityConfig(AppConfig):
 
         demo.register()
         navigation.register()
+        from community import retention
+
+        retention.register()
         # A resident who moves out or dies comes off the dates to come.
         from community.services.attendance import places_end_for_resident
         from residents.leaving import register_leaving_hook

@@ -11,5 +11,9 @@ class EvaluationConfig(AppConfig):
 
         navigation.register()
 
+        from evaluation import retention
+
+        retention.register()
+
         # After every feature's demo rows: the evaluations cite them.
         register_demo_area("evaluation.demo", order=90)

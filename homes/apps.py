@@ -15,6 +15,11 @@ class HomesConfig(AppConfig):
         # Every migrate (re)installs the triggers that note which homes' data changed.
         post_migrate.connect(_install_change_triggers, sender=self, dispatch_uid="kith-change-triggers")
 
+        # Anonymising a relative's or volunteer's membership and account when they left long ago.
+        from homes import retention
+
+        retention.register()
+
 
 def _install_change_triggers(sender, using="default", **kwargs):
     from homes import changes

@@ -68,13 +68,15 @@ _MANAGER = _STAFF | {
     "evaluation.complete",  # sign a self-evaluation off
     "evaluation.export",  # the evidence pack (PDF) and the figures (CSV)
     "privacy.requests",  # requests for personal data: record one, export what is held (PDF, JSON), close it
+    "retention.manage",  # whose records are due to be anonymised; hold one (a complaint open), end a hold
 }
 
 ROLE_PERMISSIONS = {
     Role.STAFF: frozenset(_STAFF),
     Role.CHAMPION: frozenset(_STAFF | _COORDINATOR | {"connections.champion"}),
     Role.MANAGER: frozenset(_MANAGER | _COORDINATOR),
-    Role.ORG_ADMIN: frozenset(_MANAGER | _COORDINATOR | {"organisation.view"}),
+    # The organisation admin also sets how long the organisation keeps the records of people who left.
+    Role.ORG_ADMIN: frozenset(_MANAGER | _COORDINATOR | {"organisation.view", "retention.policy"}),
     Role.FAMILY: frozenset(
         {
             "home.dashboard",

@@ -13,3 +13,6 @@ class NotificationsConfig(AppConfig):
 
         demo.register()
         navigation.register()
+        from notifications import retention
+
+        retention.register()

@@ -13,3 +13,10 @@ class PrivacyConfig(AppConfig):
         from homes.demo import register_demo_area
 
         register_demo_area("privacy.demo", order=95)
+
+        # Requests for personal data lose who asked and how, with the person's other records.
+        from homes.retention import register_anonymiser
+        from privacy.services import anonymise_requests
+
+        for kind in ("resident", "relative", "volunteer"):
+            register_anonymiser(kind, "privacy", anonymise_requests)

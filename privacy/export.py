@@ -134,7 +134,13 @@ class _Redactor:
                     names.add(word)
         names = sorted((n for n in names if n), key=len, reverse=True)
         self.pattern = (
-            re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
+            # Not a saint's name: "St Mary's church" stays as it is.
+            re.compile(
+                r"(?<!\w)(?-i:(?<!St )(?<!St\. )(?<!Saint ))("
+                + "|".join(re.escape(n) for n in names)
+                + r")(?!\w)",
+                re.IGNORECASE,
+            )
             if names
             else None
         )

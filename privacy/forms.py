@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from carehome.forms import KithForm, OnceFormMixin, VersionedFormMixin, date_field
 from privacy.models import SubjectAccessRequest, SubjectKind
+from privacy.retention import HOLD_REASON_MISSING, RELEASE_NOTE_MISSING
 from privacy.services import (
     CLOSE_NOTE_MISSING,
     CLOSED_ON_MISSING,
@@ -99,6 +100,57 @@ class CloseForm(VersionedFormMixin, KithForm):
                 "closed_on": timezone.localdate(),
                 "status": SubjectAccessRequest.Status.SENT,
                 "version": version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+class HoldForm(KithForm):
+    reason = forms.CharField(
+        label="Why these records must be kept",
+        max_length=300,
+        help_text="For example “Complaint open since 3 March” or “Solicitor's letter about a claim, 12 May”.",
+        error_messages={"required": HOLD_REASON_MISSING, "max_length": "Keep this under 300 characters."},
+    )
+
+
+class ReleaseForm(KithForm):
+    note = forms.CharField(
+        label="Why the hold ends",
+        max_length=300,
+        help_text="For example “Complaint closed on 12 May”. Records past their time are then anonymised.",
+        error_messages={"required": RELEASE_NOTE_MISSING, "max_length": "Keep this under 300 characters."},
+    )
+
+
+def _years(label):
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=30,
+        error_messages={
+            "required": "Enter a number of years from 1 to 30.",
+            "invalid": "Enter a whole number of years from 1 to 30.",
+            "min_value": "Choose between 1 and 30 years.",
+            "max_value": "Choose between 1 and 30 years.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class PolicyForm(VersionedFormMixin, KithForm):
+    residents_years = _years("Residents: years after they left or died")
+    relatives_years = _years("Relatives and friends: years after their last link ended")
+    volunteers_years = _years("Volunteers: years after they stopped")
+
+    def __init__(self, *args, policy, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "residents_years": policy.residents_years,
+                "relatives_years": policy.relatives_years,
+                "volunteers_years": policy.volunteers_years,
+                "version": policy.version if policy.pk else 0,
             },
         )
         super().__init__(*args, **kwargs)

@@ -132,3 +132,137 @@ class AccessExport(HomeScopedModel):
 
     def __str__(self):
         return f"{self.get_format_display()} for {self.request.reference}"
+
+
+class RetentionPolicy(models.Model):
+    """How long an organisation keeps the records of people who left, before
+    Kith anonymises them. The defaults follow the Records Management Code of
+    Practice for Health and Social Care 2021 (adult social care records: eight
+    years after care ended) and common practice for contacts and volunteers."""
+
+    organisation = models.OneToOneField(
+        "homes.Organisation", on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    residents_years = models.PositiveSmallIntegerField(
+        "years to keep a resident's records after they left or died", default=8
+    )
+    relatives_years = models.PositiveSmallIntegerField(
+        "years to keep a relative's or friend's records after their last link ended", default=2
+    )
+    volunteers_years = models.PositiveSmallIntegerField(
+        "years to keep a volunteer's records after they stopped", default=6
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="One more on every edit (carehome.versions)."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(residents_years__gte=1, residents_years__lte=30)
+                & Q(relatives_years__gte=1, relatives_years__lte=30)
+                & Q(volunteers_years__gte=1, volunteers_years__lte=30),
+                name="privacy_retention_years",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Retention at {self.organisation}"
+
+
+def _one_subject(prefix):
+    return models.CheckConstraint(
+        condition=(
+            Q(kind="resident", resident__isnull=False, membership__isnull=True, volunteer__isnull=True)
+            | Q(kind="relative", resident__isnull=True, membership__isnull=False, volunteer__isnull=True)
+            | Q(kind="volunteer", resident__isnull=True, membership__isnull=True, volunteer__isnull=False)
+        ),
+        name=f"{prefix}_one_subject",
+    )
+
+
+def _once_each(prefix, condition=None):
+    """One row per person (and ``condition``): a unique constraint for each kind."""
+    return [
+        models.UniqueConstraint(
+            fields=[field],
+            condition=Q(**{f"{field}__isnull": False}) & (condition or Q()),
+            name=f"{prefix}_{field}",
+        )
+        for field in ("resident", "membership", "volunteer")
+    ]
+
+
+class RetentionHold(HomeScopedModel):
+    """Keep one person's records past their retention period, and why (a
+    complaint or an investigation open, a claim expected)."""
+
+    kind = models.CharField(max_length=12, choices=SubjectKind.choices)
+    resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    membership = models.ForeignKey(
+        "homes.Membership", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField("why the records are kept", max_length=300)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    release_note = models.CharField("why the hold ended", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            _one_subject("privacy_hold"),
+            *_once_each("privacy_hold_one_live", Q(released_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        whose = self.resident_id or self.membership_id or self.volunteer_id
+        return f"Hold on the records of {self.kind} {whose}"
+
+
+class Anonymisation(HomeScopedModel):
+    """One person's records anonymised, when, by whom (no one: the nightly
+    task) and how many rows changed. What they held is gone; this row says it
+    happened. Their name is not kept here either."""
+
+    kind = models.CharField(max_length=12, choices=SubjectKind.choices)
+    resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    membership = models.ForeignKey(
+        "homes.Membership", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    left_on = models.DateField("left on")
+    due_on = models.DateField("due on")
+    done_at = models.DateTimeField(default=timezone.now)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rows = models.PositiveIntegerField("rows changed", default=0)
+
+    class Meta:
+        ordering = ["-done_at", "-id"]
+        constraints = [
+            _one_subject("privacy_anonymisation"),
+            *_once_each("privacy_anonymisation_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} anonymised on {self.done_at:%d %b %Y}"

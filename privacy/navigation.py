@@ -2,7 +2,7 @@
 
 from homes.navigation import NavItem, register_nav_item
 
-ITEMS = [NavItem("Data requests", "privacy:requests", "privacy.requests", "privacy/", order=91)]
+ITEMS = [NavItem("Privacy", "privacy:requests", "privacy.requests", "privacy/", order=91)]
 
 
 def register():

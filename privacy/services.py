@@ -180,3 +180,13 @@ def export_make(*, home, actor, record, fmt):
         )
     slug = "-".join(subject.name.lower().split())[:60]
     return content, f"{record.reference}-{slug}.{fmt}", kind
+
+
+def anonymise_requests(home, person):
+    """``homes.retention``: a request's free text names who asked and how; it goes."""
+    from homes.retention import scrub
+
+    field = {"Resident": "resident", "Membership": "membership", "Volunteer": "volunteer"}[
+        type(person).__name__
+    ]
+    return scrub(SubjectAccessRequest.objects.for_home(home).filter(**{field: person}))

@@ -406,6 +406,9 @@ NOT_EXPORTED = {
     "residents.Connection": "read through each resident's part in it (ConnectionParticipant)",
     "auditlog.LogEntry": "the history of changes, kept for accountability; who did what, not about whom",
     "homes.FormSubmission": "one-time form tokens",
+    "privacy.RetentionHold": "why a record is kept longer (a complaint, a claim): often exempt while "
+    "it is open; the manager decides by hand whether to add it",
+    "privacy.Anonymisation": "that a leaver's records were anonymised; nothing of them is left to export",
     "evaluation.ImprovementAction": "actions a member of staff leads in the home's improvement plan",
     "homes.SpaceHold": "bookkeeping for a visit's room, no personal data",
     "otp_totp.TOTPDevice": "a sign-in secret",

@@ -40,6 +40,9 @@ class ResidentsConfig(AppConfig):
 
         demo.register()
         navigation.register()
+        from residents import retention
+
+        retention.register()
 
         # A new home gets its connection settings row where it is created.
         from homes.setup import register_home_setup

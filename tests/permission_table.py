@@ -398,6 +398,12 @@ TABLE = {
     "privacy:request": page(MANAGERS),
     "privacy:export_pdf": page(MANAGERS),
     "privacy:export_json": page(MANAGERS),
+    # Keeping records of people who left: the home's managers; the periods, the organisation admin.
+    "privacy:retention": page(MANAGERS),
+    "privacy:retention_hold": page(MANAGERS),
+    "privacy:retention_anonymise": page(MANAGERS),
+    "privacy:retention_release": page(MANAGERS),
+    "privacy:retention_policy": page({"org_admin"}),
 }
 
 

@@ -111,6 +111,7 @@ def may_see(name, url, role):
         return role in SEEN_ONLY_BY[name][0]
     roles = {"manager": Role.MANAGER, "champion": Role.CHAMPION, "staff": Role.STAFF}
     roles |= {"volunteer": Role.VOLUNTEER, "family": Role.FAMILY, "connector": Role.CONNECTOR}
+    roles |= {"org_admin": Role.ORG_ADMIN}  # the few pages for the organisation (its retention periods)
     perm = view_permission(resolve(url).func)
     # The sweep's home grants nothing it may choose to (homes.permissions.GRANTED_BY_HOME).
     return role_has_perm(roles[role], perm) and (roles[role], perm) not in GRANTED_BY_HOME

@@ -31,3 +31,6 @@ class VisitsConfig(AppConfig):
 
         demo.register()
         navigation.register()
+        from visits import retention
+
+        retention.register()

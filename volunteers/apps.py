@@ -18,6 +18,9 @@ class VolunteersConfig(AppConfig):
 
         demo.register()
         navigation.register()
+        from volunteers import retention
+
+        retention.register()
         # Accepting an invitation to the volunteers' portal links the account to its volunteer.
         from homes.services import register_acceptance_hook
         from volunteers.acceptance import link_volunteer

@@ -24,3 +24,30 @@ def request_for(home, *, resident=None, membership=None, volunteer=None, receive
             requested_by="The person themselves",
             identity_checked="Known to staff, asked in person",
         )
+
+
+def leaver_in(home, *, years_ago=10, name="Edna Former"):
+    """A resident who left ``years_ago`` years ago: past the default eight."""
+    from datetime import timedelta
+
+    from residents.models import Resident
+    from residents.tests.factories import ResidentFactory
+
+    left_on = timezone.localdate() - timedelta(days=365 * years_ago + 3)
+    with home_scope(home):
+        return ResidentFactory(
+            home=home,
+            full_name=name,
+            status=Resident.Status.LEFT,
+            left_on=left_on,
+            admitted_on=left_on - timedelta(days=400),
+        )
+
+
+def hold_on(home, resident):
+    from privacy.models import RetentionHold
+
+    with home_scope(home):
+        return RetentionHold.objects.create(
+            home=home, kind="resident", resident=resident, reason="Complaint open"
+        )

@@ -3,7 +3,7 @@ tests/test_saves_once.py, for requests for personal data."""
 
 from django.urls import reverse
 
-from privacy.tests.factories import request_for
+from privacy.tests.factories import hold_on, leaver_in, request_for
 
 
 def _request(w, own):
@@ -12,7 +12,20 @@ def _request(w, own):
     return {"pk": request_for(w.other_home, resident=w.foreign_resident, actor=w.outsider.user).pk}
 
 
+def _leaver(w, own):
+    home = w.home if own else w.other_home
+    return {"kind": "resident", "pk": leaver_in(home).pk}
+
+
+def _hold(w, own):
+    home = w.home if own else w.other_home
+    return {"pk": hold_on(home, leaver_in(home, name="Held Former")).pk}
+
+
 OBJECT_KWARGS = {
+    "privacy:retention_hold": _leaver,
+    "privacy:retention_anonymise": _leaver,
+    "privacy:retention_release": _hold,
     "privacy:request": _request,
     "privacy:export_pdf": _request,
     "privacy:export_json": _request,

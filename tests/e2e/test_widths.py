@@ -113,7 +113,7 @@ def pages_for(role, w):
         if extra:
             kwargs.update(object_kwargs()[name](w, True))
         url = reverse(name, kwargs=kwargs)
-        if may_see(name, url, as_role):
+        if may_see(name, url, as_role) or (role == "several_homes" and may_see(name, url, "org_admin")):
             pages.append((name, url))
     if role == "volunteer":  # the public pages, once (no sign-in needed, but they fit a phone all the same)
         org = w.home.organisation.slug

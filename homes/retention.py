@@ -1,0 +1,187 @@
+"""Anonymising the records of people who left, once their organisation's
+retention period is over: a registry the apps fill, and the one way to scrub.
+
+Each app registers, from its ``AppConfig.ready()``, what it holds about a
+resident, a relative or a volunteer and how to anonymise it::
+
+    register_anonymiser("resident", "residents", anonymise_resident)
+
+``anonymise_resident(home, resident)`` scrubs its own tables (with ``scrub``)
+and returns how many rows it changed. ``privacy.retention`` runs every app's
+anonymiser for a person in one transaction and logs it.
+
+Anonymise, never delete: rows another person's record needs (a group
+activity's attendance, a volunteer's hours, a visit in a resident's history)
+stay, with the free text, names, contact details and photos of the person
+removed. Their change history goes too, since it holds the old values.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+KINDS = ("resident", "relative", "volunteer")
+REMOVED = "Removed"
+
+
+@dataclass(frozen=True)
+class Anonymiser:
+    kind: str
+    key: str
+    run: Callable
+
+
+_ANONYMISERS: dict[tuple[str, str], Anonymiser] = {}
+
+
+def register_anonymiser(kind, key, run):
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    _ANONYMISERS[(kind, key)] = Anonymiser(kind, key, run)
+
+
+def anonymisers_for(kind):
+    return [a for (k, _key), a in sorted(_ANONYMISERS.items()) if k == kind]
+
+
+def _text_fields(model, keep):
+    for f in model._meta.concrete_fields:
+        if f.name in keep or f.primary_key or f.is_relation or f.choices or f.unique:
+            continue
+        if isinstance(f, (models.CharField, models.TextField)) and not isinstance(f, models.SlugField):
+            yield f
+
+
+def forget_history(model, pks):
+    """Delete the change history of these rows: it holds the values just removed."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    pks = [str(pk) for pk in pks]
+    if not pks:
+        return 0
+    kind = ContentType.objects.get_for_model(model)
+    deleted, _ = LogEntry.objects.filter(content_type=kind, object_pk__in=pks).delete()
+    return deleted
+
+
+def scrub(queryset, *, keep=(), **values):
+    """Blank every free-text field of these rows (a required one reads
+    "Removed"), delete their photos and files, set ``values``, and forget the
+    rows' change history. Choices, dates, numbers and links stay: they are
+    what other people's records and the home's figures need. Returns the
+    number of rows changed. Writes without signals: nothing is recorded."""
+    model = queryset.model
+    rows = list(queryset.values_list("pk", flat=True))
+    if not rows:
+        return 0
+    changes = {f.name: ("" if f.blank else REMOVED) for f in _text_fields(model, set(keep) | set(values))}
+    files = [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.FileField) and f.name not in keep and f.name not in values
+    ]
+    if files:
+        for row in model._base_manager.filter(pk__in=rows).only("pk", *[f.name for f in files]):
+            for f in files:
+                stored = getattr(row, f.name)
+                if stored:
+                    stored.storage.delete(stored.name)
+        changes.update({f.name: "" for f in files})
+        changes.update({f.height_field: 0 for f in files if getattr(f, "height_field", None)})
+        changes.update({f.width_field: 0 for f in files if getattr(f, "width_field", None)})
+    changes.update(values)
+    model._base_manager.filter(pk__in=rows).update(**changes)
+    forget_history(model, rows)
+    return len(rows)
+
+
+def replace_names(queryset, fields, names, replacement):
+    """Replace ``names`` (whole words, any case) with ``replacement`` in the
+    ``fields`` of these rows: text that stays because others need it (a
+    shared note, a story, the home's evidence) loses one person's name. The
+    changed rows' history goes too. Returns the number of rows changed."""
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    if not names:
+        return 0
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
+    mentions = Q()
+    for field in fields:
+        for name in names:
+            mentions |= Q(**{f"{field}__icontains": name})
+    model = queryset.model
+    changed = []
+    for row in queryset.filter(mentions).only("pk", *fields):
+        new = {field: pattern.sub(replacement, getattr(row, field) or "") for field in fields}
+        if any(new[field] != (getattr(row, field) or "") for field in fields):
+            model._base_manager.filter(pk=row.pk).update(**new)
+            changed.append(row.pk)
+    forget_history(model, changed)
+    return len(changed)
+
+
+def only_here(home, user):
+    """True when ``user`` belongs to no other home (nor the admin site): their
+    account itself can then be anonymised with their record here."""
+    from homes.models import Membership
+    from homes.scoping import crossing_homes
+
+    if user is None or user.is_staff or user.is_superuser:
+        return False
+    with crossing_homes("retention: whether the person belongs to another home"):
+        return not Membership.objects.filter(user=user, is_active=True).exclude(home=home).exists()
+
+
+def forget_account(home, user):
+    """Anonymise a sign-in account that belongs only to this home: no name,
+    address, phone or password; its sessions and two-step devices go."""
+    from auditlog.models import LogEntry
+    from django.contrib.auth.hashers import make_password
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from qsessions.models import Session
+
+    if not only_here(home, user):
+        return 0
+    # What they changed stays in others' history, no longer with their address.
+    LogEntry.objects.filter(actor_id=user.pk).update(actor_email=None, remote_addr=None, remote_port=None)
+    Session.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    return scrub(
+        type(user)._base_manager.filter(pk=user.pk),
+        full_name=f"Former member {user.pk}",
+        email=f"removed-{user.pk}@removed.invalid",
+        password=make_password(None),
+        is_active=False,
+    )
+
+
+def _membership_gone(home, membership):
+    from homes.models import Membership
+
+    changed = scrub(Membership.objects.for_home(home).filter(pk=membership.pk), is_active=False)
+    return changed + forget_account(home, membership.user)
+
+
+def anonymise_relative(home, membership):
+    return _membership_gone(home, membership)
+
+
+def anonymise_volunteer(home, volunteer):
+    from homes.models import Membership
+
+    if volunteer.user_id is None:
+        return 0
+    membership = Membership.objects.for_home(home).filter(user_id=volunteer.user_id).first()
+    if membership is None:
+        return forget_account(home, volunteer.user)
+    return _membership_gone(home, membership)
+
+
+def register():
+    register_anonymiser("relative", "~accounts", anonymise_relative)
+    register_anonymiser("volunteer", "~accounts", anonymise_volunteer)

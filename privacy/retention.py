@@ -1,0 +1,318 @@
+"""Retention: whose records are due to be anonymised, holding one, and the
+anonymising itself (every app's part, in one transaction, logged).
+
+Who left, and when:
+- a resident who moved out or died: their date of leaving;
+- a relative or friend whose links have all ended (or whose residents have
+  all left): the latest of those dates; one still linked to someone living
+  here has not left;
+- a volunteer who stopped: when their status became "Left".
+Due: that date plus the organisation's period for their kind.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from carehome.audit import acting_as
+from carehome.errors import DomainError
+from carehome.timeutils import add_months, today
+from homes.models import Membership, Role
+from homes.retention import anonymisers_for
+from privacy.models import Anonymisation, RetentionHold, RetentionPolicy, SubjectKind
+
+SOON_DAYS = 90
+HOLD_REASON_MISSING = "Say why these records must be kept, for example “Complaint open since 3 March”."
+RELEASE_NOTE_MISSING = "Say why the hold ends, for example “Complaint closed on 12 May”."
+ALREADY_HELD = "These records are already held."
+ALREADY_DONE = "These records were already anonymised."
+
+
+@dataclass
+class Leaver:
+    kind: str
+    obj: object
+    name: str
+    left_on: object
+    due_on: object
+    hold: object = None
+
+    @property
+    def key(self):
+        return f"{self.kind}:{self.obj.pk}"
+
+
+def policy_for(home):
+    """The organisation's periods (the defaults until someone changes them)."""
+    found = RetentionPolicy.objects.filter(organisation_id=home.organisation_id).first()
+    return found or RetentionPolicy(organisation_id=home.organisation_id)
+
+
+def _field(kind):
+    return {"resident": "resident", "relative": "membership", "volunteer": "volunteer"}[kind]
+
+
+def leavers(home, *, policy=None):
+    """Everyone at ``home`` who left and is not yet anonymised, with when
+    they are due, oldest due first (a fixed number of queries)."""
+    from residents.models import RelativeLink, Resident
+    from volunteers.models import Volunteer
+
+    policy = policy or policy_for(home)
+    done = {
+        (kind, pk)
+        for kind, *pks in Anonymisation.objects.for_home(home).values_list(
+            "kind", "resident_id", "membership_id", "volunteer_id"
+        )
+        for pk in pks
+        if pk
+    }
+    holds = {}
+    for hold in (
+        RetentionHold.objects.for_home(home).filter(released_at__isnull=True).select_related("placed_by")
+    ):
+        holds[(hold.kind, getattr(hold, f"{_field(hold.kind)}_id"))] = hold
+    found = []
+
+    def add(kind, obj, name, left_on, years):
+        if left_on is None or (kind, obj.pk) in done:
+            return
+        found.append(
+            Leaver(kind, obj, name, left_on, add_months(left_on, 12 * years), holds.get((kind, obj.pk)))
+        )
+
+    for resident in Resident.objects.for_home(home).filter(
+        status__in=[Resident.Status.LEFT, Resident.Status.DIED]
+    ):
+        add("resident", resident, resident.display_name, resident.left_on, policy.residents_years)
+    for volunteer in Volunteer.objects.for_home(home).filter(status=Volunteer.Status.LEFT):
+        add(
+            "volunteer",
+            volunteer,
+            volunteer.full_name,
+            timezone.localdate(volunteer.status_changed_at),
+            policy.volunteers_years,
+        )
+    links = {}
+    for link in RelativeLink.objects.for_home(home).select_related("resident"):
+        links.setdefault(link.membership_id, []).append(link)
+    for membership in Membership.objects.for_home(home).filter(role=Role.FAMILY).select_related("user"):
+        theirs = links.get(membership.pk, [])
+        ended = []
+        for link in theirs:
+            if link.status == link.Status.ENDED and link.status_changed_at:
+                ended.append(timezone.localdate(link.status_changed_at))
+            elif link.resident.has_left and link.resident.left_on:
+                ended.append(link.resident.left_on)
+            else:
+                ended = None
+                break
+        if not ended:
+            continue  # still linked to someone living here, or never linked
+        left_on = max(ended)
+        add("relative", membership, membership.user.full_name, left_on, policy.relatives_years)
+    found.sort(key=lambda leaver: (leaver.due_on, leaver.kind, leaver.name))
+    return found
+
+
+def due_count(home, *, on=None):
+    """How many people's records are due and not held, in two queries (the
+    dashboard's panel): the same rules as ``leavers``, in SQL."""
+    from django.db.models import Case, DateField, Exists, F, Max, OuterRef, When
+    from django.db.models.functions import Cast
+
+    from residents.models import RelativeLink, Resident
+    from volunteers.models import Volunteer
+
+    now = on or today()
+    policy = policy_for(home)
+
+    def cutoff(years):
+        return add_months(now, -12 * years)
+
+    def untouched(qs, field):
+        done = Anonymisation.objects.for_home(home).filter(**{field: OuterRef("pk")})
+        held = RetentionHold.objects.for_home(home).filter(
+            **{field: OuterRef("pk")}, released_at__isnull=True
+        )
+        return qs.filter(~Exists(done), ~Exists(held))
+
+    residents = untouched(
+        Resident.objects.for_home(home).filter(
+            status__in=[Resident.Status.LEFT, Resident.Status.DIED],
+            left_on__lte=cutoff(policy.residents_years),
+        ),
+        "resident",
+    )
+    volunteers = untouched(
+        Volunteer.objects.for_home(home).filter(
+            status=Volunteer.Status.LEFT, status_changed_at__date__lte=cutoff(policy.volunteers_years)
+        ),
+        "volunteer",
+    )
+    living = (
+        RelativeLink.objects.for_home(home)
+        .filter(membership=OuterRef("pk"))
+        .exclude(status=RelativeLink.Status.ENDED)
+    )
+    living = living.filter(resident__status__in=[Resident.Status.CURRENT, Resident.Status.HOSPITAL])
+    relatives = (
+        untouched(Membership.objects.for_home(home).filter(role=Role.FAMILY), "membership")
+        .filter(~Exists(living), relative_links__isnull=False)
+        .annotate(
+            ended_on=Max(
+                Case(
+                    When(
+                        relative_links__status=RelativeLink.Status.ENDED,
+                        then=Cast(F("relative_links__status_changed_at"), DateField()),
+                    ),
+                    default=F("relative_links__resident__left_on"),
+                )
+            )
+        )
+        .filter(ended_on__lte=cutoff(policy.relatives_years))
+    )
+    return residents.values("pk").union(volunteers.values("pk"), relatives.values("pk"), all=True).count()
+
+
+def retention_page(home, *, on=None):
+    now = on or today()
+    policy = policy_for(home)
+    everyone = leavers(home, policy=policy)
+    due = [leaver for leaver in everyone if leaver.due_on <= now and leaver.hold is None]
+    held = [leaver for leaver in everyone if leaver.hold is not None]
+    soon = [
+        leaver
+        for leaver in everyone
+        if now < leaver.due_on <= now + datetime.timedelta(days=SOON_DAYS) and leaver.hold is None
+    ]
+    done = list(Anonymisation.objects.for_home(home).select_related("done_by").order_by("-done_at")[:50])
+    return {"policy": policy, "due": due, "held": held, "soon": soon, "done": done, "soon_days": SOON_DAYS}
+
+
+def find_leaver(home, kind, pk):
+    """The leaver ``kind``:``pk`` at ``home``, or None (not left, or already anonymised)."""
+    return next((leaver for leaver in leavers(home) if leaver.kind == kind and leaver.obj.pk == pk), None)
+
+
+def hold_place(*, home, actor, leaver, reason):
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(HOLD_REASON_MISSING, field="reason")
+    if leaver.hold is not None:
+        raise DomainError(ALREADY_HELD)
+    try:
+        with transaction.atomic(), acting_as(actor):
+            return RetentionHold.objects.create(
+                home=home,
+                kind=leaver.kind,
+                **{_field(leaver.kind): leaver.obj},
+                reason=reason,
+                placed_by=actor,
+            )
+    except IntegrityError:
+        raise DomainError(ALREADY_HELD) from None
+
+
+def hold_release(*, home, actor, hold, note):
+    note = " ".join((note or "").split())
+    if not note:
+        raise DomainError(RELEASE_NOTE_MISSING, field="note")
+    with transaction.atomic(), acting_as(actor):
+        locked = RetentionHold.objects.for_home(home).select_for_update().get(pk=hold.pk)
+        if locked.released_at is not None:
+            raise DomainError("This hold has already ended.")
+        locked.released_at, locked.released_by, locked.release_note = timezone.now(), actor, note
+        locked.save(update_fields=["released_at", "released_by", "release_note"])
+    return locked
+
+
+def anonymise(*, home, leaver, actor=None):
+    """Anonymise one person's records at ``home``: every app's part, in one
+    transaction, then the log row. Refuses a held record; a second run (a
+    retried task, a double click) finds the log row and does nothing."""
+    if leaver.hold is not None:
+        raise DomainError("These records are held, so they are kept.")
+    field = _field(leaver.kind)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                log = Anonymisation.objects.create(
+                    home=home,
+                    kind=leaver.kind,
+                    **{field: leaver.obj},
+                    left_on=leaver.left_on,
+                    due_on=leaver.due_on,
+                    done_by=actor,
+                )
+        except IntegrityError:
+            raise DomainError(ALREADY_DONE) from None
+        if (
+            RetentionHold.objects.for_home(home)
+            .filter(**{field: leaver.obj}, released_at__isnull=True)
+            .exists()
+        ):
+            raise DomainError("These records are held, so they are kept.")
+        rows = 0
+        for anonymiser in anonymisers_for(leaver.kind):
+            rows += anonymiser.run(home, leaver.obj) or 0
+        log.rows = rows
+        log.save(update_fields=["rows"])
+    return log
+
+
+def anonymise_due(home, *, on=None):
+    """Anonymise everyone at ``home`` whose time has come and who is not held.
+    Returns how many people's records were anonymised."""
+    now = on or today()
+    count = 0
+    for leaver in leavers(home):
+        if leaver.due_on <= now and leaver.hold is None:
+            try:
+                anonymise(home=home, leaver=leaver)
+            except DomainError:
+                continue  # held or done meanwhile
+            count += 1
+    return count
+
+
+def policy_save(*, organisation, actor, residents_years, relatives_years, volunteers_years, version):
+    from carehome.versions import version_bump, version_check
+
+    with transaction.atomic(), acting_as(actor):
+        policy, _ = RetentionPolicy.objects.select_for_update().get_or_create(organisation=organisation)
+        if version is not None and version != 0:
+            version_check(
+                policy,
+                version,
+                submitted={
+                    "residents_years": residents_years,
+                    "relatives_years": relatives_years,
+                    "volunteers_years": volunteers_years,
+                },
+            )
+        for name, value in (
+            ("residents_years", residents_years),
+            ("relatives_years", relatives_years),
+            ("volunteers_years", volunteers_years),
+        ):
+            if not 1 <= value <= 30:
+                raise DomainError("Choose between 1 and 30 years.", field=name)
+            setattr(policy, name, value)
+        policy.updated_by, policy.updated_at = actor, timezone.now()
+        policy.save(
+            update_fields=[
+                "residents_years",
+                "relatives_years",
+                "volunteers_years",
+                "updated_by",
+                "updated_at",
+                *version_bump(policy),
+            ]
+        )
+    return policy
+
+
+KIND_LABELS = dict(SubjectKind.choices)

@@ -1,0 +1,254 @@
+"""Retention: who is due, holds, and the nightly anonymising (real tables,
+real history), as a manager and the beat would see them."""
+
+from datetime import timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from community.models import Story
+from community.tests.factories import StoryFactory, StoryPhotoFactory
+from homes.scoping import home_scope
+from homes.tests.factories import HomeFactory, MembershipFactory
+from privacy import render
+from privacy.models import Anonymisation, RetentionHold
+from privacy.retention import due_count, leavers
+from privacy.services import subject_for
+from privacy.tasks import anonymise_due_records
+from privacy.tests.factories import hold_on, leaver_in, request_for
+from residents.models import Connection, ConnectionParticipant, PersonalPlan, RelativeLink, Resident
+from residents.tests.factories import (
+    ConnectionFactory,
+    ConnectionParticipantFactory,
+    PersonalPlanFactory,
+    RelativeLinkFactory,
+)
+from visits.models import Visit
+from visits.tests.factories import VisitFactory
+from volunteers.models import Volunteer
+from volunteers.tests.factories import VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edna(world):
+    """Edna left eleven years ago; her plan, a visit, a connection of her own,
+    one shared with Arthur (who still lives here) and a photo with him."""
+    w = world
+    edna = leaver_in(w.home, years_ago=11, name="Edna Former")
+    with home_scope(w.home):
+        edna.preferred_name = "Eddie"
+        edna.save()
+        PersonalPlanFactory(resident=edna, what_matters="Her allotment and Eddie's brass band")
+        VisitFactory(resident=edna, visitor_name="Gordon Former", note="Brings the band's photos")
+        ConnectionParticipantFactory(
+            resident=edna, connection__home=w.home, connection__note="Edna sang", note="Edna loved it"
+        )
+        together = ConnectionFactory(home=w.home, note="Edna Former and Arthur played dominoes")
+        ConnectionParticipantFactory(resident=edna, connection=together, note="Edna won")
+        ConnectionParticipantFactory(resident=w.unlinked_resident, connection=together, note="Arthur laughed")
+        StoryPhotoFactory(
+            story__home=w.home, residents=[edna, w.unlinked_resident], description="At the fair"
+        )
+        StoryPhotoFactory(story__home=w.home, residents=[edna], description="Edna at the fair")
+        StoryFactory(home=w.home, title="Eddie's brass band", text="Edna Former conducted; Arthur clapped.")
+    return edna
+
+
+def test_only_those_past_their_time_are_due(world, edna):
+    w = world
+    recent = leaver_in(w.home, years_ago=3, name="Recent Former")
+    with home_scope(w.home):
+        found = {leaver.obj.pk: leaver for leaver in leavers(w.home)}
+    assert found[edna.pk].due_on <= timezone.localdate()
+    assert found[recent.pk].due_on > timezone.localdate()
+    assert w.resident.pk not in found  # Peggy lives here
+
+
+def test_the_dashboards_count_agrees_with_the_page(world, edna):
+    w = world
+    leaver_in(w.home, years_ago=3, name="Recent Former")
+    hold_on(w.home, leaver_in(w.home, years_ago=12, name="Held Former"))
+    gone = MembershipFactory(home=w.home, role="family")
+    still = MembershipFactory(home=w.home, role="family")
+    with home_scope(w.home):
+        RelativeLinkFactory(resident=edna, membership=gone)
+        RelativeLinkFactory(resident=edna, membership=still)
+        RelativeLinkFactory(resident=w.resident, membership=still)  # Peggy lives here: still linked
+    VolunteerFactory(home=w.home, status=Volunteer.Status.LEFT, left_reason="Moved away")  # just now
+    old = VolunteerFactory(home=w.home, status=Volunteer.Status.LEFT, left_reason="Moved away")
+    with home_scope(w.home):
+        Volunteer.objects.for_home(w.home).filter(pk=old.pk).update(
+            status_changed_at=timezone.now() - timedelta(days=365 * 7)
+        )
+        due = [x for x in leavers(w.home) if x.due_on <= timezone.localdate() and x.hold is None]
+        assert sorted((x.kind, x.obj.pk) for x in due) == sorted(
+            [("resident", edna.pk), ("relative", gone.pk), ("volunteer", old.pk)]
+        )
+        assert due_count(w.home) == 3
+
+
+def test_the_nightly_run_anonymises_her_and_keeps_what_others_need(world, edna):
+    w = world
+    with home_scope(w.home):
+        PersonalPlan.objects.for_home(w.home).filter(resident=edna).update(what_matters="Her allotment")
+        plan = PersonalPlan.objects.for_home(w.home).get(resident=edna)
+        plan.what_matters = "Her allotment, changed so history holds it"
+        plan.save()
+    assert anonymise_due_records() == 1
+    assert anonymise_due_records() == 0  # a second run changes nothing
+    with home_scope(w.home):
+        edna.refresh_from_db()
+        assert edna.full_name == f"Former resident {edna.pk}" and edna.preferred_name == ""
+        assert PersonalPlan.objects.for_home(w.home).get(resident=edna).what_matters == ""
+        assert list(
+            Visit.objects.for_home(w.home).filter(resident=edna).values_list("visitor_name", "note")
+        ) == [("Removed", "")]
+        # The connection shared with Arthur stays in his record, without her name.
+        shared = Connection.objects.for_home(w.home).get(participants__resident=w.unlinked_resident)
+        assert shared.note == "a former resident and Arthur played dominoes"
+        assert ConnectionParticipant.objects.for_home(w.home).get(
+            connection=shared, resident=w.unlinked_resident
+        ).note == ("Arthur laughed")
+        assert ConnectionParticipant.objects.for_home(w.home).get(connection=shared, resident=edna).note == ""
+        # The group photo stays, with her no longer in it; the photo of her alone is gone.
+        assert [p.description for p in edna.story_photos.all()] == []
+        assert w.unlinked_resident.story_photos.get().description == "At the fair"
+        # The story stays, without her name.
+        story = Story.objects.for_home(w.home).get(title__contains="brass band")
+        assert (story.title, story.text) == (
+            "a former resident's brass band",
+            "a former resident conducted; Arthur clapped.",
+        )
+        # Her change history went with the values it held.
+        kind = ContentType.objects.get_for_model(PersonalPlan)
+        assert not LogEntry.objects.filter(content_type=kind, object_pk=str(plan.pk)).exists()
+        log = Anonymisation.objects.for_home(w.home).get(resident=edna)
+        assert log.done_by is None and log.rows > 5
+    # Nothing of her names is left in everything held about her.
+    record = request_for(w.home, resident=edna)
+    with home_scope(w.home):
+        held = render.as_json(subject_for(record), record)
+    for name in ("Edna", "Eddie", "Gordon", "allotment"):
+        assert name not in held, name
+
+
+def test_a_held_record_is_kept_until_the_hold_ends(world, edna, client_for):
+    w = world
+    hold = hold_on(w.home, edna)
+    assert anonymise_due_records() == 0
+    with home_scope(w.home):
+        assert Resident.objects.for_home(w.home).get(pk=edna.pk).full_name == "Edna Former"
+    client = client_for(w.manager)
+    url = reverse("privacy:retention_release", args=[w.home.slug, hold.pk])
+    refused = client.post(url, {"note": "  "})
+    assert "Say why the hold ends" in " ".join(refused.context["form"].errors["note"])
+    assert client.post(url, {"note": "Complaint closed"}).status_code == 302
+    assert anonymise_due_records() == 1
+
+
+def test_a_manager_holds_a_record_with_a_reason(world, edna, client_for):
+    w = world
+    client = client_for(w.manager)
+    page = client.get(reverse("privacy:retention", args=[w.home.slug])).content.decode()
+    assert "Edna Former" in page and "Due now" in page
+    dashboard = client.get(reverse("homes:dashboard", args=[w.home.slug])).content.decode()
+    assert "1 record of people who left is due to be anonymised tonight" in dashboard
+    url = reverse("privacy:retention_hold", args=[w.home.slug, "resident", edna.pk])
+    refused = client.post(url, {"reason": ""})
+    assert "Say why these records must be kept" in " ".join(refused.context["form"].errors["reason"])
+    assert client.post(url, {"reason": "Complaint open since 3 March"}).status_code == 302
+    with home_scope(w.home):
+        assert (
+            RetentionHold.objects.for_home(w.home).get(resident=edna).reason == "Complaint open since 3 March"
+        )
+    assert (
+        client.get(reverse("privacy:retention_hold", args=[w.home.slug, "nobody", edna.pk])).status_code
+        == 404
+    )
+
+
+def test_a_manager_anonymises_now_after_confirming(world, edna, client_for):
+    w = world
+    client = client_for(w.manager)
+    url = reverse("privacy:retention_anonymise", args=[w.home.slug, "resident", edna.pk])
+    assert "cannot be undone" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    with home_scope(w.home):
+        assert Anonymisation.objects.for_home(w.home).get(resident=edna).done_by == w.manager.user
+    assert client.get(url).status_code == 404  # nothing left to anonymise
+
+
+def test_a_relative_whose_resident_left_long_ago_is_anonymised_with_their_account(world, edna):
+    w = world
+    relative = MembershipFactory(home=w.home, role="family", user__full_name="Gordon Former")
+    with home_scope(w.home):
+        RelativeLinkFactory(resident=edna, membership=relative)
+        VisitFactory(resident=edna, booked_by=relative, visitor_name="Gordon Former")
+    # Someone who is also a relative at another home keeps their account.
+    elsewhere = MembershipFactory(home=w.home, role="family", user__full_name="Wendy Twohomes")
+    MembershipFactory(home=HomeFactory(), role="family", user=elsewhere.user)
+    with home_scope(w.home):
+        RelativeLinkFactory(resident=edna, membership=elsewhere)
+    anonymise_due_records()
+    relative.user.refresh_from_db()
+    assert relative.user.full_name == f"Former member {relative.user.pk}"
+    assert relative.user.email.endswith("@removed.invalid") and not relative.user.is_active
+    assert not relative.user.has_usable_password()
+    elsewhere.user.refresh_from_db()
+    assert elsewhere.user.full_name == "Wendy Twohomes" and elsewhere.user.is_active
+    with home_scope(w.home):
+        assert not type(relative).objects.for_home(w.home).get(pk=elsewhere.pk).is_active
+        assert (
+            RelativeLink.objects.for_home(w.home).filter(resident=edna).count() == 2
+        )  # the links stay, the people are gone
+
+
+def test_a_volunteer_who_stopped_long_ago_is_anonymised(world):
+    w = world
+    long_ago = timezone.now() - timedelta(days=365 * 7)
+    volunteer = VolunteerFactory(
+        home=w.home,
+        full_name="Vera Former",
+        email="vera@example.com",
+        status=Volunteer.Status.LEFT,
+        left_reason="Moved to Leeds",
+    )
+    with home_scope(w.home):
+        Volunteer.objects.for_home(w.home).filter(pk=volunteer.pk).update(status_changed_at=long_ago)
+    assert anonymise_due_records() == 1
+    with home_scope(w.home):
+        volunteer.refresh_from_db()
+    assert volunteer.full_name == f"Former volunteer {volunteer.pk}" and volunteer.email == ""
+
+
+def test_the_organisation_admin_sets_the_periods(world, edna, client_for):
+    w = world
+    admin = MembershipFactory(home=w.home, role="org_admin")
+    client = client_for(admin)
+    url = reverse("privacy:retention_policy", args=[w.home.slug])
+    version = client.get(url).context["form"]["version"].value()
+    bad = client.post(
+        url, {"residents_years": "0", "relatives_years": "2", "volunteers_years": "6", "version": version}
+    )
+    assert "between 1 and 30" in " ".join(bad.context["form"].errors["residents_years"])
+    ok = {"residents_years": "12", "relatives_years": "2", "volunteers_years": "6", "version": version}
+    assert client.post(url, ok).status_code == 302
+    assert anonymise_due_records() == 0  # eleven years is no longer long enough
+    assert client_for(w.manager).get(url).status_code == 403
+
+
+def test_the_page_costs_a_fixed_number_of_queries(world, edna, client_for, django_assert_max_num_queries):
+    w = world
+    client = client_for(w.manager)
+    url = reverse("privacy:retention", args=[w.home.slug])
+    client.get(url)  # the first page of a session reads the session and the menu's caches
+    for n in range(4):
+        hold_on(w.home, leaver_in(w.home, years_ago=9, name=f"Former {n}"))
+    with django_assert_max_num_queries(15):
+        page = client.get(url)
+    assert page.status_code == 200 and "Former 3" in page.content.decode()

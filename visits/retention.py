@@ -1,0 +1,47 @@
+"""What the visits app holds about a person who left, anonymised when their
+organisation's retention period is over (``homes.retention``)."""
+
+from homes.retention import register_anonymiser, scrub
+from visits.models import (
+    CalendarFeed,
+    EventInvitation,
+    EventReply,
+    FamilyContribution,
+    PendingFamilyLink,
+    RestrictionReview,
+    SharedUpdate,
+    Visit,
+    VisitRestriction,
+)
+
+
+def anonymise_resident(home, resident):
+    changed = scrub(Visit.objects.for_home(home).filter(resident=resident))
+    changed += scrub(SharedUpdate.objects.for_home(home).filter(resident=resident))
+    changed += scrub(VisitRestriction.objects.for_home(home).filter(resident=resident))
+    changed += scrub(RestrictionReview.objects.for_home(home).filter(restriction__resident=resident))
+    changed += scrub(FamilyContribution.objects.for_home(home).filter(resident=resident))
+    changed += scrub(EventInvitation.objects.for_home(home).filter(resident=resident))
+    changed += scrub(EventReply.objects.for_home(home).filter(event__resident=resident))
+    pending = PendingFamilyLink.objects.for_home(home).filter(resident=resident)
+    changed += pending.count()
+    pending.delete()
+    return changed
+
+
+def anonymise_relative(home, membership):
+    """Their name leaves the visits they booked (the visits stay in the
+    resident's history); their replies and suggestions lose their words;
+    their calendar subscriptions end."""
+    changed = scrub(Visit.objects.for_home(home).filter(booked_by=membership))
+    changed += scrub(EventReply.objects.for_home(home).filter(membership=membership))
+    changed += scrub(FamilyContribution.objects.for_home(home).filter(membership=membership))
+    feeds = CalendarFeed.objects.for_home(home).filter(membership=membership)
+    changed += feeds.count()
+    feeds.delete()
+    return changed
+
+
+def register():
+    register_anonymiser("resident", "visits", anonymise_resident)
+    register_anonymiser("relative", "visits", anonymise_relative)
