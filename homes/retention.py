@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 KINDS = ("resident", "relative", "volunteer")
@@ -68,6 +68,15 @@ def forget_history(model, pks):
     return deleted
 
 
+def forget_rows(queryset):
+    """Delete these rows and their change history (nothing another record
+    needs: a calendar feed, free times, contact choices). Returns how many."""
+    rows = list(queryset.values_list("pk", flat=True))
+    forget_history(queryset.model, rows)
+    queryset.model._base_manager.filter(pk__in=rows).delete()
+    return len(rows)
+
+
 def scrub(queryset, *, keep=(), **values):
     """Blank every free-text field of these rows (a required one reads
     "Removed"), delete their photos and files, set ``values``, and forget the
@@ -85,14 +94,20 @@ def scrub(queryset, *, keep=(), **values):
         if isinstance(f, models.FileField) and f.name not in keep and f.name not in values
     ]
     if files:
+        gone = []
         for row in model._base_manager.filter(pk__in=rows).only("pk", *[f.name for f in files]):
             for f in files:
                 stored = getattr(row, f.name)
                 if stored:
-                    stored.storage.delete(stored.name)
+                    gone.append((stored.storage, stored.name))
+        # The files go once the rows' change is committed: a rolled-back run keeps both.
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in gone])
         changes.update({f.name: "" for f in files})
         changes.update({f.height_field: 0 for f in files if getattr(f, "height_field", None)})
         changes.update({f.width_field: 0 for f in files if getattr(f, "width_field", None)})
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.JSONField) and f.name not in keep and f.name not in values:
+            changes[f.name] = f.get_default()  # a snapshot of a plan holds names and notes too
     changes.update(values)
     model._base_manager.filter(pk__in=rows).update(**changes)
     forget_history(model, rows)
@@ -115,7 +130,11 @@ def replace_names(queryset, fields, names, replacement):
     model = queryset.model
     changed = []
     for row in queryset.filter(mentions).only("pk", *fields):
-        new = {field: pattern.sub(replacement, getattr(row, field) or "") for field in fields}
+        new = {}
+        for field in fields:
+            text = pattern.sub(replacement, getattr(row, field) or "")
+            limit = model._meta.get_field(field).max_length
+            new[field] = text[:limit] if limit else text
         if any(new[field] != (getattr(row, field) or "") for field in fields):
             model._base_manager.filter(pk=row.pk).update(**new)
             changed.append(row.pk)
@@ -149,8 +168,8 @@ def forget_account(home, user):
     # What they changed stays in others' history, no longer with their address.
     LogEntry.objects.filter(actor_id=user.pk).update(actor_email=None, remote_addr=None, remote_port=None)
     Session.objects.filter(user=user).delete()
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    forget_rows(TOTPDevice.objects.filter(user=user))
+    forget_rows(StaticDevice.objects.filter(user=user))
     return scrub(
         type(user)._base_manager.filter(pk=user.pk),
         full_name=f"Former member {user.pk}",
@@ -172,13 +191,15 @@ def anonymise_relative(home, membership):
 
 
 def anonymise_volunteer(home, volunteer):
-    from homes.models import Membership
+    from homes.models import Membership, Role
 
     if volunteer.user_id is None:
         return 0
     membership = Membership.objects.for_home(home).filter(user_id=volunteer.user_id).first()
     if membership is None:
         return forget_account(home, volunteer.user)
+    if membership.role != Role.VOLUNTEER:
+        return 0  # they work here, or are a relative, now: their account and membership stay
     return _membership_gone(home, membership)
 
 

@@ -2,7 +2,7 @@
 what they said leave the outbox (``homes.retention``); the rows stay, so the
 home's message counts hold. Their contact choices go with their account."""
 
-from homes.retention import only_here, register_anonymiser, scrub
+from homes.retention import forget_rows, only_here, register_anonymiser, scrub
 from notifications.models import ContactPreference, Reminder
 
 
@@ -15,9 +15,7 @@ def _forget(home, user):
         data={},
     )
     if only_here(home, user):
-        prefs = ContactPreference.objects.filter(user=user)
-        changed += prefs.count()
-        prefs.delete()
+        changed += forget_rows(ContactPreference.objects.filter(user=user))
     return changed
 
 

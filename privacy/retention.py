@@ -11,8 +11,10 @@ Due: that date plus the organisation's period for their kind.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
+from auditlog.context import disable_auditlog
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,13 +23,18 @@ from carehome.errors import DomainError
 from carehome.timeutils import add_months, today
 from homes.models import Membership, Role
 from homes.retention import anonymisers_for
-from privacy.models import Anonymisation, RetentionHold, RetentionPolicy, SubjectKind
+from privacy.models import Anonymisation, RetentionHold, RetentionPolicy, SubjectAccessRequest, SubjectKind
+
+log = logging.getLogger(__name__)
 
 SOON_DAYS = 90
 HOLD_REASON_MISSING = "Say why these records must be kept, for example “Complaint open since 3 March”."
 RELEASE_NOTE_MISSING = "Say why the hold ends, for example “Complaint closed on 12 May”."
 ALREADY_HELD = "These records are already held."
 ALREADY_DONE = "These records were already anonymised."
+REQUEST_OPEN = (
+    "A request for this person's data is still being prepared: their records are kept until it is sent."
+)
 
 
 @dataclass
@@ -74,6 +81,14 @@ def leavers(home, *, policy=None):
         RetentionHold.objects.for_home(home).filter(released_at__isnull=True).select_related("placed_by")
     ):
         holds[(hold.kind, getattr(hold, f"{_field(hold.kind)}_id"))] = hold
+    # A request for their data still being prepared keeps their records as a hold would.
+    for request in SubjectAccessRequest.objects.for_home(home).filter(
+        status=SubjectAccessRequest.Status.OPEN
+    ):
+        key = (request.kind, getattr(request, f"{_field(request.kind)}_id"))
+        holds.setdefault(
+            key, RetentionHold(reason=f"{REQUEST_OPEN} ({request.reference})", placed_at=request.created_at)
+        )
     found = []
 
     def add(kind, obj, name, left_on, years):
@@ -137,7 +152,10 @@ def due_count(home, *, on=None):
         held = RetentionHold.objects.for_home(home).filter(
             **{field: OuterRef("pk")}, released_at__isnull=True
         )
-        return qs.filter(~Exists(done), ~Exists(held))
+        asked = SubjectAccessRequest.objects.for_home(home).filter(
+            **{field: OuterRef("pk")}, status=SubjectAccessRequest.Status.OPEN
+        )
+        return qs.filter(~Exists(done), ~Exists(held), ~Exists(asked))
 
     residents = untouched(
         Resident.objects.for_home(home).filter(
@@ -236,7 +254,14 @@ def anonymise(*, home, leaver, actor=None):
     if leaver.hold is not None:
         raise DomainError("These records are held, so they are kept.")
     field = _field(leaver.kind)
-    with transaction.atomic():
+    if (
+        SubjectAccessRequest.objects.for_home(home)
+        .filter(**{field: leaver.obj}, status=SubjectAccessRequest.Status.OPEN)
+        .exists()
+    ):
+        raise DomainError(REQUEST_OPEN)
+    # The anonymisers write without history; a delete would otherwise record the row's values.
+    with transaction.atomic(), disable_auditlog():
         try:
             with transaction.atomic():
                 log = Anonymisation.objects.create(
@@ -273,7 +298,11 @@ def anonymise_due(home, *, on=None):
             try:
                 anonymise(home=home, leaver=leaver)
             except DomainError:
-                continue  # held or done meanwhile
+                continue  # held, asked for, or done meanwhile
+            except Exception:
+                # One person's failure must not stop everyone else's, tonight or any night.
+                log.exception("Anonymising %s %s at home %s failed", leaver.kind, leaver.obj.pk, home.pk)
+                continue
             count += 1
     return count
 

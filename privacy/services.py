@@ -183,10 +183,18 @@ def export_make(*, home, actor, record, fmt):
 
 
 def anonymise_requests(home, person):
-    """``homes.retention``: a request's free text names who asked and how; it goes."""
-    from homes.retention import scrub
+    """``homes.retention``: a request's free text names who asked and how; it
+    goes, with the history of the person's requests, downloads and holds (each
+    change keeps a linked row's text: their name)."""
+    from homes.retention import forget_history, scrub
+    from privacy.models import RetentionHold
 
     field = {"Resident": "resident", "Membership": "membership", "Volunteer": "volunteer"}[
         type(person).__name__
     ]
-    return scrub(SubjectAccessRequest.objects.for_home(home).filter(**{field: person}))
+    requests = SubjectAccessRequest.objects.for_home(home).filter(**{field: person})
+    exports = AccessExport.objects.for_home(home).filter(request__in=requests).values_list("pk", flat=True)
+    forget_history(AccessExport, list(exports))
+    holds = RetentionHold.objects.for_home(home).filter(**{field: person}).values_list("pk", flat=True)
+    forget_history(RetentionHold, list(holds))
+    return scrub(requests)

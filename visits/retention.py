@@ -1,7 +1,7 @@
 """What the visits app holds about a person who left, anonymised when their
 organisation's retention period is over (``homes.retention``)."""
 
-from homes.retention import register_anonymiser, scrub
+from homes.retention import forget_rows, register_anonymiser, scrub
 from visits.models import (
     CalendarFeed,
     EventInvitation,
@@ -24,8 +24,7 @@ def anonymise_resident(home, resident):
     changed += scrub(EventInvitation.objects.for_home(home).filter(resident=resident))
     changed += scrub(EventReply.objects.for_home(home).filter(event__resident=resident))
     pending = PendingFamilyLink.objects.for_home(home).filter(resident=resident)
-    changed += pending.count()
-    pending.delete()
+    changed += forget_rows(pending)
     return changed
 
 
@@ -36,9 +35,7 @@ def anonymise_relative(home, membership):
     changed = scrub(Visit.objects.for_home(home).filter(booked_by=membership))
     changed += scrub(EventReply.objects.for_home(home).filter(membership=membership))
     changed += scrub(FamilyContribution.objects.for_home(home).filter(membership=membership))
-    feeds = CalendarFeed.objects.for_home(home).filter(membership=membership)
-    changed += feeds.count()
-    feeds.delete()
+    changed += forget_rows(CalendarFeed.objects.for_home(home).filter(membership=membership))
     return changed
 
 

@@ -2,7 +2,7 @@
 their organisation's retention period is over (``homes.retention``). Shifts
 and matches stay (hours, and the residents' histories, need them)."""
 
-from homes.retention import REMOVED, register_anonymiser, scrub
+from homes.retention import REMOVED, forget_rows, register_anonymiser, scrub
 from volunteers.models import (
     Assignment,
     Availability,
@@ -33,9 +33,7 @@ def anonymise_volunteer(home, volunteer):
     changed += scrub(Reference.objects.for_home(home).filter(volunteer=volunteer))
     changed += scrub(TrainingRecord.objects.for_home(home).filter(volunteer=volunteer))
     changed += scrub(Driver.objects.for_home(home).filter(volunteer=volunteer))
-    free = Availability.objects.for_home(home).filter(volunteer=volunteer)
-    changed += free.count()
-    free.delete()
+    changed += forget_rows(Availability.objects.for_home(home).filter(volunteer=volunteer))
     changed += scrub(
         Volunteer.objects.for_home(home).filter(pk=volunteer.pk),
         full_name=f"Former volunteer {volunteer.pk}",

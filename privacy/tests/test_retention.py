@@ -115,8 +115,9 @@ def test_the_nightly_run_anonymises_her_and_keeps_what_others_need(world, edna):
             connection=shared, resident=w.unlinked_resident
         ).note == ("Arthur laughed")
         assert ConnectionParticipant.objects.for_home(w.home).get(connection=shared, resident=edna).note == ""
-        # The group photo stays, with her no longer in it; the photo of her alone is gone.
-        assert [p.description for p in edna.story_photos.all()] == []
+        # The group photo stays, still tagged with her (her consents still decide where it
+        # shows); the photo of her alone is gone.
+        assert [p.description for p in edna.story_photos.all()] == ["At the fair"]
         assert w.unlinked_resident.story_photos.get().description == "At the fair"
         # The story stays, without her name.
         story = Story.objects.for_home(w.home).get(title__contains="brass band")
@@ -149,6 +150,36 @@ def test_a_held_record_is_kept_until_the_hold_ends(world, edna, client_for):
     assert "Say why the hold ends" in " ".join(refused.context["form"].errors["note"])
     assert client.post(url, {"note": "Complaint closed"}).status_code == 302
     assert anonymise_due_records() == 1
+
+
+def test_an_open_request_for_her_data_keeps_her_records(world, edna, client_for):
+    w = world
+    record = request_for(w.home, resident=edna)
+    assert anonymise_due_records() == 0
+    with home_scope(w.home):
+        assert due_count(w.home) == 0
+    page = client_for(w.manager).get(reverse("privacy:retention", args=[w.home.slug])).content.decode()
+    assert "still being prepared" in page and record.reference in page
+    with home_scope(w.home):
+        type(record).objects.for_home(w.home).filter(pk=record.pk).update(
+            status="sent", closed_on=timezone.localdate(), close_note="Handed over"
+        )
+    assert anonymise_due_records() == 1
+
+
+def test_a_volunteer_who_now_works_here_keeps_their_account(world):
+    w = world
+    long_ago = timezone.now() - timedelta(days=365 * 7)
+    volunteer = VolunteerFactory(
+        home=w.home, user=w.staff.user, status=Volunteer.Status.LEFT, left_reason="Joined the staff"
+    )
+    with home_scope(w.home):
+        Volunteer.objects.for_home(w.home).filter(pk=volunteer.pk).update(status_changed_at=long_ago)
+    assert anonymise_due_records() == 1
+    w.staff.user.refresh_from_db()
+    assert w.staff.user.full_name == "Aisha Bello" and w.staff.user.is_active
+    with home_scope(w.home):
+        assert type(w.staff).objects.for_home(w.home).get(pk=w.staff.pk).is_active
 
 
 def test_a_manager_holds_a_record_with_a_reason(world, edna, client_for):
