@@ -192,7 +192,9 @@ def due_count(home, *, on=None):
         )
         .filter(ended_on__lte=cutoff(policy.relatives_years))
     )
-    return residents.values("pk").union(volunteers.values("pk"), relatives.values("pk"), all=True).count()
+    # No ORDER BY inside a UNION (SQLite refuses it): each part drops its model's ordering.
+    parts = [qs.order_by().values("pk") for qs in (residents, volunteers, relatives)]
+    return parts[0].union(*parts[1:], all=True).count()
 
 
 def retention_page(home, *, on=None):
