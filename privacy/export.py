@@ -272,7 +272,8 @@ class _Reader:
         return fields
 
 
-def _query(source, subject):
+def source_rows(source, subject):
+    """The rows of ``source`` about ``subject``, with what their fields name read alongside."""
     model = apps.get_model(source.model)
     related = []
     prefetch = []
@@ -310,6 +311,6 @@ def collect(subject):
     reader = _Reader(subject)
     sections = []
     for source in sources_for(subject.kind):
-        rows = [reader.row(source, obj) for obj in _query(source, subject)]
+        rows = [reader.row(source, obj) for obj in source_rows(source, subject)]
         sections.append(Section(source.key, source.title, source.about, [r for r in rows if r]))
     return sections

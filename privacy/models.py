@@ -20,13 +20,52 @@ class SubjectKind(models.TextChoices):
     VOLUNTEER = "volunteer", "A volunteer"
 
 
-class SubjectAccessRequest(HomeScopedModel):
-    class Status(models.TextChoices):
-        OPEN = "open", "Being prepared"
-        SENT = "sent", "Sent"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+# Which link names the person, for each kind (a relative is their membership of the home).
+PERSON_FIELDS = {
+    SubjectKind.RESIDENT: "resident",
+    SubjectKind.RELATIVE: "membership",
+    SubjectKind.VOLUNTEER: "volunteer",
+}
+_FIELD_OF_MODEL = {
+    "residents.Resident": "resident",
+    "homes.Membership": "membership",
+    "volunteers.Volunteer": "volunteer",
+}
 
-    kind = models.CharField("whose data", max_length=12, choices=SubjectKind.choices)
+
+def person_field(kind=None, *, person=None):
+    """The link that names the person: by ``kind``, or from the ``person`` row itself."""
+    return PERSON_FIELDS[kind] if person is None else _FIELD_OF_MODEL[person._meta.label]
+
+
+def _one_subject(prefix):
+    return models.CheckConstraint(
+        condition=(
+            Q(kind="resident", resident__isnull=False, membership__isnull=True, volunteer__isnull=True)
+            | Q(kind="relative", resident__isnull=True, membership__isnull=False, volunteer__isnull=True)
+            | Q(kind="volunteer", resident__isnull=True, membership__isnull=True, volunteer__isnull=False)
+        ),
+        name=f"{prefix}_one_subject",
+    )
+
+
+def _once_each(prefix, condition=None):
+    """One row per person (and ``condition``): a unique constraint for each kind."""
+    return [
+        models.UniqueConstraint(
+            fields=[field],
+            condition=Q(**{f"{field}__isnull": False}) & (condition or Q()),
+            name=f"{prefix}_{field}",
+        )
+        for field in ("resident", "membership", "volunteer")
+    ]
+
+
+class AboutOnePerson(HomeScopedModel):
+    """A row about one resident, relative or volunteer: ``kind`` says which,
+    and exactly that link is set (each model adds ``_one_subject``)."""
+
+    kind = models.CharField(max_length=12, choices=SubjectKind.choices)
     resident = models.ForeignKey(
         "residents.Resident", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -36,6 +75,34 @@ class SubjectAccessRequest(HomeScopedModel):
     volunteer = models.ForeignKey(
         "volunteers.Volunteer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def person(self):
+        return getattr(self, PERSON_FIELDS[self.kind])
+
+    @property
+    def person_id(self):
+        return getattr(self, f"{PERSON_FIELDS[self.kind]}_id")
+
+    @property
+    def subject_name(self):
+        if self.kind == SubjectKind.RELATIVE:
+            return self.membership.user.full_name
+        if self.kind == SubjectKind.RESIDENT:
+            return self.resident.display_name
+        return self.volunteer.full_name
+
+
+class SubjectAccessRequest(AboutOnePerson):
+    class Status(models.TextChoices):
+        OPEN = "open", "Being prepared"
+        SENT = "sent", "Sent"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    kind = models.CharField("whose data", max_length=12, choices=SubjectKind.choices)
     received_on = models.DateField("request received on")
     due_on = models.DateField("reply due by")
     requested_by = models.CharField(
@@ -59,29 +126,7 @@ class SubjectAccessRequest(HomeScopedModel):
         ordering = ["status", "due_on", "id"]
         indexes = [models.Index(fields=["home", "status", "due_on"], name="privacy_request_due_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        kind="resident",
-                        resident__isnull=False,
-                        membership__isnull=True,
-                        volunteer__isnull=True,
-                    )
-                    | Q(
-                        kind="relative",
-                        resident__isnull=True,
-                        membership__isnull=False,
-                        volunteer__isnull=True,
-                    )
-                    | Q(
-                        kind="volunteer",
-                        resident__isnull=True,
-                        membership__isnull=True,
-                        volunteer__isnull=False,
-                    )
-                ),
-                name="privacy_request_one_subject",
-            ),
+            _one_subject("privacy_request"),
             models.CheckConstraint(
                 condition=Q(due_on__gte=models.F("received_on")), name="privacy_request_due"
             ),
@@ -98,14 +143,6 @@ class SubjectAccessRequest(HomeScopedModel):
     @property
     def reference(self):
         return f"SAR-{self.pk}"
-
-    @property
-    def subject_name(self):
-        if self.resident_id:
-            return self.resident.display_name
-        if self.membership_id:
-            return self.membership.user.full_name
-        return self.volunteer.full_name
 
     def get_additional_data(self):
         return {"home_id": self.home_id}
@@ -174,43 +211,10 @@ class RetentionPolicy(models.Model):
         return f"Retention at {self.organisation}"
 
 
-def _one_subject(prefix):
-    return models.CheckConstraint(
-        condition=(
-            Q(kind="resident", resident__isnull=False, membership__isnull=True, volunteer__isnull=True)
-            | Q(kind="relative", resident__isnull=True, membership__isnull=False, volunteer__isnull=True)
-            | Q(kind="volunteer", resident__isnull=True, membership__isnull=True, volunteer__isnull=False)
-        ),
-        name=f"{prefix}_one_subject",
-    )
-
-
-def _once_each(prefix, condition=None):
-    """One row per person (and ``condition``): a unique constraint for each kind."""
-    return [
-        models.UniqueConstraint(
-            fields=[field],
-            condition=Q(**{f"{field}__isnull": False}) & (condition or Q()),
-            name=f"{prefix}_{field}",
-        )
-        for field in ("resident", "membership", "volunteer")
-    ]
-
-
-class RetentionHold(HomeScopedModel):
+class RetentionHold(AboutOnePerson):
     """Keep one person's records past their retention period, and why (a
     complaint or an investigation open, a claim expected)."""
 
-    kind = models.CharField(max_length=12, choices=SubjectKind.choices)
-    resident = models.ForeignKey(
-        "residents.Resident", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    membership = models.ForeignKey(
-        "homes.Membership", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    volunteer = models.ForeignKey(
-        "volunteers.Volunteer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
     reason = models.CharField("why the records are kept", max_length=300)
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -230,25 +234,14 @@ class RetentionHold(HomeScopedModel):
         ]
 
     def __str__(self):
-        whose = self.resident_id or self.membership_id or self.volunteer_id
-        return f"Hold on the records of {self.kind} {whose}"
+        return f"Hold on the records of {self.kind} {self.person_id}"
 
 
-class Anonymisation(HomeScopedModel):
+class Anonymisation(AboutOnePerson):
     """One person's records anonymised, when, by whom (no one: the nightly
     task) and how many rows changed. What they held is gone; this row says it
     happened. Their name is not kept here either."""
 
-    kind = models.CharField(max_length=12, choices=SubjectKind.choices)
-    resident = models.ForeignKey(
-        "residents.Resident", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    membership = models.ForeignKey(
-        "homes.Membership", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    volunteer = models.ForeignKey(
-        "volunteers.Volunteer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
     left_on = models.DateField("left on")
     due_on = models.DateField("due on")
     done_at = models.DateTimeField(default=timezone.now)

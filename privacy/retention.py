@@ -23,7 +23,13 @@ from carehome.errors import DomainError
 from carehome.timeutils import add_months, today
 from homes.models import Membership, Role
 from homes.retention import anonymisers_for
-from privacy.models import Anonymisation, RetentionHold, RetentionPolicy, SubjectAccessRequest, SubjectKind
+from privacy.models import (
+    Anonymisation,
+    RetentionHold,
+    RetentionPolicy,
+    SubjectAccessRequest,
+    person_field,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +52,11 @@ class Leaver:
     due_on: object
     hold: object = None
 
-    @property
-    def key(self):
-        return f"{self.kind}:{self.obj.pk}"
-
 
 def policy_for(home):
     """The organisation's periods (the defaults until someone changes them)."""
     found = RetentionPolicy.objects.filter(organisation_id=home.organisation_id).first()
     return found or RetentionPolicy(organisation_id=home.organisation_id)
-
-
-def _field(kind):
-    return {"resident": "resident", "relative": "membership", "volunteer": "volunteer"}[kind]
 
 
 def leavers(home, *, policy=None):
@@ -80,14 +78,14 @@ def leavers(home, *, policy=None):
     for hold in (
         RetentionHold.objects.for_home(home).filter(released_at__isnull=True).select_related("placed_by")
     ):
-        holds[(hold.kind, getattr(hold, f"{_field(hold.kind)}_id"))] = hold
+        holds[(hold.kind, hold.person_id)] = hold
     # A request for their data still being prepared keeps their records as a hold would.
     for request in SubjectAccessRequest.objects.for_home(home).filter(
         status=SubjectAccessRequest.Status.OPEN
     ):
-        key = (request.kind, getattr(request, f"{_field(request.kind)}_id"))
         holds.setdefault(
-            key, RetentionHold(reason=f"{REQUEST_OPEN} ({request.reference})", placed_at=request.created_at)
+            (request.kind, request.person_id),
+            RetentionHold(reason=f"{REQUEST_OPEN} ({request.reference})", placed_at=request.created_at),
         )
     found = []
 
@@ -228,7 +226,7 @@ def hold_place(*, home, actor, leaver, reason):
             return RetentionHold.objects.create(
                 home=home,
                 kind=leaver.kind,
-                **{_field(leaver.kind): leaver.obj},
+                **{person_field(leaver.kind): leaver.obj},
                 reason=reason,
                 placed_by=actor,
             )
@@ -255,7 +253,7 @@ def anonymise(*, home, leaver, actor=None):
     retried task, a double click) finds the log row and does nothing."""
     if leaver.hold is not None:
         raise DomainError("These records are held, so they are kept.")
-    field = _field(leaver.kind)
+    field = person_field(leaver.kind)
     if (
         SubjectAccessRequest.objects.for_home(home)
         .filter(**{field: leaver.obj}, status=SubjectAccessRequest.Status.OPEN)
@@ -313,8 +311,10 @@ def policy_save(*, organisation, actor, residents_years, relatives_years, volunt
     from carehome.versions import version_bump, version_check
 
     with transaction.atomic(), acting_as(actor):
-        policy, _ = RetentionPolicy.objects.select_for_update().get_or_create(organisation=organisation)
-        if version is not None and version != 0:
+        policy, created = RetentionPolicy.objects.select_for_update().get_or_create(organisation=organisation)
+        # A form opened before anyone saved the periods carries version 0: if someone saved
+        # them meanwhile, that is a conflict too.
+        if not created:
             version_check(
                 policy,
                 version,
@@ -344,6 +344,3 @@ def policy_save(*, organisation, actor, residents_years, relatives_years, volunt
             ]
         )
     return policy
-
-
-KIND_LABELS = dict(SubjectKind.choices)

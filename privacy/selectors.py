@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 
 from carehome.timeutils import today
 from homes.models import Membership, Role
-from privacy.export import _query
+from privacy.export import source_rows
 from privacy.models import AccessExport, SubjectAccessRequest
 from privacy.services import subject_for
 from privacy.sources import sources_for
@@ -59,7 +59,7 @@ def request_page(home, record):
     subject = subject_for(record)
     held = []
     for source in sources_for(subject.kind):
-        count = _query(source, subject).count()
+        count = source_rows(source, subject).count()
         held.append({"title": source.title, "count": count})
     exports = list(
         AccessExport.objects.for_home(home)

@@ -18,7 +18,7 @@ from homes.models import Role
 from homes.submissions import submission_once
 from privacy import render
 from privacy.export import Subject
-from privacy.models import AccessExport, SubjectAccessRequest, SubjectKind
+from privacy.models import AccessExport, SubjectAccessRequest, SubjectKind, person_field
 
 EARLIEST_MONTHS = 12
 WHO_MISSING = "Say who the request is about."
@@ -123,9 +123,7 @@ def request_record(
         record = SubjectAccessRequest.objects.create(
             home=home,
             kind=kind,
-            resident=chosen if kind == SubjectKind.RESIDENT else None,
-            membership=chosen if kind == SubjectKind.RELATIVE else None,
-            volunteer=chosen if kind == SubjectKind.VOLUNTEER else None,
+            **{person_field(kind): chosen},
             received_on=received_on,
             due_on=add_months(received_on, 1),
             requested_by=requested_by,
@@ -189,9 +187,7 @@ def anonymise_requests(home, person):
     from homes.retention import forget_history, scrub
     from privacy.models import RetentionHold
 
-    field = {"Resident": "resident", "Membership": "membership", "Volunteer": "volunteer"}[
-        type(person).__name__
-    ]
+    field = person_field(person=person)
     requests = SubjectAccessRequest.objects.for_home(home).filter(**{field: person})
     exports = AccessExport.objects.for_home(home).filter(request__in=requests).values_list("pk", flat=True)
     forget_history(AccessExport, list(exports))

@@ -12,7 +12,7 @@ from homes.decorators import home_permission
 from homes.submissions import AlreadySaved, already_saved
 from privacy import selectors
 from privacy.forms import CloseForm, RequestForm
-from privacy.models import AccessExport, SubjectAccessRequest
+from privacy.models import SubjectAccessRequest
 from privacy.services import export_make, request_close, request_record
 
 
@@ -111,6 +111,3 @@ def request_export(request, home_slug, pk, fmt):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-EXPORT_FORMATS = AccessExport.Format.values

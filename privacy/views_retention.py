@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from carehome.errors import DomainError
+from carehome.timeutils import today
 from carehome.versions import EditConflict, show_conflict
 from homes.decorators import home_permission
 from privacy import retention
@@ -56,16 +57,16 @@ def hold(request, home_slug, kind, pk):
 
 @home_permission("retention.manage")
 def release(request, home_slug, pk):
-    held = get_object_or_404(RetentionHold.objects.for_home(request.home), pk=pk)
+    held = get_object_or_404(
+        RetentionHold.objects.for_home(request.home).select_related(
+            "resident", "membership__user", "volunteer"
+        ),
+        pk=pk,
+    )
     if held.released_at is not None:
         messages.info(request, "This hold has already ended.")
         return redirect(_page(home_slug))
-    kind, person = held.kind, held.resident or held.membership or held.volunteer
-    name = (
-        person.user.full_name
-        if kind == "relative"
-        else getattr(person, "display_name", None) or person.full_name
-    )
+    name = held.subject_name
     form = ReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,8 +87,6 @@ def anonymise_now(request, home_slug, kind, pk):
     if leaver.hold is not None:
         messages.info(request, "These records are held, so they are kept.")
         return redirect(_page(home_slug))
-    from carehome.timeutils import today
-
     if leaver.due_on > today():
         messages.info(request, f"{leaver.name}'s records are not due until {leaver.due_on:%-d %B %Y}.")
         return redirect(_page(home_slug))

@@ -283,3 +283,20 @@ def test_the_page_costs_a_fixed_number_of_queries(world, edna, client_for, djang
     with django_assert_max_num_queries(15):
         page = client.get(url)
     assert page.status_code == 200 and "Former 3" in page.content.decode()
+
+
+def test_two_admins_setting_the_periods_at_once_do_not_overwrite_each_other(world, client_for):
+    w = world
+    url = reverse("privacy:retention_policy", args=[w.home.slug])
+    first = client_for(MembershipFactory(home=w.home, role="org_admin"))
+    second = client_for(MembershipFactory(home=w.home, role="org_admin"))
+    version = first.get(url).context["form"]["version"].value()
+    assert second.get(url).context["form"]["version"].value() == version == 0
+    data = {"relatives_years": "2", "volunteers_years": "6", "version": version}
+    assert first.post(url, {**data, "residents_years": "10"}).status_code == 302
+    answer = second.post(url, {**data, "residents_years": "12"})
+    assert answer.status_code == 200 and answer.context["form"].conflict is not None
+    with home_scope(w.home):
+        from privacy.retention import policy_for
+
+        assert policy_for(w.home).residents_years == 10
