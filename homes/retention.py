@@ -114,15 +114,21 @@ def scrub(queryset, *, keep=(), **values):
     return len(rows)
 
 
+def _names_pattern(names):
+    names = sorted({n.strip() for n in names if n and len(n.strip()) >= 3}, key=len, reverse=True)
+    if not names:
+        return names, None
+    return names, re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
+
+
 def replace_names(queryset, fields, names, replacement):
     """Replace ``names`` (whole words, any case) with ``replacement`` in the
     ``fields`` of these rows: text that stays because others need it (a
     shared note, a story, the home's evidence) loses one person's name. The
     changed rows' history goes too. Returns the number of rows changed."""
-    names = sorted({n for n in names if n}, key=len, reverse=True)
-    if not names:
+    names, pattern = _names_pattern(names)
+    if pattern is None:
         return 0
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
     mentions = Q()
     for field in fields:
         for name in names:
@@ -140,6 +146,49 @@ def replace_names(queryset, fields, names, replacement):
             changed.append(row.pk)
     forget_history(model, changed)
     return len(changed)
+
+
+def _replaced(value, pattern, replacement):
+    """``value`` (text, or JSON of lists and mappings) with the names replaced."""
+    if isinstance(value, str):
+        return pattern.sub(replacement, value)
+    if isinstance(value, list):
+        return [_replaced(v, pattern, replacement) for v in value]
+    if isinstance(value, dict):
+        return {k: _replaced(v, pattern, replacement) for k, v in value.items()}
+    return value
+
+
+def forget_names_in_history(home, names, replacement):
+    """Take ``names`` out of the home's change history of the rows that stay.
+
+    A row that stays (a key worker's assignment, an idea, a photo's list of
+    who is in it, a connection with another resident) keeps its history, and
+    that history names the rows it links to as they read then: "Margaret
+    Baxter (Peggy)". Each mention becomes ``replacement``, in what the entry
+    says it is about, its changes and its snapshot. The home's entries are
+    found by the home they carry (an index, migration privacy 0003). Returns
+    the number of entries changed."""
+    from auditlog.models import LogEntry
+
+    names, pattern = _names_pattern(names)
+    if pattern is None:
+        return 0
+    mentions = Q()
+    for name in names:
+        for field in ("object_repr", "changes_text", "changes", "serialized_data"):
+            mentions |= Q(**{f"{field}__icontains": name})
+    entries = LogEntry.objects.filter(additional_data__home_id=home.pk).filter(mentions)
+    changed = 0
+    for entry in entries.only("pk", "object_repr", "changes_text", "changes", "serialized_data").iterator():
+        new = {
+            field: _replaced(getattr(entry, field), pattern, replacement)
+            for field in ("object_repr", "changes_text", "changes", "serialized_data")
+        }
+        if any(new[field] != getattr(entry, field) for field in new):
+            LogEntry.objects.filter(pk=entry.pk).update(**new)
+            changed += 1
+    return changed
 
 
 def only_here(home, user):
@@ -187,7 +236,20 @@ def _membership_gone(home, membership):
 
 
 def anonymise_relative(home, membership):
-    return _membership_gone(home, membership)
+    """Their membership and (when it is theirs alone) their account; the
+    invitations that named them lose their name, address and note."""
+    from django.utils import timezone
+
+    from homes.models import Invitation
+
+    user = membership.user
+    invited = Invitation.objects.for_home(home).filter(
+        Q(accepted_by=user) | Q(email__iexact=user.email), role=membership.role
+    )
+    # One still open can no longer be accepted, and frees the address's one open place.
+    invited.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    changed = scrub(invited, email=f"removed-{membership.pk}@removed.invalid")
+    return changed + _membership_gone(home, membership)
 
 
 def anonymise_volunteer(home, volunteer):

@@ -22,7 +22,7 @@ from carehome.audit import acting_as
 from carehome.errors import DomainError
 from carehome.timeutils import add_months, today
 from homes.models import Membership, Role
-from homes.retention import anonymisers_for
+from homes.retention import anonymisers_for, forget_names_in_history
 from privacy.models import (
     Anonymisation,
     RetentionHold,
@@ -105,36 +105,52 @@ def leavers(home, *, policy=None):
             "volunteer",
             volunteer,
             volunteer.full_name,
-            timezone.localdate(volunteer.status_changed_at),
+            timezone.localdate(volunteer.status_changed_at) if volunteer.status_changed_at else None,
             policy.volunteers_years,
         )
     links = {}
     for link in RelativeLink.objects.for_home(home).select_related("resident"):
         links.setdefault(link.membership_id, []).append(link)
     for membership in Membership.objects.for_home(home).filter(role=Role.FAMILY).select_related("user"):
-        theirs = links.get(membership.pk, [])
-        ended = []
-        for link in theirs:
-            if link.status == link.Status.ENDED and link.status_changed_at:
-                ended.append(timezone.localdate(link.status_changed_at))
-            elif link.resident.has_left and link.resident.left_on:
-                ended.append(link.resident.left_on)
-            else:
-                ended = None
-                break
-        if not ended:
-            continue  # still linked to someone living here, or never linked
-        left_on = max(ended)
+        left_on = _links_ended_on(links.get(membership.pk, []))
+        if left_on is None:
+            continue  # still linked to someone living here, never linked, or no date known
         add("relative", membership, membership.user.full_name, left_on, policy.relatives_years)
     found.sort(key=lambda leaver: (leaver.due_on, leaver.kind, leaver.name))
     return found
 
 
+def _links_ended_on(links):
+    """When a relative's last link ended: the latest of each link's end (the
+    day it was ended, or the day its resident left). None while one link is
+    to someone living here, or when no end has a date (``due_count`` reads
+    the same in SQL)."""
+    ends = []
+    for link in links:
+        if link.status == link.Status.ENDED:
+            ends.append(timezone.localdate(link.status_changed_at) if link.status_changed_at else None)
+        elif link.resident.has_left:
+            ends.append(link.resident.left_on)
+        else:
+            return None
+    return max((end for end in ends if end), default=None)
+
+
+def latest_left_on(now, years):
+    """The latest day someone may have left and be due ``now``: the day
+    ``years`` back, or the day after it when that is 29 February (a leaver
+    on 29 February 2024 is due one year on, 28 February 2025)."""
+    day = add_months(now, -12 * years)
+    while add_months(day + datetime.timedelta(days=1), 12 * years) <= now:
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def due_count(home, *, on=None):
     """How many people's records are due and not held, in two queries (the
     dashboard's panel): the same rules as ``leavers``, in SQL."""
-    from django.db.models import Case, DateField, Exists, F, Max, OuterRef, When
-    from django.db.models.functions import Cast
+    from django.db.models import Case, Exists, F, Max, OuterRef, When
+    from django.db.models.functions import TruncDate
 
     from residents.models import RelativeLink, Resident
     from volunteers.models import Volunteer
@@ -143,7 +159,7 @@ def due_count(home, *, on=None):
     policy = policy_for(home)
 
     def cutoff(years):
-        return add_months(now, -12 * years)
+        return latest_left_on(now, years)
 
     def untouched(qs, field):
         done = Anonymisation.objects.for_home(home).filter(**{field: OuterRef("pk")})
@@ -182,9 +198,15 @@ def due_count(home, *, on=None):
                 Case(
                     When(
                         relative_links__status=RelativeLink.Status.ENDED,
-                        then=Cast(F("relative_links__status_changed_at"), DateField()),
+                        # The day in the home's time zone, as ``leavers`` reads it.
+                        then=TruncDate(
+                            "relative_links__status_changed_at", tzinfo=timezone.get_current_timezone()
+                        ),
                     ),
-                    default=F("relative_links__resident__left_on"),
+                    When(
+                        relative_links__resident__status__in=[Resident.Status.LEFT, Resident.Status.DIED],
+                        then=F("relative_links__resident__left_on"),
+                    ),
                 )
             )
         )
@@ -215,6 +237,33 @@ def find_leaver(home, kind, pk):
     return next((leaver for leaver in leavers(home) if leaver.kind == kind and leaver.obj.pk == pk), None)
 
 
+def _lock_person(home, leaver):
+    """Lock the person's row: placing a hold and anonymising wait for each
+    other, so a hold placed while the night's run reaches them is either
+    seen by it or refused because the run got there first."""
+    type(leaver.obj).objects.for_home(home).select_for_update().filter(pk=leaver.obj.pk).first()
+
+
+def _names(home, leaver):
+    """What the home's history may call them, and what it calls them instead."""
+    from residents.retention import names_of
+
+    person = leaver.obj
+    if leaver.kind == "resident":
+        return [str(person), *names_of(person, first=False)], "a former resident"
+    if leaver.kind == "relative":
+        return [person.user.full_name, person.user.email], "a former relative"
+    if (
+        person.user_id
+        and Membership.objects.for_home(home)
+        .filter(user_id=person.user_id, is_active=True)
+        .exclude(role=Role.VOLUNTEER)
+        .exists()
+    ):
+        return [], ""  # they work here, or are a relative, now: their name is still theirs here
+    return [person.full_name, person.email], "a former volunteer"
+
+
 def hold_place(*, home, actor, leaver, reason):
     reason = " ".join((reason or "").split())
     if not reason:
@@ -223,6 +272,13 @@ def hold_place(*, home, actor, leaver, reason):
         raise DomainError(ALREADY_HELD)
     try:
         with transaction.atomic(), acting_as(actor):
+            _lock_person(home, leaver)
+            if (
+                Anonymisation.objects.for_home(home)
+                .filter(**{person_field(leaver.kind): leaver.obj})
+                .exists()
+            ):
+                raise DomainError(ALREADY_DONE)
             return RetentionHold.objects.create(
                 home=home,
                 kind=leaver.kind,
@@ -260,8 +316,10 @@ def anonymise(*, home, leaver, actor=None):
         .exists()
     ):
         raise DomainError(REQUEST_OPEN)
+    names, instead = _names(home, leaver)
     # The anonymisers write without history; a delete would otherwise record the row's values.
     with transaction.atomic(), disable_auditlog():
+        _lock_person(home, leaver)
         try:
             with transaction.atomic():
                 log = Anonymisation.objects.create(
@@ -283,6 +341,8 @@ def anonymise(*, home, leaver, actor=None):
         rows = 0
         for anonymiser in anonymisers_for(leaver.kind):
             rows += anonymiser.run(home, leaver.obj) or 0
+        # What stays (others' records) keeps its history, without their name.
+        rows += forget_names_in_history(home, names, instead)
         log.rows = rows
         log.save(update_fields=["rows"])
     return log

@@ -410,7 +410,10 @@ NOT_EXPORTED = {
     "it is open; the manager decides by hand whether to add it",
     "privacy.Anonymisation": "that a leaver's records were anonymised; nothing of them is left to export",
     "evaluation.ImprovementAction": "actions a member of staff leads in the home's improvement plan",
-    "homes.SpaceHold": "bookkeeping for a visit's room, no personal data",
+    "homes.SpaceHold": (
+        "a room held for a visit: its label (“Visit with Peggy”) repeats what their visits say;"
+        " their name leaves it when they are anonymised"
+    ),
     "otp_totp.TOTPDevice": "a sign-in secret",
     "otp_static.StaticDevice": "sign-in recovery codes (secrets)",
     "admin.LogEntry": "the admin site's own log of staff actions",

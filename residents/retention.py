@@ -42,6 +42,13 @@ def anonymise_resident(home, resident):
     changed += scrub(
         Connection.objects.for_home(home).filter(pk__in=alone), keep=("with_name", "struck_out_reason")
     )
+    # A connection of someone else's with them ("Sat with Edna in the garden") stays theirs.
+    changed += replace_names(
+        Connection.objects.for_home(home).filter(other_resident=resident).exclude(pk__in=alone),
+        ["note"],
+        names_of(resident),
+        FORMER,
+    )
     changed += scrub(ConnectionParticipant.objects.for_home(home).filter(resident=resident))
     changed += scrub(PersonalPlan.objects.for_home(home).filter(resident=resident))
     changed += scrub(PlanReview.objects.for_home(home).filter(plan__resident=resident))

@@ -1,7 +1,9 @@
 """What the visits app holds about a person who left, anonymised when their
 organisation's retention period is over (``homes.retention``)."""
 
-from homes.retention import forget_rows, register_anonymiser, scrub
+from homes.models import SpaceHold
+from homes.retention import forget_rows, register_anonymiser, replace_names, scrub
+from residents.retention import FORMER, names_of
 from visits.models import (
     CalendarFeed,
     EventInvitation,
@@ -16,7 +18,12 @@ from visits.models import (
 
 
 def anonymise_resident(home, resident):
-    changed = scrub(Visit.objects.for_home(home).filter(resident=resident))
+    # The room's booking stays on the calendar ("Visit with a former resident").
+    holds = SpaceHold.objects.for_home(home).filter(
+        pk__in=Visit.objects.for_home(home).filter(resident=resident).values("hold_id")
+    )
+    changed = replace_names(holds, ["label"], names_of(resident), FORMER)
+    changed += scrub(Visit.objects.for_home(home).filter(resident=resident))
     changed += scrub(SharedUpdate.objects.for_home(home).filter(resident=resident))
     changed += scrub(VisitRestriction.objects.for_home(home).filter(resident=resident))
     changed += scrub(RestrictionReview.objects.for_home(home).filter(restriction__resident=resident))

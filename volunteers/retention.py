@@ -2,7 +2,8 @@
 their organisation's retention period is over (``homes.retention``). Shifts
 and matches stay (hours, and the residents' histories, need them)."""
 
-from homes.retention import REMOVED, forget_rows, register_anonymiser, scrub
+from homes.retention import REMOVED, forget_rows, register_anonymiser, replace_names, scrub
+from residents.models import Connection
 from volunteers.models import (
     Assignment,
     Availability,
@@ -34,6 +35,13 @@ def anonymise_volunteer(home, volunteer):
     changed += scrub(TrainingRecord.objects.for_home(home).filter(volunteer=volunteer))
     changed += scrub(Driver.objects.for_home(home).filter(volunteer=volunteer))
     changed += forget_rows(Availability.objects.for_home(home).filter(volunteer=volunteer))
+    # Residents' connections with them stay in the residents' records, without their name.
+    changed += replace_names(
+        Connection.objects.for_home(home).filter(with_whom=Connection.WithWhom.VOLUNTEER),
+        ["with_name", "note"],
+        [volunteer.full_name, volunteer.preferred_name, volunteer.full_name.split(" ")[0]],
+        "a former volunteer",
+    )
     changed += scrub(
         Volunteer.objects.for_home(home).filter(pk=volunteer.pk),
         full_name=f"Former volunteer {volunteer.pk}",

@@ -1,7 +1,7 @@
 """Retention: who is due, holds, and the nightly anonymising (real tables,
 real history), as a manager and the beat would see them."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.models import Story
-from community.tests.factories import StoryFactory, StoryPhotoFactory
+from community.tests.factories import StoryFactory, StoryPhotoFactory, local
+from homes.models import Invitation, SpaceHold
 from homes.scoping import home_scope
-from homes.tests.factories import HomeFactory, MembershipFactory
+from homes.tests.factories import HomeFactory, InvitationFactory, MembershipFactory, SpaceFactory
 from privacy import render
 from privacy.models import Anonymisation, RetentionHold
 from privacy.retention import due_count, leavers
@@ -23,6 +24,7 @@ from residents.models import Connection, ConnectionParticipant, PersonalPlan, Re
 from residents.tests.factories import (
     ConnectionFactory,
     ConnectionParticipantFactory,
+    IdeaFactory,
     PersonalPlanFactory,
     RelativeLinkFactory,
 )
@@ -300,3 +302,148 @@ def test_two_admins_setting_the_periods_at_once_do_not_overwrite_each_other(worl
         from privacy.retention import policy_for
 
         assert policy_for(w.home).residents_years == 10
+
+
+def _mentions(home, *names):
+    """The home's change-history entries that still name any of ``names``."""
+    found = []
+    for entry in LogEntry.objects.filter(additional_data__home_id=home.pk):
+        text = " ".join(str(v) for v in (entry.object_repr, entry.changes, entry.changes_text))
+        if any(name.lower() in text.lower() for name in names):
+            found.append(entry)
+    return found
+
+
+def test_what_stays_of_others_keeps_its_history_without_her_name(world, edna):
+    w = world
+    with home_scope(w.home):
+        idea = IdeaFactory(session__home=w.home, raised_by=edna, text="A brass band concert")
+        sitting = ConnectionFactory(
+            home=w.home, with_whom="resident", other_resident=edna, note="Arthur sat with Edna in the garden"
+        )
+        ConnectionParticipantFactory(resident=w.unlinked_resident, connection=sitting)
+        space = SpaceFactory(home=w.home)
+        starts = local(edna.left_on - timedelta(days=30), time(14, 0))
+        hold = SpaceHold.objects.create(
+            home=w.home,
+            space=space,
+            held_for=SpaceHold.HeldFor.VISIT,
+            label="Visit with Eddie",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            blocked_from=starts,
+            blocked_until=starts + timedelta(hours=1),
+        )
+        VisitFactory(resident=edna, hold=hold, starts_at=starts, ends_at=starts + timedelta(hours=1))
+        assert _mentions(w.home, "Edna", "Eddie")
+    anonymise_due_records()
+    with home_scope(w.home):
+        # The idea stays, with its history; the history no longer names her.
+        kind = ContentType.objects.get_for_model(type(idea))
+        assert LogEntry.objects.filter(content_type=kind, object_pk=str(idea.pk)).exists()
+        assert _mentions(w.home, "Edna", "Eddie") == []
+        sitting.refresh_from_db()
+        assert sitting.note == "Arthur sat with a former resident in the garden"
+        hold.refresh_from_db()
+        assert hold.label == "Visit with a former resident"
+
+
+def test_a_relative_leaves_the_history_and_the_invitations_of_a_resident_still_remembered(world):
+    w = world
+    recent = leaver_in(w.home, years_ago=3, name="Recent Former")  # not due for five years yet
+    relative = MembershipFactory(
+        home=w.home, role="family", user__full_name="Gordon Former", user__email="gordon@example.com"
+    )
+    with home_scope(w.home):
+        RelativeLinkFactory(resident=recent, membership=relative, relationship="Son")
+        InvitationFactory(
+            home=w.home,
+            role="family",
+            email="Gordon@example.com",
+            full_name="Gordon Former",
+            message="Mum would love to see you",
+            accepted_at=timezone.now() - timedelta(days=2000),
+            accepted_by=relative.user,
+        )
+        InvitationFactory(home=w.home, role="family", email="gordon@example.com", full_name="Gordon Former")
+        assert _mentions(w.home, "Gordon")
+    assert anonymise_due_records() == 1  # Gordon (two years); Recent stays
+    with home_scope(w.home):
+        invitations = list(Invitation.objects.for_home(w.home).filter(role="family"))
+        assert [(i.full_name, i.message) for i in invitations] == [("Removed", "")] * 2
+        assert all(i.email.endswith("@removed.invalid") for i in invitations)
+        assert all(i.accepted_at or i.revoked_at for i in invitations)  # none left to accept
+        assert _mentions(w.home, "Gordon") == []
+        recent.refresh_from_db()
+        assert recent.full_name == "Recent Former"
+
+
+def test_a_volunteer_leaves_the_residents_connections_with_them(world):
+    w = world
+    volunteer = VolunteerFactory(
+        home=w.home, full_name="Vera Former", status=Volunteer.Status.LEFT, left_reason="Moved away"
+    )
+    with home_scope(w.home):
+        Volunteer.objects.for_home(w.home).filter(pk=volunteer.pk).update(
+            status_changed_at=timezone.now() - timedelta(days=365 * 7)
+        )
+        visit = ConnectionFactory(
+            home=w.home, with_whom="volunteer", with_name="Vera", note="Vera read poems"
+        )
+        ConnectionParticipantFactory(resident=w.resident, connection=visit)
+    assert anonymise_due_records() == 1
+    with home_scope(w.home):
+        visit.refresh_from_db()
+    assert (visit.with_name, visit.note) == ("a former volunteer", "a former volunteer read poems")
+
+
+def test_a_hold_placed_after_the_run_reached_them_is_refused(world, edna):
+    from carehome.errors import DomainError
+    from privacy.retention import find_leaver, hold_place
+
+    w = world
+    with home_scope(w.home):
+        leaver = find_leaver(w.home, "resident", edna.pk)
+    anonymise_due_records()
+    with home_scope(w.home), pytest.raises(DomainError, match="already anonymised"):
+        hold_place(home=w.home, actor=w.manager.user, leaver=leaver, reason="Complaint open")
+
+
+@pytest.mark.parametrize(
+    ("left", "on", "due"),
+    [
+        ("2024-02-29", "2025-02-28", True),  # 29 February: due on the last day of February
+        ("2024-02-29", "2025-02-27", False),
+        ("2023-03-01", "2024-02-29", False),
+        ("2023-02-28", "2024-02-28", True),
+        ("2023-07-01", "2024-07-01", True),  # summer time: 00:30 at home is 23:30 the day before in UTC
+        ("2023-07-01", "2024-06-30", False),
+    ],
+)
+def test_the_dashboard_and_the_page_agree_on_the_edges(world, left, on, due):
+    from datetime import date
+
+    from privacy.retention import policy_for
+
+    w = world
+    left, on = date.fromisoformat(left), date.fromisoformat(on)
+    with home_scope(w.home):
+        policy = policy_for(w.home)
+        policy.residents_years = policy.relatives_years = 1
+        policy.save()
+        gone = leaver_in(w.home, name="Leap Former")
+        Resident.objects.for_home(w.home).filter(pk=gone.pk).update(left_on=left)
+        # A relative whose link ended at 00:30 on ``left`` in the home's time (23:30 the
+        # day before in UTC, in summer), and whose other link ended with no date kept.
+        relative = MembershipFactory(home=w.home, role="family")
+        ended = RelativeLinkFactory(resident=w.unlinked_resident, membership=relative, status="ended")
+        RelativeLinkFactory(resident=w.resident, membership=relative, status="ended")
+        RelativeLink.objects.for_home(w.home).filter(pk=ended.pk).update(
+            status_changed_at=local(left, time(0, 30))
+        )
+        RelativeLink.objects.for_home(w.home).filter(membership=relative).exclude(pk=ended.pk).update(
+            status_changed_at=None
+        )
+        page = [x for x in leavers(w.home) if x.due_on <= on and x.hold is None]
+        assert sorted(x.kind for x in page) == (["relative", "resident"] if due else [])
+        assert due_count(w.home, on=on) == len(page)
