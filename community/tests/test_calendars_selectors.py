@@ -221,19 +221,19 @@ def test_the_feed_covers_two_weeks_back_and_eight_ahead_cancelled_included(world
 
 
 def test_the_public_weeks_and_the_screen(world):
-    now = timezone.localtime()
-    day = now.date()
-    later = (now + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
-    if later.date() == day:
-        dated(world.home, day, later.time(), title="Later today")
+    # A fixed hour of today, so the test reads the same at any time of day.
+    day = timezone.localdate()
+    at = local(day, time(10, 0))
+    dated(world.home, day, time(8, 0), title="Earlier today")
+    dated(world.home, day, time(12, 0), title="Later today")
     dated(world.home, day + timedelta(days=1), time(10, 0), title="Tomorrow")
     dated(world.home, day + timedelta(days=2), time(10, 0), title="Day after")
     with home_scope(world.home):
-        screen = selectors.screen_days(world.home)
-        this_week, next_week = selectors.public_weeks(world.home)
+        screen = selectors.screen_days(world.home, at=at)
+        this_week, next_week = selectors.public_weeks(world.home, on=day)
     assert [d.day for d in screen] == [day, day + timedelta(days=1)]
     assert titles(screen[1]) == ["Tomorrow"]
-    assert titles(screen[0]) == (["Later today"] if later.date() == day else [])
+    assert titles(screen[0]) == ["Later today"]
     assert this_week[0].day == day and next_week[0].day == selectors.monday_of(day) + timedelta(weeks=1)
     assert len(next_week) == 7
     shown = [e.title for d in [*this_week, *next_week] for e in d.entries]
