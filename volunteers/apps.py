@@ -31,3 +31,10 @@ class VolunteersConfig(AppConfig):
         from volunteers.services.matching import visits_end_for_resident
 
         register_leaving_hook(visits_end_for_resident)
+        # A resident's consent to volunteers' visits withdrawn: the visits to come come off the
+        # rota; recorded again, they go back.
+        from residents.consent_hooks import register_given_hook, register_withdrawal_hook
+        from volunteers.services.matching import visits_back_on_the_rota, visits_off_the_rota
+
+        register_withdrawal_hook(visits_off_the_rota)
+        register_given_hook(visits_back_on_the_rota)

@@ -19,6 +19,7 @@ from carehome.errors import DomainError
 from carehome.timeutils import long_day, today
 from homes.scoping import check_home
 from homes.submissions import submission_once
+from residents.consent_hooks import consent_given, consent_withdrawn
 from residents.models import Consent, ConsentGivenBy, ConsentPurpose, RelativeLink
 
 # Words the forms show too (they import them from here).
@@ -193,6 +194,7 @@ def consent_give(
                 )
                 if purpose == ConsentPurpose.NEWS_FAMILY:
                     consent.relatives.set(named)
+                consent_given(home=home, actor=actor, consent=consent)
                 created.append(consent)
             once.created(created[0])
     except IntegrityError:
@@ -217,4 +219,5 @@ def consent_withdraw(*, home, actor, consent, note):
         locked.withdrawn_by = actor
         locked.withdrawal_note = note
         locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+        consent_withdrawn(home=home, actor=actor, consent=locked)
     return locked

@@ -356,3 +356,45 @@ def visits_end_for_resident(*, home, actor, resident, left_on):
         assignment.end_reason = reason
         assignment.save(update_fields=["ended_at", "ended_by", "end_reason", *version_bump(assignment)])
         future_shifts_cancel(home=home, assignment=assignment, reason=reason)
+
+
+def _withdrawn_reason(resident):
+    return f"{resident.short_name}'s consent to volunteers' visits was withdrawn."[:300]
+
+
+def visits_off_the_rota(*, home, actor, consent):
+    """A resident's consent to volunteers' visits was withdrawn
+    (``residents.consent_hooks``): the visits with them still to come come
+    off the rota, in the same transaction. Their regular visits stay
+    arranged, for when consent is recorded again."""
+    if consent.purpose != ConsentPurpose.VOLUNTEER_VISITS:
+        return 0
+    shifts = Shift.objects.for_home(home).filter(
+        resident_id=consent.resident_id,
+        starts_at__gt=timezone.now(),
+        status__in=(Shift.Status.PLANNED, Shift.Status.CONFIRMED),
+    )
+    return record_update(
+        shifts, status=Shift.Status.CANCELLED, status_note=_withdrawn_reason(consent.resident)
+    )
+
+
+def visits_back_on_the_rota(*, home, actor, consent):
+    """Consent to volunteers' visits recorded again: the visits still to
+    come that the withdrawal took off go back on the rota as planned (not
+    those cancelled for another reason), and the regular visits are planned
+    on from there."""
+    if consent.purpose != ConsentPurpose.VOLUNTEER_VISITS:
+        return 0
+    back = Shift.objects.for_home(home).filter(
+        resident_id=consent.resident_id,
+        status=Shift.Status.CANCELLED,
+        status_note=_withdrawn_reason(consent.resident),
+        starts_at__gt=timezone.now(),
+        logged_at__isnull=True,
+    )
+    changed = record_update(back, status=Shift.Status.PLANNED, status_note="")
+    arranged = Assignment.objects.for_home(home).filter(
+        resident_id=consent.resident_id, ended_at__isnull=True
+    )
+    return changed + shifts_plan(home=home, until=_plan_until(), assignments=list(arranged))

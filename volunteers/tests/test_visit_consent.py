@@ -106,3 +106,41 @@ def test_no_new_visit_is_planned_after_consent_is_withdrawn(world, me, regular):
     Shift.objects.filter(assignment=regular).delete()
     shifts_plan(home=world.home, until=until)
     assert not Shift.objects.filter(assignment=regular).exists()
+
+
+def test_visits_still_to_come_come_off_the_staff_rota_when_consent_is_withdrawn(world, me, regular):  # noqa: F811
+    from residents.services.consent import consent_give
+    from volunteers.models import Shift
+    from volunteers.services.rota import shifts_plan
+
+    until = timezone.localdate() + timedelta(weeks=3)
+    shifts_plan(home=world.home, until=until)
+    coming = Shift.objects.filter(assignment=regular, starts_at__gt=timezone.now())
+    assert coming.exists()
+    past = ShiftFactory(
+        volunteer=me,
+        assignment=regular,
+        resident=world.resident,
+        role=regular.role,
+        starts_at=timezone.now() - timedelta(days=3),
+    )
+    withdraw(world, world.resident)
+    assert set(coming.values_list("status", "status_note")) == {
+        (Shift.Status.CANCELLED, "Peggy's consent to volunteers' visits was withdrawn.")
+    }
+    past.refresh_from_db()
+    assert past.status == Shift.Status.PLANNED  # what already happened is left to be logged
+    # Consent recorded again: the regular visits are still arranged, and the same visits
+    # come back on the rota; one cancelled for another reason stays cancelled.
+    other = coming.order_by("-starts_at").first()
+    Shift.objects.filter(pk=other.pk).update(status_note="Jo is on holiday.")
+    consent_give(
+        home=world.home,
+        actor=world.manager.user,
+        resident=world.resident,
+        purposes=[VISITS],
+        given_by="resident",
+        given_on=timezone.localdate(),
+    )
+    assert set(coming.exclude(pk=other.pk).values_list("status", flat=True)) == {Shift.Status.PLANNED}
+    assert Shift.objects.get(pk=other.pk).status == Shift.Status.CANCELLED
