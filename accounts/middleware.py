@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import sessions, two_step
@@ -15,15 +16,37 @@ _BEFORE_VERIFY = ("two_step_verify", *_SIGNING_OUT)
 _BEFORE_SETUP = ("two_step", "two_step_codes", *_SIGNING_OUT)
 
 
+def _ours(request, url):
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def _page_to_come_back_to(request):
+    """The page the person was on, as a path on this site, or "": the page
+    asked for; for an htmx request or anything posted, the page it was sent
+    from (``HX-Current-URL``, which idle.js sends too), if that is this site.
+    A form posted without it has no page to come back to."""
+    if request.method in ("GET", "HEAD") and not request.headers.get("HX-Request"):
+        back = request.get_full_path()
+    else:
+        current = request.headers.get("HX-Current-URL", "")
+        if not _ours(request, current):
+            return ""
+        page = urlsplit(current)
+        back = page.path + (f"?{page.query}" if page.query else "")
+    return back if _ours(request, back) else ""
+
+
 def _whole_page_to(request, target):
     """A redirect to ``target`` with the page to come back to: for an htmx
     request the whole page goes (back to the page the fragment was part of)."""
+    back = _page_to_come_back_to(request)
+    if back:
+        target += "?" + urlencode({"next": back})
     if request.headers.get("HX-Request"):
-        page = urlsplit(request.headers.get("HX-Current-URL", ""))
-        back = page.path + (f"?{page.query}" if page.query else "")
-        return HttpResponseClientRedirect(target + "?" + urlencode({"next": back or "/"}))
-    query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
-    return redirect(target + (f"?{query}" if query else ""))
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
 
 
 class IdleSessionMiddleware:

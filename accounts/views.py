@@ -32,6 +32,7 @@ from carehome.throttles import (
     SIGN_IN_FAILURES_CLIENT,
     client_address,
 )
+from homes.middleware import forget_home
 from homes.scoping import home_scope
 from homes.services import invitation_accept, invitation_from_token, invitation_problem
 
@@ -352,12 +353,13 @@ def two_step_codes(request):
 
 
 class SignOutView(auth_views.LogoutView):
-    """Signing out: the browser also forgets what it kept of the site."""
+    """Signing out: the browser also forgets what it kept of the site, and the
+    home last opened on it."""
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
         response["Clear-Site-Data"] = sessions.CLEAR_SITE_DATA
-        return response
+        return forget_home(response)
 
 
 @require_POST
@@ -384,11 +386,12 @@ def sign_out_idle(request):
 def switch_user(request):
     """ "Switch user" on a shared tablet: the person who leaves is signed out and
     forgotten by this browser; the sign-in page comes back empty for the next
-    person, with nothing of where the last one was."""
+    person, with nothing of where the last one was (not even their home, for
+    "/" after signing in)."""
     user = request.user if request.user.is_authenticated else None
     logout(request)
     messages.info(request, "Signed out. The next person can sign in below.")
-    response = redirect("login")
+    response = forget_home(redirect("login"))
     response["Clear-Site-Data"] = sessions.CLEAR_SITE_DATA
     if user is not None:
         forget_browser(request, response, user)

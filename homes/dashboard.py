@@ -13,7 +13,10 @@ queries).
 Each panel is a cached fragment (``homes.fragments``): rendered for one
 membership (``vary``), until the home's data changes or ``bucket`` seconds
 pass (panels say what is on today and what is late). Its ``context`` runs
-only when it is rendered.
+only when it is rendered, and may say ``"hidden": True`` (nothing to show).
+
+A panel whose ``context`` raises breaks the page (a 500, logged with its
+traceback): a panel left out would tell a manager that nothing is late.
 """
 
 from collections.abc import Callable, Mapping
@@ -54,6 +57,13 @@ class LazyPanel(Mapping):
             self._context = {"key": self.panel.key, "template": self.panel.template}
             self._context.update(self.panel.context(self.request))
         return self._context
+
+    def shown(self):
+        """Makes the context and says whether the panel is shown. Called by
+        ``{% panel_shown %}``, in Python: inside a template's ``{% if not … %}``
+        or a variable lookup Django turns an error into a false or empty value,
+        and the panel would be left out without a word."""
+        return not self._made().get("hidden")
 
     def __getitem__(self, name):
         if name in self.OWN:

@@ -23,11 +23,18 @@ from homes.scoping import crossing_homes, home_scope, unscoped
 from homes.selectors import membership_for_request
 
 # The home last opened on this device, so "/" goes straight back to it after
-# signing in again (a shared tablet stays with its home). Only a slug: the
-# membership is checked on every request.
+# signing in again (after an idle sign-out, say). Only a slug: the membership
+# is checked on every request. Signing out and "Switch user" forget it
+# (``forget_home``): the next person starts from nothing of the last one's.
 HOME_COOKIE = "kith_home"
 HOME_COOKIE_AGE = 60 * 60 * 24 * 365
 ADMIN_PREFIX = "/admin/"
+
+
+def forget_home(response):
+    """This device no longer goes back to the home last opened on it."""
+    response.delete_cookie(HOME_COOKIE, samesite="Lax")
+    return response
 
 
 def view_permission(view_func):

@@ -50,6 +50,15 @@ class HomeCacheNode(template.Node):
         return mark_safe(fragments.served(html, context.get("csrf_token", "")))  # noqa: S308
 
 
+@register.simple_tag
+def panel_shown(panel):
+    """``{% panel_shown panel as shown %}``, inside a dashboard panel's
+    ``{% homecache %}``: makes the panel's context (so only when it is
+    rendered) and lets an error in the panel's code propagate
+    (``homes.dashboard.LazyPanel.shown``)."""
+    return panel.shown()
+
+
 @register.tag
 def homecache(parser, token):
     bits = token.split_contents()

@@ -57,7 +57,9 @@
     store(TOLD, lastTold);
     fetch(stayUrl, {
       method: "POST",
-      headers: { "X-CSRFToken": csrf },
+      // The page, as htmx says it: if the session has ended, the sign-in
+      // page brings the person back here.
+      headers: { "X-CSRFToken": csrf, "HX-Current-URL": window.location.href },
       credentials: "same-origin",
     }).then((response) => {
       // The session ended meanwhile (elsewhere, or on the server): the
