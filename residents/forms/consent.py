@@ -83,10 +83,19 @@ class ConsentGiveForm(OnceFormMixin, KithForm):
         error_messages={"max_length": NOTE_TOO_LONG},
     )
 
-    def __init__(self, *args, resident, live=(), relatives=(), **kwargs):
+    def __init__(self, *args, resident, live=(), relatives=(), replacing=None, **kwargs):
         """``live``: the purposes that already have a live consent (not offered
-        again); ``relatives``: the resident's relatives news may go to."""
-        kwargs.setdefault("initial", {"given_on": timezone.localdate(), "given_by": ConsentGivenBy.RESIDENT})
+        again); ``relatives``: the resident's relatives news may go to;
+        ``replacing``: the live consent to news whose relatives change (only
+        that use is offered, with its relatives ticked)."""
+        initial = {"given_on": timezone.localdate(), "given_by": ConsentGivenBy.RESIDENT}
+        if replacing is not None:
+            live = [p for p in ConsentPurpose.values if p != ConsentPurpose.NEWS_FAMILY]
+            initial.update(
+                purposes=[ConsentPurpose.NEWS_FAMILY],
+                relatives=[link.pk for link in replacing.relatives.all()],
+            )
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.resident = resident
         self.fields["relatives"].choices = [

@@ -22,6 +22,11 @@ from homes.submissions import submission_once
 from residents.consent_hooks import consent_given, consent_withdrawn
 from residents.models import Consent, ConsentGivenBy, ConsentPurpose, RelativeLink
 
+REPLACED_NOTE = "Replaced by a consent naming other relatives."
+REPLACED_MEANWHILE = (
+    "This consent was withdrawn or changed by someone else meanwhile: open the register to see it now."
+)
+
 # Words the forms show too (they import them from here).
 PURPOSES_MISSING = "Choose at least one thing they agreed to."
 PURPOSE_CHOICE = "Choose from the list."
@@ -148,12 +153,24 @@ def consent_give(
     note="",
     relatives=(),
     form_token=None,
+    replacing=None,
 ):
     """Record consent for each of ``purposes`` (once per ``form_token``);
     returns the new rows. Refused when a purpose already has a live consent.
     Consent to news names the ``relatives`` it may go to (links to this
-    resident)."""
+    resident).
+
+    ``replacing``: the live consent to news this one replaces, when who it
+    goes to changes. Who agreed to the change, and when, is a decision of its
+    own: the old consent is withdrawn ("replaced") and the new one recorded,
+    in one transaction, so the register shows what was agreed when."""
     check_home(home, resident)
+    if replacing is not None:
+        check_home(home, replacing)
+        if replacing.resident_id != resident.pk or replacing.purpose != ConsentPurpose.NEWS_FAMILY:
+            raise DomainError("Only who news is shared with can be changed this way.")
+        if list(purposes) != [ConsentPurpose.NEWS_FAMILY]:
+            raise DomainError(PURPOSE_CHOICE, field="purposes")
     if resident.has_left:
         raise DomainError(f"{resident.short_name} no longer lives here, so consent cannot be recorded now.")
     cleaned = _checked(
@@ -170,6 +187,7 @@ def consent_give(
     live = set(
         Consent.objects.for_home(home)
         .filter(resident=resident, withdrawn_at__isnull=True, purpose__in=purposes)
+        .exclude(pk=getattr(replacing, "pk", None))
         .values_list("purpose", flat=True)
     )
     if live:
@@ -182,6 +200,8 @@ def consent_give(
             acting_as(actor),
             submission_once(home=home, actor=actor, token=form_token) as once,
         ):
+            if replacing is not None:
+                _replace(home, actor, replacing, now)
             created = []
             for purpose in purposes:
                 consent = Consent.objects.create(
@@ -201,6 +221,15 @@ def consent_give(
         # Someone recorded the same consent a moment ago (the partial unique index).
         raise DomainError(already_recorded_message(purposes[0], resident), field="purposes") from None
     return created
+
+
+def _replace(home, actor, consent, now):
+    locked = Consent.objects.for_home(home).select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_at is not None:
+        raise DomainError(REPLACED_MEANWHILE)
+    locked.withdrawn_at, locked.withdrawn_by, locked.withdrawal_note = now, actor, REPLACED_NOTE
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+    consent_withdrawn(home=home, actor=actor, consent=locked)
 
 
 def consent_withdraw(*, home, actor, consent, note):

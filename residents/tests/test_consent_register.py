@@ -405,3 +405,60 @@ def test_the_manager_sees_who_has_not_been_asked_about_the_other_uses(world, cli
     assert "1 resident has nothing recorded yet" in text
     assert "Margaret Baxter" in text and "Arthur Hughes" not in text  # asked: he said yes, then no
     assert "Consent to ask about" not in main_text(client_for(world.volunteer).get(dashboard))
+
+
+# --- Changing who news goes to ------------------------------------------------------------
+
+
+def test_changing_who_news_goes_to_keeps_what_was_agreed_before(world, client_for):
+    from homes.models import Role
+    from homes.tests.factories import MembershipFactory
+    from residents.models import RelativeLink
+    from residents.services.consent import REPLACED_NOTE
+    from residents.tests.factories import RelativeLinkFactory
+
+    linda = RelativeLink.objects.get(resident=world.resident)
+    tom = RelativeLinkFactory(
+        resident=world.resident,
+        membership=MembershipFactory(home=world.home, role=Role.FAMILY, user__full_name="Tom Baxter"),
+        relationship="Grandson",
+    )
+    (before,) = give(world, purposes=[ConsentPurpose.NEWS_FAMILY], relatives=[linda.pk])
+    client = client_for(world.manager)
+    assert "Change who it goes to" in main_text(client.get(register_url(world)))
+    url = f"{give_url(world)}?replace={before.pk}"
+    form = client.get(url)
+    assert form.status_code == 200 and "Change who news goes to" in main_text(form)
+    assert form.context["form"]["relatives"].value() == [linda.pk]
+    fields = {
+        "purposes": [ConsentPurpose.NEWS_FAMILY],
+        "relatives": [linda.pk, tom.pk],
+        "given_by": ConsentGivenBy.RESIDENT,
+        "given_on": timezone.localdate().isoformat(),
+        "note": "Asked for her grandson to see the news too",
+    }
+    assert client.post(url, fields).status_code == 302
+    now = Consent.objects.get(resident=world.resident, purpose=ConsentPurpose.NEWS_FAMILY, withdrawn_at=None)
+    assert sorted(now.relatives.values_list("pk", flat=True)) == sorted([linda.pk, tom.pk])
+    before.refresh_from_db()
+    assert before.withdrawn_at is not None and before.withdrawal_note == REPLACED_NOTE
+    assert list(before.relatives.all()) == [linda]  # what was agreed then stays as it was
+    # The same form sent again (the back button, a second tab): the consent it changes is
+    # no longer live, so nothing more is recorded.
+    again = client.post(url, fields, follow=True)
+    assert "withdrawn meanwhile" in main_text(again)
+    assert Consent.objects.filter(resident=world.resident, purpose=ConsentPurpose.NEWS_FAMILY).count() == 2
+
+
+def test_only_news_can_be_changed_this_way_and_only_a_consent_of_theirs(world, client_for):
+    (photos,) = give(world, purposes=[HOME])
+    client = client_for(world.manager)
+    assert client.get(f"{give_url(world)}?replace={photos.pk}").status_code == 404
+    assert client.get(f"{give_url(world)}?replace=x1").status_code == 404
+    arthurs = give(world, resident=world.unlinked_resident, purposes=[HOME])[0]
+    assert client.get(f"{give_url(world)}?replace={arthurs.pk}").status_code == 404
+    from residents.models import RelativeLink
+
+    (news,) = give(world, purposes=[ConsentPurpose.NEWS_FAMILY], relatives=[RelativeLink.objects.get().pk])
+    with pytest.raises(DomainError):
+        give(world, purposes=[ConsentPurpose.NEWS_FAMILY, HOME], replacing=news)

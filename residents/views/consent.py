@@ -10,7 +10,7 @@ from carehome.errors import DomainError
 from homes.decorators import home_permission
 from homes.submissions import AlreadySaved, already_saved
 from residents.forms.consent import ConsentGiveForm, ConsentWithdrawForm
-from residents.models import Resident
+from residents.models import ConsentPurpose, Resident
 from residents.selectors import consent as selectors
 from residents.services.consent import consent_give, consent_withdraw, news_relatives
 
@@ -40,6 +40,20 @@ def consent(request, home_slug, pk):
     )
 
 
+def _replacing(request, resident):
+    """The live consent to news whose relatives change (``?replace=<id>``), or
+    None; a wrong id is a 404."""
+    wanted = request.GET.get("replace")
+    if wanted is None:
+        return None
+    if not wanted.isdigit() or len(wanted) > 12:
+        raise Http404("No such consent for this resident.")
+    record = selectors.consent_for_page(request.home, resident, int(wanted))
+    if record is None or record.purpose != ConsentPurpose.NEWS_FAMILY:
+        raise Http404("No such consent to news for this resident.")
+    return record
+
+
 @home_permission("consent.record")
 def consent_give_view(request, home_slug, pk):
     resident = _resident(request, pk)
@@ -50,7 +64,15 @@ def consent_give_view(request, home_slug, pk):
         return redirect(_register_url(home_slug, resident))
     live = {row["purpose"] for row in selectors.register_for(request.home, resident) if row["live"]}
     relatives = list(news_relatives(resident))
-    form = ConsentGiveForm(request.POST or None, resident=resident, live=live, relatives=relatives)
+    replacing = _replacing(request, resident)
+    if replacing is not None and not replacing.is_live:
+        messages.info(
+            request, "This consent was withdrawn meanwhile: record a new one if it is still wanted."
+        )
+        return redirect(_register_url(home_slug, resident))
+    form = ConsentGiveForm(
+        request.POST or None, resident=resident, live=live, relatives=relatives, replacing=replacing
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,6 +88,7 @@ def consent_give_view(request, home_slug, pk):
                 note=data["note"],
                 relatives=data.get("relatives", []),
                 form_token=data.get("form_token"),
+                replacing=replacing,
             )
         except AlreadySaved as saved:
             return already_saved(request, saved, _register_url(home_slug, resident))
@@ -73,12 +96,15 @@ def consent_give_view(request, home_slug, pk):
             error.add_to_form(form)
         else:
             what = " and ".join(f"“{c.get_purpose_display().lower()}”" for c in created)
-            messages.success(request, f"Consent for {what} was recorded for {resident.short_name}.")
+            if replacing is not None:
+                messages.success(request, f"Who news about {resident.short_name} is shared with was changed.")
+            else:
+                messages.success(request, f"Consent for {what} was recorded for {resident.short_name}.")
             return redirect(_register_url(home_slug, resident))
     return render(
         request,
         "residents/consent/give.html",
-        {"resident": resident, "form": form, "no_relatives": not relatives},
+        {"resident": resident, "form": form, "no_relatives": not relatives, "replacing": replacing},
     )
 
 
