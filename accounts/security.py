@@ -43,7 +43,7 @@ def known_ids(request):
         value = request.get_signed_cookie(KNOWN_COOKIE, salt=KNOWN_SALT, max_age=KNOWN_AGE)
     except (KeyError, signing.BadSignature):
         return []
-    return [int(part) for part in value.split(",") if part.isdigit()]
+    return [int(part) for part in value.split(",") if part.isascii() and part.isdigit()]
 
 
 def _keep_known(response, ids):

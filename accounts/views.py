@@ -241,7 +241,8 @@ def two_step_verify(request):
     user = request.user
     if two_step.state_of(request) != two_step.VERIFY:
         return redirect(_next(request))
-    form = TwoStepCodeForm(request.POST or None)
+    # Bound for any POST, even an empty one: a post with no code is told to enter it.
+    form = TwoStepCodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         wait = two_step.wait_seconds(user)

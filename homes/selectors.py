@@ -3,8 +3,9 @@ import functools
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 
+from accounts import two_step
 from homes import changes
 from homes.models import Home, Invitation, Membership, Organisation, Role, Space
 from homes.scoping import crossing_homes
@@ -98,15 +99,26 @@ ROLE_ORDER = [
 ]
 
 
-def members_for_home(home):
-    """Everyone at the home, grouped by role (team first), then by name."""
+def members_for_home(home, *, with_two_step=False):
+    """Everyone at the home, grouped by role (team first), then by name.
+
+    ``with_two_step`` (for those who manage the people): each also says whether
+    the person has two-step verification on (``two_step_on``) and whether their
+    role here needs it (``two_step_required``), in the same query."""
     by_role = Case(*[When(role=r, then=Value(i)) for i, r in enumerate(ROLE_ORDER)], default=Value(99))
-    return (
+    found = (
         Membership.objects.for_home(home)
         .select_related("user")
         .annotate(role_order=by_role)
         .order_by("role_order", "-is_active", "user__full_name")
     )
+    if with_two_step:
+        needs_it = When(role__in=two_step.required_roles(), then=Value(True))
+        found = found.annotate(
+            two_step_on=two_step.is_on_for("user"),
+            two_step_required=Case(needs_it, default=Value(False), output_field=BooleanField()),
+        )
+    return found
 
 
 def open_invitations_for_home(home):

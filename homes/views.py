@@ -57,14 +57,16 @@ def dashboard(request, home_slug):
 @home_permission("members.view")
 def members(request, home_slug):
     can_invite = request.membership.has_perm("members.invite")
+    can_change = request.membership.has_perm("members.change")
     return render(
         request,
         "homes/members.html",
         {
-            "members": selectors.members_for_home(request.home),
+            # Who has two-step verification on is for those who manage the people, not everyone.
+            "members": selectors.members_for_home(request.home, with_two_step=can_change),
             "invitations": selectors.open_invitations_for_home(request.home) if can_invite else [],
             "can_invite": can_invite,
-            "can_change": request.membership.has_perm("members.change"),
+            "can_change": can_change,
         },
     )
 

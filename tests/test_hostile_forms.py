@@ -12,8 +12,14 @@ Each response must:
 
 * not be a server error (the client is made with ``raise_request_exception=False``
   so a 500 is recorded, not raised), and log no exception;
-* when the form comes back (200) with errors, show every error message next
-  to its field or in the error summary at the top.
+* when the form comes back (200; 400, or 429 after too many tries) with errors,
+  show every error message next to its field or in the error summary at the top.
+
+Forms outside a home are posted by whoever uses them (``_other_page``): the
+two-step verification pages by a manager signed in with her password only,
+whose session opens nothing else until she gives her code (or sets it up).
+tests/test_hostile_two_step.py posts to them at more length: nothing saved,
+the lockout after wrong codes, and her own code still working afterwards.
 
 Every failure of every form is collected (hypothesis does not stop at the
 first) and reported per form: URL, field, value, status and the first line of
@@ -42,10 +48,12 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from accounts import two_step
 from homes.services import invitation_token
 from homes.tests.factories import InvitationFactory
 from notifications.tokens import make_token
@@ -65,7 +73,9 @@ ROLE_ORDER = ["manager", "champion", "family", "volunteer"]
 
 # Named POST URLs outside /h/<home>/: who posts to them.
 OTHER_FORMS = ["login", "password_reset", "password_reset_confirm", "account", "password_change"]
-OTHER_FORMS += ["message_preferences", "stop_messages", "accept_invitation", "two_step", "signed_in_sessions"]
+OTHER_FORMS += ["message_preferences", "stop_messages", "accept_invitation", "signed_in_sessions"]
+# Two-step verification, as a manager who has not given a code yet (see _other_page).
+OTHER_FORMS += ["two_step_verify", "two_step"]
 
 # Pages whose form shows only after a first step (a query string picks it).
 PAGE_QUERY = {
@@ -90,6 +100,8 @@ HOSTILE_VALUES = [
     "١٢",
     "١٢:٠٠",
     "٢٠٢٦-٠١-٠١",
+    "²²²²²²",  # counts as digits to str.isdigit(), yet int() refuses it
+    "①②",
     "\x00",
     "a\x00b",
     "\u200b\u200d\ufeff",
@@ -241,7 +253,8 @@ def valid_value(f):
     if current:
         return [current]
     if f.kind == "date" and ("birth" in f.name or f.name.endswith("_on")):
-        day = timezone.localdate() if "birth" not in f.name else soon.replace(year=1950)
+        # A leap year, so a week from 22 February in a leap year (29 February) has a birthday too.
+        day = timezone.localdate() if "birth" not in f.name else soon.replace(year=1952)
         return [day.isoformat()]
     return [
         {
@@ -335,8 +348,10 @@ def _shown_near(errors_by_id, bound_field):
     return " ".join(text for element_id, text in errors_by_id.items() if any(n in element_id for n in names))
 
 
-def unshown_errors(response):
-    """[(field, message)] for each form error the page does not show where a person would see it."""
+def unshown_errors(response, *, forms_shown_only=False):
+    """[(field, message)] for each form error the page does not show where a person would see it.
+    ``forms_shown_only``: only the forms whose fields the page shows (a page that
+    answers "too many tries" in place of the form has nothing to show next to)."""
     page = response.content.decode(errors="replace")
     summaries = " ".join(
         text_of(m.group(1))
@@ -349,6 +364,8 @@ def unshown_errors(response):
     missing = []
     for form in _forms_in_context(response):
         if not form.is_bound or not form.errors:
+            continue
+        if forms_shown_only and not any(f'name="{form[name].html_name}"' in page for name in form.fields):
             continue
         for name, messages in form.errors.items():
             near = ""
@@ -380,29 +397,42 @@ def _short(value):
     return repr(value if len(value) <= 40 else value[:20] + f"…({len(value)} chars)")
 
 
+# A form sent back with its errors: as it is (200), refused as malformed (400) or
+# after too many tries (429, the two-step code page) — each shows its messages
+# next to its fields (with 400 and 429, when the page shows the form at all).
+SENT_BACK = (200, 400, 429)
+
+
 def check(client, url, data):
     """Post ``data``; a description of what went wrong, or '' (status, error)."""
+    _, status, error = post_and_check(client, url, data)
+    return status, error
+
+
+def post_and_check(client, url, data, **extra):
+    """Post ``data`` (``extra`` goes to the test client); (response, status, what went wrong or '')."""
     handler = _Exceptions()
     root = logging.getLogger()
     root.addHandler(handler)
     try:
-        response = client.post(url, data)
+        response = client.post(url, data, **extra)
     finally:
         root.removeHandler(handler)
-    if response.status_code >= 500:
+    status = response.status_code
+    if status >= 500:
         info = getattr(response, "exc_info", None)
-        return response.status_code, _first_line(info[1]) if info else "server error"
+        return response, status, _first_line(info[1]) if info else "server error"
     if handler.records:
         record = handler.records[0]
         if record.exc_info:
-            return response.status_code, "logged " + _first_line(record.exc_info[1])
-        return response.status_code, f"logged {record.levelname}: {record.getMessage()[:200]}"
-    if response.status_code == 200:
-        missing = unshown_errors(response)
+            return response, status, "logged " + _first_line(record.exc_info[1])
+        return response, status, f"logged {record.levelname}: {record.getMessage()[:200]}"
+    if status in SENT_BACK:
+        missing = unshown_errors(response, forms_shown_only=status != 200)
         if missing:
             name, message = missing[0]
-            return 200, f"error not shown next to {name!r} or in the summary: {message[:120]!r}"
-    return response.status_code, ""
+            return response, status, f"error not shown next to {name!r} or in the summary: {message[:120]!r}"
+    return response, status, ""
 
 
 # --- Finding the forms ---------------------------------------------------------------------
@@ -447,6 +477,8 @@ def _post_names():
 def hostile_world(world):
     # The world's volunteer has their volunteer record (cleared), so their own pages carry their forms.
     cleared_volunteer(world.home, user=world.volunteer.user)
+    # Aisha has two-step verification on, so her page carries the manager's reset form.
+    TOTPDevice.objects.create(user=world.staff.user, name=two_step.APP_NAME, confirmed=True)
     InvitationFactory(home=world.home)
     invitations = {True: InvitationFactory(home=world.home), False: InvitationFactory(home=world.other_home)}
     world.invitation = lambda own: invitations[own]
@@ -481,7 +513,25 @@ def _other_page(name, w):
         return _client(), reverse(name)
     if name == "signed_in_sessions":
         _client(w.relative)  # signed in on another device too: its session can be ended
+    if name in ("two_step_verify", "two_step"):
+        return manager_before_the_code(w, set_up=name == "two_step_verify"), reverse(name)
     return _client(w.relative), reverse(name)
+
+
+def manager_before_the_code(w, *, set_up):
+    """A client signed in with the password as Ruth, the manager, whose session
+    opens nothing but a two-step page: the code page (``set_up``: her app and
+    recovery codes are set up) or, her days to set it up over, the set-up page."""
+    user = w.manager.user
+    if set_up:
+        TOTPDevice.objects.create(user=user, name=two_step.APP_NAME, confirmed=True)
+        two_step.recovery_codes_new(user=user)
+    else:
+        user.two_step_due = timezone.localdate() - timedelta(days=1)
+        user.save(update_fields=["two_step_due"])
+    client = _client(w.manager)
+    assert two_step.state_of(client) == (two_step.VERIFY if set_up else two_step.ENROL)
+    return client
 
 
 def find_forms(name, w):

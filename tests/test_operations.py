@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from carehome.celery import app as celery_app
@@ -259,6 +260,31 @@ def test_page_queries_do_not_grow_with_the_home(world, client_for, name, role):
 
     assert len(big.content) > len(small.content) or name == "homes:dashboard"
     assert len(big_queries) == len(small_queries), "\n".join(big_queries)
+
+
+def test_the_people_page_reads_everyones_two_step_verification_in_its_one_list_query(world, client_for):
+    """A manager's People page says whether each person has two-step verification
+    on: read with the list itself, so 50 more people (half with it on) cost nothing more."""
+    client = client_for(world.manager)
+    url = reverse("homes:members", args=[world.home.slug])
+    client.get(url)  # the first visit remembers the home in the session
+    roles = [Role.MANAGER, Role.STAFF, Role.FAMILY, Role.VOLUNTEER, Role.ORG_ADMIN]
+
+    def add(n):
+        for i in range(n):
+            member = MembershipFactory(home=world.home, role=roles[i % len(roles)], is_active=bool(i % 7))
+            TOTPDevice.objects.create(user=member.user, name="Authenticator app", confirmed=bool(i % 2))
+
+    add(5)
+    small, small_queries = queries_for(client, url)
+    add(45)
+    big, big_queries = queries_for(client, url)
+
+    assert len(big_queries) == len(small_queries), "\n".join(big_queries)
+    device_reads = [q for q in big_queries if "otp_totp_totpdevice" in q]
+    assert len(device_reads) == 1 and "homes_membership" in device_reads[0]  # the list's own query
+    on = TOTPDevice.objects.filter(user__memberships__home=world.home, confirmed=True).count()
+    assert big.content.decode().count("two-step-on") == on == 24
 
 
 def test_the_lists_show_every_row(world, client_for):

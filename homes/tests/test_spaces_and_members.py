@@ -1,11 +1,13 @@
-"""The People page (roles, paused access) and the Spaces page (add, change)."""
+"""The People page (roles, paused access, two-step verification) and the Spaces page (add, change)."""
+
+import re
 
 import pytest
 from django.urls import reverse
 
 from homes.models import Role, Space
 from homes.tests.factories import MembershipFactory, SpaceFactory
-from tests.html import field_error, main_text
+from tests.html import field_error, main_text, text_of
 
 
 @pytest.fixture
@@ -378,3 +380,60 @@ def test_empty_hours_keep_the_usual_ones(world, manager_client):
     assert response.status_code == 302
     snug = Space.objects.get(home=world.home, name="Snug")
     assert (str(snug.opens_at), str(snug.closes_at), snug.buffer_minutes) == ("09:00:00", "20:00:00", 15)
+
+
+# --- Two-step verification on the People page ---------------------------------------------
+
+
+def two_step_column(response):
+    """{name: what the Two-step verification cell of that person's row says} on the People page."""
+    page = response.content.decode()
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page[page.index('id="members-title"') :], re.S):
+        name = re.search(r"<td>(.*?)</td>", row, re.S)
+        cell = re.search(r'<td data-label="Two-step verification">(.*?)</td>', row, re.S)
+        if name:
+            found[text_of(name.group(1))] = text_of(cell.group(1)) if cell else None
+    return found
+
+
+def test_a_manager_sees_who_has_two_step_verification_on_and_resets_it_from_the_persons_page(
+    world, manager_client
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=world.staff.user, name="Authenticator app", confirmed=True)
+    # Linda opened the set-up page (an app not yet confirmed): not on.
+    TOTPDevice.objects.create(user=world.relative.user, name="Authenticator app", confirmed=False)
+    admin = MembershipFactory(home=world.home, role=Role.ORG_ADMIN, user__full_name="Olu Admin")
+    TOTPDevice.objects.create(user=world.outsider.user, name="Authenticator app", confirmed=True)
+
+    response = manager_client.get(reverse("homes:members", args=[world.home.slug]))
+    status = two_step_column(response)
+    assert status["Aisha Bello"] == "On"
+    assert status["Linda Baxter"] == "Not set up"
+    assert status["Olu Admin"] == "Required, not set up"
+    # Ruth signed in as a manager without it: she has until her due date.
+    world.manager.user.refresh_from_db()
+    assert status["Ruth Adeyemi"] == f"Required, not set up Due by {world.manager.user.two_step_due:%-d %b}"
+    assert "Iain Outsider" not in status
+    # In words, not colour alone, and headed (each card on a phone is labelled by data-label).
+    page = response.content.decode()
+    assert '<th scope="col">Two-step verification</th>' in page
+    assert None not in status.values() and len(status) == 7
+    assert admin.user.full_name in main_text(response)
+
+    # The reset stays on the person's own page, never on the list.
+    reset = reverse("homes:membership_two_step_reset", args=[world.home.slug, world.staff.pk])
+    assert "/two-step/reset/" not in page
+    person = manager_client.get(edit_url(world, world.staff))
+    assert f'action="{reset}"' in person.content.decode()
+    assert "Reset two-step verification" in main_text(person)
+    assert f'href="{edit_url(world, world.staff)}"' in page
+
+
+def test_only_those_who_manage_the_people_see_who_has_two_step_verification(world, client_for):
+    response = client_for(world.staff).get(reverse("homes:members", args=[world.home.slug]))
+    assert response.status_code == 200
+    assert "Ruth Adeyemi" in main_text(response)
+    assert "Two-step" not in main_text(response) and "two-step" not in response.content.decode()

@@ -46,7 +46,7 @@ def _replacing(request, resident):
     wanted = request.GET.get("replace")
     if wanted is None:
         return None
-    if not wanted.isdigit() or len(wanted) > 12:
+    if not (wanted.isascii() and wanted.isdigit()) or len(wanted) > 12:
         raise Http404("No such consent for this resident.")
     record = selectors.consent_for_page(request.home, resident, int(wanted))
     if record is None or record.purpose != ConsentPurpose.NEWS_FAMILY:

@@ -53,7 +53,7 @@ def _random_code(avoid):
 
 
 def _check_code(code, current):
-    if not code.isdigit() or not CODE_MIN <= len(code) <= CODE_MAX:
+    if not (code.isascii() and code.isdigit()) or not CODE_MIN <= len(code) <= CODE_MAX:
         raise DomainError(
             f"Enter a door code of {CODE_MIN} to {CODE_MAX} digits, like 4721, or leave it empty for a "
             "random one.",

@@ -69,6 +69,7 @@ def test_change_it_now_replaces_the_code_and_keeps_the_old_one(world, client_for
     ("code", "message"),
     [
         ("12a4", "Enter a door code of 4 to 8 digits"),
+        ("²²²²", "Enter a door code of 4 to 8 digits"),  # digits to Python, not on a keypad
         ("123", "Enter a door code of 4 to 8 digits"),
         ("4721", "That is the code already in use"),
         ("123456789", "at most 8 digits"),
