@@ -7,10 +7,14 @@ home that has its own resident and space.
 
 import importlib
 from dataclasses import dataclass
+from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
+from carehome.timeutils import local_datetime
 from homes.models import Interest, Role
 from homes.scoping import crossing_homes
 from homes.tests.factories import HomeFactory, MembershipFactory, SpaceFactory
@@ -157,6 +161,20 @@ def world(db):
         foreign_space=SpaceFactory(home=other, name="Other lounge"),
         connector=MembershipFactory(home=home, role=Role.CONNECTOR, user__full_name="Cara Connector"),
     )
+
+
+@pytest.fixture
+def wednesday_morning():
+    """The clock at 10:00 home time on the Wednesday of this week, running on
+    from there. For tests of what "now", "today" and "this week" mean, which
+    would otherwise depend on when the suite runs: late on a Sunday (now plus a
+    few hours is next week; a week's nudge stops at 23:59), just after midnight
+    (an hour ago is yesterday), or the hour the clocks go forward (an hour ago
+    does not exist)."""
+    today = timezone.localdate()
+    wednesday = today - timedelta(days=today.weekday()) + timedelta(days=2)
+    with time_machine.travel(local_datetime(wednesday, time(10, 0)), tick=True):
+        yield
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from carehome.timeutils import local_datetime
 from homes.models import FormSubmission, Invitation, Space
 from notifications.models import Reminder
 from residents.models import (
@@ -222,7 +223,9 @@ def test_booking_a_visit_twice_books_and_emails_once(world, client_for):
 
 def test_logging_a_connection_twice_logs_once(world, manager):
     url = reverse("residents:connection_add", args=[world.home.slug])
-    when = timezone.localtime() - datetime.timedelta(hours=1)
+    # Yesterday at 10:00: always in the past and a time that exists (an hour ago
+    # does not, in the hour after the clocks go forward).
+    when = local_datetime(timezone.localdate() - datetime.timedelta(days=1), datetime.time(10, 0))
     data = {
         "residents": [world.resident.pk],
         "date": when.date().isoformat(),

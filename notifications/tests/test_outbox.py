@@ -304,8 +304,9 @@ def test_a_text_claimed_during_quiet_hours_is_put_back_until_morning(world):
         home=world.home, quiet_from=datetime.time(0, 0), quiet_until=datetime.time(23, 59)
     )
     schedule(world, [world.relative.user])
-    Reminder.objects.update(not_before=timezone.now() - timedelta(minutes=1))  # e.g. a retry drifted
-    assert delivery.deliver(ids())["deferred"] == 1
+    noon = at_local(timezone.localdate(), 12)  # in those hours (23:59 until midnight is not)
+    Reminder.objects.update(not_before=noon - timedelta(minutes=1))  # e.g. a retry drifted
+    assert delivery.deliver(ids(), now=noon)["deferred"] == 1
     row = Reminder.objects.get()
     assert row.status == Status.PENDING and row.attempts == 0
     assert timezone.localtime(row.not_before).time() == datetime.time(23, 59)

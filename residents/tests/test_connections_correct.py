@@ -2,7 +2,7 @@
 CONNECTION_CORRECTION_DAYS, a manager at any time; a struck-out entry stays,
 marked, and no longer counts."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from carehome.timeutils import local_datetime
 from residents.models import Connection, ConnectionParticipant, Response
 from residents.selectors.worklist import worklist_for
 from residents.tests.factories import ConnectionFactory, ConnectionParticipantFactory
@@ -64,7 +65,9 @@ def test_the_author_corrects_an_entry_within_the_window(world, client_for, setti
     connection = logged(
         world, by=world.staff, logged_days_ago=6, residents=[world.resident, world.unlinked_resident]
     )
-    earlier = timezone.localtime(connection.occurred_at) - timedelta(hours=2)
+    # Earlier than it was logged (yesterday), at a time that exists on any day: two
+    # hours before a time early in the morning may be in the hour the clocks skip.
+    earlier = local_datetime(timezone.localdate() - timedelta(days=2), time(10, 0))
     client = client_for(world.staff)
 
     page = client.get(url(world, "connection_correct", connection))

@@ -32,6 +32,10 @@ from residents.tests.factories import (
 REVIEW = "residents.plan_review_due"
 NUDGE = "residents.no_visit_nudge"
 
+# A nudge is for one week (Monday 09:00 to Sunday 23:59): mid-week, "this
+# week" and "a few hours later" are the same week whenever the suite runs.
+pytestmark = pytest.mark.usefixtures("wednesday_morning")
+
 
 def today():
     return timezone.localdate()

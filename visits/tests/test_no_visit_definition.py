@@ -22,6 +22,10 @@ from visits.models import Visit
 from visits.selectors.summary import weekly_summary
 from visits.tests.factories import VisitFactory
 
+# The key worker's nudge is for one week (until Sunday 23:59): mid-week, it is
+# made whenever the suite runs.
+pytestmark = pytest.mark.usefixtures("wednesday_morning")
+
 
 def logged(resident, days_ago, *, mode=Connection.Mode.IN_PERSON, struck_out=False):
     when = timezone.now() - timedelta(days=days_ago)

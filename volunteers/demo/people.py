@@ -276,7 +276,7 @@ class _Demo:
             check = BackgroundCheck(
                 scheme=BackgroundCheck.Scheme.PVG,
                 membership_number=f"1234{self.home.pk:04d}{index:08d}",
-                valid_until=issued.replace(year=issued.year + PVG_YEARS),
+                valid_until=add_months(issued, PVG_YEARS * 12),  # 29 February: 28 February
                 left_notified_on=volunteer.status_changed_at.date() + timedelta(days=2) if left else None,
             )
         else:

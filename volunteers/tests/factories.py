@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 import factory
 from django.utils import timezone
 
+from carehome.timeutils import add_months
 from homes.tests.factories import HomeFactory, MembershipFactory
 from residents.tests.factories import ResidentFactory
 from volunteers.models import (
@@ -94,7 +95,7 @@ class PvgCheckFactory(DbsCheckFactory):
     level = ""
     certificate_number = ""
     membership_number = factory.Sequence(lambda n: f"{n:016d}")
-    valid_until = factory.LazyAttribute(lambda o: o.issued_on.replace(year=o.issued_on.year + 5))
+    valid_until = factory.LazyAttribute(lambda o: add_months(o.issued_on, 60))  # 29 February: 28 February
 
 
 class TrainingRecordFactory(factory.django.DjangoModelFactory):

@@ -76,16 +76,18 @@ def test_the_dbs_form_explains_the_homes_policy_and_offers_the_levels(world, cha
 def test_recording_a_dbs_check_goes_back_to_the_volunteer_and_says_until_when_it_counts(
     world, champion, volunteer
 ):
-    response = champion.post(url("check_add", world, volunteer.pk), dbs_data())
+    # Dated a month ago, so it still counts when the test runs (a fixed date stops counting one day).
+    issued = today() - timedelta(days=30)
+    response = champion.post(url("check_add", world, volunteer.pk), dbs_data(issued_on=issued.isoformat()))
     assert response.status_code == 302
     assert response.url == detail(world, volunteer)
     check = BackgroundCheck.objects.get()
     assert check.volunteer == volunteer
-    assert check.valid_until == date(2028, 3, 14)
+    assert check.valid_until == add_months(issued, 36)  # the default policy
     page = champion.get(url("check_add", world, volunteer.pk))  # any page shows the message
     assert (
         f"Ann Jones's DBS check (enhanced with the adults' barred list) was saved. "
-        f"It counts until {day_text(date(2028, 3, 14))}." in main_text(page)
+        f"It counts until {day_text(add_months(issued, 36))}." in main_text(page)
     )
 
 

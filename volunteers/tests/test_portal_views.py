@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from carehome.timeutils import local_datetime
 from homes.models import Interest
 from residents.models import Connection, Response
 from residents.tests.factories import LonelinessMeasureFactory, PersonalPlanFactory
@@ -123,13 +124,15 @@ def test_the_portal_shows_my_visits_to_come_and_the_people_i_visit(world, client
 
 
 def test_i_say_i_cant_make_it_and_the_coordinators_see_why(world, client, client_for, me, regular):
-    shift = my_visit(world, regular, timezone.now() + timedelta(hours=5))
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    shift = my_visit(world, regular, local_datetime(tomorrow, time(14, 0)))
     response = client.post(url("portal_shift_reply", world, shift.pk), {"answer": "no", "reason": "Dentist"})
     assert response.status_code == 302
     assert "Thank you for letting the home know." in main_text(client.get(response.url))
     shift.refresh_from_db()
     assert shift.status == Shift.Status.DECLINED and shift.status_note == "Dentist"
-    rota = main_text(client_for(world.staff).get(url("rota", world)))
+    # The week the visit is in (tomorrow is next week on a Sunday).
+    rota = main_text(client_for(world.staff).get(url("rota", world), {"week": tomorrow.isoformat()}))
     assert "Can't make it “Dentist”" in rota
     response = client.post(url("portal_shift_reply", world, shift.pk), {"answer": "yes"})
     shift.refresh_from_db()
@@ -187,7 +190,8 @@ def test_my_hours_say_thank_you(world, client, me, regular):
     my_visit(
         world,
         regular,
-        timezone.now() - timedelta(hours=1),
+        # The start of today: this year at any hour (an hour ago is last year just after midnight, 1 January).
+        local_datetime(timezone.localdate(), time(0, 0)),
         status=Shift.Status.DONE,
         minutes_given=90,
         logged_at=timezone.now(),
