@@ -74,6 +74,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 ONLY = [key.strip() for key in os.environ.get("BENCH_PAGES", "").split(",") if key.strip()]
 PORT = int(os.environ.get("BENCH_PORT", "18201"))
 SEED_TIMEOUT = int(os.environ.get("BENCH_SEED_TIMEOUT", "3600"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 WARM_SECONDS = 2
 LATENCY_SECONDS = 5
 BASELINE_EVERY = 4
@@ -455,7 +456,7 @@ def main():  # noqa: PLR0915 - one run, start to end, reads best in one place
 
     pages = [p for p in PAGES if not ONLY or p.key in ONLY]
     baselines, pairs = [], []
-    kith = harness.Server(port=PORT, env=env, log=logs / "gunicorn-kith.log")
+    kith = harness.Server(port=PORT, env=env, log=logs / "gunicorn-kith.log", workers=WORKERS)
     with crossing_homes("the benchmark picks its pages and slots across homes"), kith:
         clients = {
             who: Client(PORT, {"kith_home": HOME}).sign_in(email, PASSWORD) for who, email in PEOPLE.items()
@@ -500,7 +501,9 @@ def main():  # noqa: PLR0915 - one run, start to end, reads best in one place
         # Both servers up, only one under load at a time, in turns: the drift
         # of this shared machine hits both alike.
         log("\nKith's middleware against Django's default middleware (the same view, in turns):")
-        plain_server = harness.Server(port=PORT + 1, env=plain_env, log=logs / "gunicorn-plain.log")
+        plain_server = harness.Server(
+            port=PORT + 1, env=plain_env, log=logs / "gunicorn-plain.log", workers=WORKERS
+        )
         with plain_server:
             plain_queries = check_page(plain_server.port, clients["manager"].cookies, BASELINE_PATH)
             for _ in range(MIDDLEWARE_ROUNDS):
@@ -607,7 +610,7 @@ def report(*, pages, baselines, pairs, queries, dataset, details, minutes, logs)
         f"Data set: {dataset['homes']} homes x {dataset['residents']} residents, weeks: {weeks}; {seeded}.",
         f"Biggest tables (rows, estimated): {tables}.",
         *[f"{name.capitalize()}: {value}." for name, value in details.items()],
-        f"Server: gunicorn 2 sync workers, production settings, on loopback; {os.cpu_count()} cores.",
+        f"Server: gunicorn {WORKERS} sync workers, production settings, on loopback; {os.cpu_count()} cores.",
         f"Load: wrk -t2 -c8 -d{SECONDS}s after a {WARM_SECONDS} s warm-up; latency: wrk -t1 -c1 "
         f"-d{LATENCY_SECONDS}s. Ratios to the median of {len(baselines)} baseline runs "
         f"({runs} req/s).",

@@ -79,16 +79,42 @@ def submission_once(*, home, actor, token):
         return
     if not connection.in_atomic_block:
         raise RuntimeError("submission_once() must run inside the create's transaction.atomic().")
-    try:
-        with transaction.atomic():
-            row = FormSubmission.objects.create(home=home, actor=actor, token=token)
-    except IntegrityError:
+    row = _claim(home, actor, token)
+    if row is None:
         # Sent before, or a double tap that just committed: the constraint decided.
         earlier = (
             FormSubmission.objects.for_home(home).filter(token=token).select_related("created_type").first()
         )
-        raise AlreadySaved(earlier) from None
+        raise AlreadySaved(earlier)
     yield _Claim(row)
+
+
+def _claim(home, actor, token):
+    """The new claim's row, or None if the token was claimed before. On
+    PostgreSQL one statement, ``ON CONFLICT DO NOTHING`` (a double tap waits
+    here for the first's commit, then finds the token taken); elsewhere an
+    insert in a savepoint."""
+    token = FormSubmission._meta.get_field("token").to_python(token)
+    row = FormSubmission(home=home, actor=actor, token=token)
+    if connection.vendor != "postgresql":
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            return None
+        return row
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {FormSubmission._meta.db_table} (home_id, token, actor_id, created_at) "  # noqa: S608 - the model's own table name
+            "VALUES (%s, %s::uuid, %s, %s) ON CONFLICT (token) DO NOTHING RETURNING id",
+            [home.pk, str(token), getattr(actor, "pk", None), row.created_at],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    row.pk = found[0]
+    row._state.adding = False
+    return row
 
 
 def submission_seen(*, home, token):

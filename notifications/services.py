@@ -20,7 +20,7 @@ from carehome.errors import DomainError
 from carehome.lib.phones import display_phone, mobile_number  # noqa: F401 - display_phone for the views
 from homes.scoping import crossing_homes
 from notifications.kinds import UnknownKind, get_kind
-from notifications.models import RETRYABLE_OUTCOMES, Channel, ContactPreference, Reminder
+from notifications.models import AUTOMATIC_CHANNELS, RETRYABLE_OUTCOMES, Channel, ContactPreference, Reminder
 from notifications.timing import after_quiet_hours, holds_daytime, quiet_hours
 
 logger = logging.getLogger(__name__)
@@ -101,10 +101,15 @@ class Message:
     data: dict = field(default_factory=dict)
 
 
-def reminders_schedule_messages(*, home, obj, recipients, messages, channel=None, now=None):
+def reminders_schedule_messages(*, home, obj, recipients, messages, channel=None, now=None, fresh=False):
     """``reminders_schedule`` for several messages about one ``obj`` to the
     same ``recipients`` (a confirmation and its reminders), with the same rules,
-    in one insert. Returns the number of rows created."""
+    in one insert. Returns the number of rows created.
+
+    ``fresh``: ``obj`` was created in this transaction, so none of its rows can
+    exist yet. They are inserted plainly (their ids come back with the insert),
+    the ones due now are marked handed out in that insert, and on commit they
+    go to a worker with no further query (``_hand_out_after_commit``)."""
     try:
         definitions = [get_kind(m.kind) for m in messages]
     except UnknownKind as error:
@@ -172,6 +177,13 @@ def reminders_schedule_messages(*, home, obj, recipients, messages, channel=None
 
     if not rows:
         return 0
+    if fresh:
+        due_now = [r for r in rows if r.channel in AUTOMATIC_CHANNELS and r.not_before <= now]
+        for row in due_now:
+            row.queued_at = now
+        Reminder.objects.bulk_create(rows)
+        _hand_out_after_commit(home, [row.pk for row in due_now])
+        return len(rows)
     # ON CONFLICT DO NOTHING against the partial unique index: a repeat is absorbed.
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     for message, definition in wanted:
@@ -255,6 +267,29 @@ def reminders_schedule_many(*, kind, planned, now=None):
     # A planner running at the same moment elsewhere: ON CONFLICT DO NOTHING.
     Reminder.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def _hand_out_after_commit(home, ids):
+    """Rows inserted already marked handed out (``queued_at``) go to a worker
+    straight after commit, in the sweeper's batches. If the broker cannot take
+    them they are marked waiting again, and the sweeper sends them."""
+    if not ids:
+        return
+    from notifications.tasks import deliver  # noqa: PLC0415
+
+    def send():
+        size = settings.NOTIFY_BATCH_SIZE
+        for start in range(0, len(ids), size):
+            try:
+                deliver.apply_async(args=[ids[start : start + size]])
+            except Exception:  # broker down: the rows are pending; the sweeper sends them
+                logger.exception("could not hand reminders %s to a worker", ids[start:])
+                Reminder.objects.for_home(home).filter(pk__in=ids[start:], status=Status.PENDING).update(
+                    queued_at=None
+                )
+                return
+
+    transaction.on_commit(send)
 
 
 def _deliver_due_after_commit(*, home, kind, object_type, object_id, due, now):

@@ -103,6 +103,59 @@ def test_the_booking_and_its_reminders_commit_or_roll_back_together(
     assert len(mail.outbox) == 1
 
 
+def schedule_fresh(world, *, due=None):
+    """The messages about something made in this transaction (a visit just booked)."""
+    message = services.Message(kind=KIND, due=due or timezone.now() - timedelta(minutes=1))
+    return services.reminders_schedule_messages(
+        home=world.home, obj=world.home, recipients=[world.relative.user], messages=[message], fresh=True
+    )
+
+
+def test_a_new_things_messages_go_to_a_worker_on_commit_and_the_sweeper_leaves_them(
+    world, django_capture_on_commit_callbacks
+):
+    handed = []
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            schedule_fresh(world)
+            # Marked handed out as they are written: a sweep at commit does not send them again.
+            assert Reminder.objects.get().queued_at is not None
+    assert delivery.sweep(publish=handed.append)["handed_out"] == 0
+    assert handed == []
+    for callback in callbacks:
+        callback()
+    assert Reminder.objects.get().status == Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_a_new_things_messages_the_broker_refused_are_sent_by_the_next_sweep(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from notifications.tasks import deliver  # noqa: PLC0415
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(deliver, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            schedule_fresh(world)
+    assert Reminder.objects.get().queued_at is None  # waiting again, not lost
+    monkeypatch.undo()
+    assert delivery.sweep()["handed_out"] == 1
+    assert Reminder.objects.get().status == Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_a_new_things_reminder_for_later_is_left_to_the_sweeper(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            schedule_fresh(world, due=timezone.now() + timedelta(hours=1))
+    row = Reminder.objects.get()
+    assert (row.status, row.queued_at) == (Status.PENDING, None)
+    assert mail.outbox == []
+
+
 def test_a_reminder_that_is_not_due_yet_waits_for_the_sweeper(world):
     schedule(world, [world.relative.user], due=timezone.now() + timedelta(hours=1))
     assert delivery.sweep()["handed_out"] == 0

@@ -7,6 +7,8 @@ views show next to the field."""
 from datetime import time
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from carehome.forms import KithForm, OnceFormMixin, date_field, time_field
@@ -45,12 +47,45 @@ def with_slot_times(data):
     return data
 
 
-class ResidentField(forms.ModelChoiceField):
+class _RowsIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.rows) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.rows)
+
+
+class RowsChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` over rows already read (``rows``, a list): it
+    offers and checks them with no query of its own."""
+
+    iterator = _RowsIterator
+    rows = ()
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        wanted = str(value).strip()
+        for obj in self.rows:
+            if str(obj.pk) == wanted:
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class ResidentField(RowsChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
 
 
-class SpaceField(forms.ModelChoiceField):
+class SpaceField(RowsChoiceField):
     def label_from_instance(self, obj):
         if obj.kind in selectors.DEVICE_KINDS:
             return f"{obj.name} (for calls)"
@@ -136,18 +171,20 @@ class BookingForm(OnceFormMixin, KithForm):
             self.fields["for_relative"].label_from_instance = lambda link: (
                 f"{link.membership.user.full_name} — {link.relationship} of {link.resident}"
             )
-        residents = selectors.residents_to_book_for(home, membership)
-        self.fields["resident"].queryset = residents
+        # Read once here, then offered and checked with no further query; the
+        # service checks the resident and the space again when it books.
+        residents, spaces, kinds = _choices(home, membership)
+        self.fields["resident"].rows = residents
         self.fields["resident"].error_messages.update(
             {
                 "required": "Choose who you are visiting.",
                 "invalid_choice": NOT_LISTED,
             }
         )
-        self.fields["space"].queryset = selectors.bookable_spaces(home)
+        self.fields["space"].rows = spaces
         not_here = f"That space is not one of {home.name}'s spaces to book. Choose one from the list."
         self.fields["space"].error_messages.update({"invalid_choice": not_here, "invalid_pk_value": not_here})
-        self.fields["kind"].choices = self._kinds(home, list(residents[:2]))
+        self.fields["kind"].choices = kinds
         if len(self.fields["kind"].choices) == 1:
             self.fields["kind"].widget = forms.HiddenInput()
             self.fields["space"].help_text = ""
@@ -158,10 +195,10 @@ class BookingForm(OnceFormMixin, KithForm):
             )
 
     @staticmethod
-    def _kinds(home, residents):
-        """Calls only if the home has the device; and, when there is one
-        person to choose, only the calls their plan welcomes."""
-        devices = selectors.device_kinds_available(home)
+    def _kinds(devices, residents):
+        """Calls only if the home has the device (``devices``: the kinds of its
+        bookable spaces); and, when there is one person to choose, only the
+        calls their plan welcomes."""
         choices = [(Visit.Kind.VISIT, "A visit")]
         for kind, device, label in (
             (Visit.Kind.VIDEO_CALL, Space.Kind.TABLET, "A video call on the home's tablet"),
@@ -194,6 +231,14 @@ class BookingForm(OnceFormMixin, KithForm):
             **({"on_behalf_of": data["for_relative"]} if data.get("for_relative") else {}),
             **({"form_token": data.get("form_token")} if "form_token" in self.fields else {}),
         }
+
+
+def _choices(home, membership):
+    """(residents, spaces, kinds) the booking form offers this member."""
+    residents = list(selectors.residents_to_book_for(home, membership))
+    spaces = list(selectors.bookable_spaces(home))
+    devices = {space.kind for space in spaces}
+    return residents, spaces, BookingForm._kinds(devices, residents[:2])
 
 
 def initial_from(visit):

@@ -180,7 +180,7 @@ def visit_messages_schedule(*, visit, kind, now):
             for reminder_kind, due in visit_reminder_times(visit.starts_at).items()
             if due > now  # else the confirmation covers it
         ]
-    # The confirmation and the reminders: one insert.
+    # The confirmation and the reminders: one insert (a visit just booked has no rows yet).
     return reminders_schedule_messages(
-        home=visit.home, obj=visit, recipients=recipients, messages=wanted, now=now
+        home=visit.home, obj=visit, recipients=recipients, messages=wanted, now=now, fresh=kind == BOOKED
     )

@@ -5,13 +5,16 @@ Booking never gates visiting: it reserves a space, a meal, the home's tablet
 or a member of staff's time. There is no limit on how many visits anyone
 books, per day or per week, anywhere.
 
-A space can never be double-booked. The service locks the space's row
-(``SELECT … FOR UPDATE``) so bookings of one space queue up, then checks the
-held times; PostgreSQL's exclusion constraint (migration visits 0002) refuses
-an overlap even if something bypasses this code. Every conflict — the check,
-the constraint (``IntegrityError``), or a deadlock or serialization failure
-(retried up to three times) — becomes the same friendly "taken" message with
-free times, never a server error.
+A space can never be double-booked. PostgreSQL's exclusion constraints
+(migrations homes 0009 and visits 0002) refuse an overlapping hold or visit,
+whatever writes it. A new booking only adds a hold, so it asks nothing first:
+the insert decides, and a booking racing another for the same time waits for
+the other's commit, then is refused. A change moves a hold, so it locks the
+space's row (``SELECT … FOR UPDATE``: changes of one space queue up) and
+checks the held times first. Every conflict — the check, the constraint
+(``IntegrityError``), or a deadlock or serialization failure (retried up to
+three times) — becomes the same friendly "taken" message with free times,
+never a server error.
 """
 
 import secrets
@@ -294,7 +297,8 @@ def visit_book(
         # The token first: a double tap waits here for the first and is told
         # it was saved, rather than that the space is taken (by itself).
         with acting_as(actor), submission_once(home=home, actor=actor, token=form_token) as once:
-            _lock_and_check(space, blocked_from, blocked_until)
+            # No lock and no look first: the exclusion constraint decides
+            # (IntegrityError: "taken", with free times). See the module's words.
             hold = None
             if space is not None:
                 hold = hold_create(
