@@ -34,8 +34,14 @@ class SessionMiddleware(qsessions_middleware.SessionMiddleware):
         from axes.helpers import get_client_ip_address
         from django.conf import settings
 
+        if list(getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", ())) == ["REMOTE_ADDR"]:
+            # Not behind a proxy: the lockout reads the connection's own
+            # address, and so does this, without ipware's header parsing.
+            address = request.META.get("REMOTE_ADDR")
+        else:
+            address = get_client_ip_address(request)
         request.session = self.SessionStore(
-            ip=_valid_address(get_client_ip_address(request)),
+            ip=_valid_address(address),
             user_agent=request.headers.get("User-Agent", ""),
             session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME),
         )

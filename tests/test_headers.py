@@ -85,3 +85,26 @@ def test_error_and_refusal_pages_have_the_same_headers(world, client, client_for
     for where, response in (("404", missing), ("403", forbidden), ("CSRF", csrf), ("429", limited)):
         assert_safe_headers(response, where)
         assert_not_stored(response, where)
+
+
+def test_the_policy_built_once_is_the_one_django_csp_builds_and_follows_the_setting(world, client, settings):
+    """Kith's CSP middleware keeps the policy it builds: it must be django-csp's
+    own, the admin's pages must still get their change, and a changed setting a
+    new policy."""
+    from csp.utils import build_policy  # noqa: PLC0415
+
+    page = client.get(reverse("login"))
+    assert page["Content-Security-Policy"] == build_policy()
+    admin = client.get("/admin/login/")
+    assert admin["Content-Security-Policy"] == build_policy(update={"style-src": ["'unsafe-inline'"]})
+    assert "'unsafe-inline'" not in page["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": {
+            **settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+            "img-src": ["'self'", "https://tiles.example.org"],
+        },
+    }
+    changed = client.get(reverse("login"))
+    assert "https://tiles.example.org" in changed["Content-Security-Policy"]
+    assert changed["Content-Security-Policy"] == build_policy()
