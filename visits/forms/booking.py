@@ -66,7 +66,21 @@ class RowsChoiceField(forms.ModelChoiceField):
     offers and checks them with no query of its own."""
 
     iterator = _RowsIterator
-    rows = ()
+
+    def __init__(self, *args, **kwargs):
+        self._rows = []
+        super().__init__(*args, **kwargs)
+
+    @property
+    def rows(self):
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows):
+        # The widget lists the choices of this field (a form's copy), as
+        # setting a queryset does for a ModelChoiceField.
+        self._rows = list(rows)
+        self.widget.choices = self.choices
 
     def to_python(self, value):
         if value in self.empty_values:

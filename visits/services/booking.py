@@ -7,8 +7,9 @@ books, per day or per week, anywhere.
 
 A space can never be double-booked. PostgreSQL's exclusion constraints
 (migrations homes 0009 and visits 0002) refuse an overlapping hold or visit,
-whatever writes it. A new booking only adds a hold, so it asks nothing first:
-the insert decides, and a booking racing another for the same time waits for
+whatever writes it. A new booking only adds a hold, so on PostgreSQL it asks
+nothing first (SQLite, the demo's database, has no such constraint: there it
+looks first): the insert decides, and a booking racing another for the same time waits for
 the other's commit, then is refused. A change moves a hold, so it locks the
 space's row (``SELECT … FOR UPDATE``: changes of one space queue up) and
 checks the held times first. Every conflict — the check, the constraint
@@ -20,7 +21,7 @@ never a server error.
 import secrets
 from datetime import timedelta
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -297,8 +298,11 @@ def visit_book(
         # The token first: a double tap waits here for the first and is told
         # it was saved, rather than that the space is taken (by itself).
         with acting_as(actor), submission_once(home=home, actor=actor, token=form_token) as once:
-            # No lock and no look first: the exclusion constraint decides
-            # (IntegrityError: "taken", with free times). See the module's words.
+            # On PostgreSQL no lock and no look first: the exclusion constraint
+            # decides (IntegrityError: "taken", with free times). SQLite (the
+            # demo) has no such constraint, so there the look decides.
+            if connection.vendor != "postgresql":
+                _lock_and_check(space, blocked_from, blocked_until)
             hold = None
             if space is not None:
                 hold = hold_create(

@@ -77,6 +77,24 @@ def test_the_booking_page_says_booking_is_never_needed(world, client_for):
     assert "Arthur Hughes" not in text  # not their resident
 
 
+def test_the_form_lists_the_relatives_own_residents_and_the_rooms(world, client_for):
+    other = ResidentFactory(home=world.home, full_name="Harold Other")
+    lounge = SpaceFactory(home=world.home, name="Quiet lounge", capacity=4)
+    page = client_for(world.relative).get(url(world, "book"))
+    html = page.content.decode()
+    assert f'<option value="{world.resident.pk}"' in html
+    assert f'value="{other.pk}"' not in html  # not theirs to book for
+    for space in (world.space, lounge):
+        assert f'name="space" value="{space.pk}"' in html, space.name
+    assert "Quiet lounge Up to 4 people, 09:00 to 20:00" in main_text(page)
+    # And what it lists is what it takes.
+    response = client_for(world.relative).post(
+        url(world, "book"), form_data(world, space=lounge.pk, visitors="2")
+    )
+    assert response.status_code == 302
+    assert Visit.objects.get().space == lounge
+
+
 def test_a_relative_books_a_visit_with_lunch(world, client_for, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(world.relative).post(url(world, "book"), form_data(world))
