@@ -8,11 +8,11 @@ books, per day or per week, anywhere.
 A space can never be double-booked. PostgreSQL's exclusion constraints
 (migrations homes 0009 and visits 0002) refuse an overlapping hold or visit,
 whatever writes it. A new booking only adds a hold, so on PostgreSQL it asks
-nothing first (SQLite, the demo's database, has no such constraint: there it
-looks first): the insert decides, and a booking racing another for the same time waits for
-the other's commit, then is refused. A change moves a hold, so it locks the
-space's row (``SELECT … FOR UPDATE``: changes of one space queue up) and
-checks the held times first. Every conflict — the check, the constraint
+nothing first: the insert decides, and a booking racing another for the same
+time waits for the other's commit, then is refused. (SQLite, the demo's
+database, has no such constraint: there a new booking looks first.) A change
+moves a hold, so it locks the space's row (``SELECT … FOR UPDATE``: changes
+of one space queue up) and checks the held times first. Every conflict — the check, the constraint
 (``IntegrityError``), or a deadlock or serialization failure (retried up to
 three times) — becomes the same friendly "taken" message with free times,
 never a server error.
