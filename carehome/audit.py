@@ -1,43 +1,42 @@
 """Who is acting, for the change history.
 
-Services wrap their writes in ``acting_as(actor)`` rather than auditlog's raw
-``set_actor``. auditlog keeps one actor per context, and a nested
-``set_actor`` (``feed_create`` calling ``feed_revoke``) ends the outer one when
-it closes, so the writes after it were recorded as "by the system".
+auditlog's own middleware and ``set_actor`` connect a signal receiver for
+every request and every block, and connecting or disconnecting one empties
+Django's receiver cache for every model's saves; a nested ``set_actor``
+(``feed_create`` calling ``feed_revoke``) also ended the outer one when it
+closed, so the writes after it were recorded as "by the system". Kith keeps
+who is acting itself, in one context variable: ``AuditMiddleware`` sets it for
+a request (the signed-in user and the client's address, read as the sign-in
+lockout reads it), ``acting_as`` for a service's writes, and one receiver,
+connected once (``fill_in_entry``), gives every history entry its actor and
+address, as auditlog's would.
+
 ``acting_as`` does nothing when an actor is already set (an outer
-``acting_as``, or the request's signed-in user set by auditlog's middleware),
-so the person who started it all is kept for everything inside.
+``acting_as``, or the request's signed-in user), so the person who started it
+all is kept for everything inside.
 """
 
 import contextlib
 from contextvars import ContextVar
 
-from auditlog.context import auditlog_value, set_actor
-from django.db.models.signals import pre_save
+from auditlog.cid import set_cid
+from django.contrib.auth import get_user_model
 
+# {"actor": User or None, "remote_addr": str or None, "remote_port": int or None}
+_context = ContextVar("kith_audit_context", default=None)
 _acting = ContextVar("kith_acting_as", default=None)
 
 
 def live_context():
-    """auditlog's current context if its block is still open, else None.
-
-    auditlog never resets its context variable, so a value left by an earlier
-    request or block may still be there: it is open only while its signal
-    receiver is connected."""
-    try:
-        context = auditlog_value.get()
-    except LookupError:
-        return None
-    duid = context.get("signal_duid")
-    if any(key[0] == duid for key, _, _ in pre_save.receivers):
-        return context
-    return None
+    """Who is acting now and from where (a dict), or None outside a request
+    and an ``acting_as`` block."""
+    return _context.get()
 
 
 def current_actor():
     """The user the change history will record for a write made now, or None."""
-    context = live_context()
-    return context.get("actor") if context else None
+    context = _context.get()
+    return context["actor"] if context else None
 
 
 @contextlib.contextmanager
@@ -47,24 +46,68 @@ def acting_as(actor):
     if _acting.get() is not None:
         yield
         return
-    outer = live_context()
-    if actor is None or (outer and outer.get("actor") is not None):
-        token = _acting.set(outer.get("actor") if outer else actor)
+    outer = _context.get()
+    if actor is None or (outer and outer["actor"] is not None):
+        token = _acting.set(outer["actor"] if outer else actor)
         try:
             yield
         finally:
             _acting.reset(token)
         return
     token = _acting.set(actor)
+    context_token = _context.set(
+        {
+            "actor": actor,
+            "remote_addr": outer["remote_addr"] if outer else None,
+            "remote_port": outer["remote_port"] if outer else None,
+        }
+    )
     try:
-        with set_actor(
-            actor,
-            remote_addr=outer.get("remote_addr") if outer else None,
-            remote_port=outer.get("remote_port") if outer else None,
-        ):
-            yield
+        yield
     finally:
+        _context.reset(context_token)
         _acting.reset(token)
-        if outer is not None:
-            # Give the request's own context back (its remote address).
-            auditlog_value.set(outer)
+
+
+def fill_in_entry(sender, instance, **kwargs):
+    """pre_save of auditlog's LogEntry: the actor (unless the entry names one)
+    and the address of whoever is acting now."""
+    context = _context.get()
+    if context is None:
+        return
+    actor = context["actor"]
+    if isinstance(actor, get_user_model()) and instance.actor_id is None:
+        instance.actor = actor
+        instance.actor_email = getattr(actor, "email", None)
+    instance.remote_addr = context["remote_addr"]
+    instance.remote_port = context["remote_port"]
+
+
+def _request_actor(request):
+    user = getattr(request, "user", None)
+    if isinstance(user, get_user_model()) and user.is_authenticated:
+        return user
+    return None
+
+
+class AuditMiddleware:
+    """auditlog's middleware without its per-request receiver: the request's
+    correlation id, signed-in user and address, for the history entries its
+    writes make. The address is the one the session and the sign-in lockout
+    record (``carehome.sessions.client_address``): a forwarded address only
+    from the proxy Kith is told it is behind."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from carehome.sessions import client_address  # noqa: PLC0415 - settings-dependent
+
+        set_cid(request)
+        token = _context.set(
+            {"actor": _request_actor(request), "remote_addr": client_address(request), "remote_port": None}
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            _context.reset(token)

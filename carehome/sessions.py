@@ -31,20 +31,28 @@ class SessionMiddleware(qsessions_middleware.SessionMiddleware):
     lockout reads it (behind the proxy when ``BEHIND_PROXY``)."""
 
     def process_request(self, request):
-        from axes.helpers import get_client_ip_address
         from django.conf import settings
 
-        if list(getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", ())) == ["REMOTE_ADDR"]:
-            # Not behind a proxy: the lockout reads the connection's own
-            # address, and so does this, without ipware's header parsing.
-            address = request.META.get("REMOTE_ADDR")
-        else:
-            address = get_client_ip_address(request)
         request.session = self.SessionStore(
-            ip=_valid_address(address),
+            ip=client_address(request),
             user_agent=request.headers.get("User-Agent", ""),
             session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME),
         )
+
+
+def client_address(request):
+    """The client's address as the sign-in lockout reads it (the right-most
+    forwarded address when ``BEHIND_PROXY``, else the connection's own), or
+    None if it is not an IP address."""
+    from axes.helpers import get_client_ip_address
+    from django.conf import settings
+
+    if list(getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", ())) == ["REMOTE_ADDR"]:
+        # Not behind a proxy: the connection's own address, without ipware's header parsing.
+        address = request.META.get("REMOTE_ADDR")
+    else:
+        address = get_client_ip_address(request)
+    return _valid_address(address)
 
 
 def _valid_address(address):

@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "carehome.middleware.CSPMiddleware",
     "carehome.middleware.AdminCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "carehome.audit.AuditMiddleware",
     "homes.middleware.HomeScopeMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",

@@ -10,7 +10,13 @@ class HomesConfig(AppConfig):
     # notifications, it sends through homes.outbox.
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from auditlog.models import LogEntry
+        from django.db.models.signals import post_migrate, pre_save
+
+        from carehome.audit import fill_in_entry
+
+        # Every history entry gets who is acting and from where (carehome.audit).
+        pre_save.connect(fill_in_entry, sender=LogEntry, dispatch_uid="kith-audit-context")
 
         # Every migrate (re)installs the triggers that note which homes' data changed.
         post_migrate.connect(_install_change_triggers, sender=self, dispatch_uid="kith-change-triggers")

@@ -239,3 +239,29 @@ def test_the_calendar_feed_token_never_enters_the_history(world, secret):
     for entry in entries_for(feed):
         assert secret not in entry.changes_dict
         assert feed.token not in str(entry.changes)
+
+
+# --- A request's writes -------------------------------------------------------
+
+
+def test_a_pages_writes_record_the_signed_in_person_and_their_own_address(world, client):
+    """The history names who made the change and from where: the connection's
+    own address, not one a browser claims in X-Forwarded-For (Kith is not
+    behind a proxy here), and the request leaves no receiver behind."""
+    from django.db.models.signals import pre_save
+
+    receivers = len(pre_save.receivers)
+    client.force_login(world.relative.user)
+    response = client.post(
+        reverse("visits:feed_new", args=[world.home.slug]),
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        REMOTE_ADDR="192.0.2.44",
+    )
+    assert response.status_code == 302
+    (created,) = entries_for(CalendarFeed.objects.get(membership=world.relative), LogEntry.Action.CREATE)
+    assert created.actor == world.relative.user
+    assert created.actor_email == world.relative.user.email
+    assert created.remote_addr == "192.0.2.44"
+    assert len(pre_save.receivers) == receivers
+    # Outside the request nobody is acting.
+    assert current_actor() is None
