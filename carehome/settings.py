@@ -423,6 +423,10 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "homes.formsubmission",
     # Figures worked out again from the audited records every few minutes.
     "evaluation.weeklyfigures",
+    # A room held for a visit, an activity or a group: it moves and ends with
+    # that record, whose own history says when and where (and its label would
+    # be one more copy of a resident's name to anonymise).
+    "homes.spacehold",
 )
 # Many-to-many changes are recorded where they are personal data.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (

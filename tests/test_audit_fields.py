@@ -39,6 +39,7 @@ NOT_AUDITED_MODELS = {
     "notifications.Reminder": "the outbox: operational, who retried is on the row",
     "notifications.Heartbeat": "when the sweeper last ran",
     "homes.FormSubmission": "one-time form tokens; what was created is audited",
+    "homes.SpaceHold": "a room held for a visit, activity or group: its record's history says when and where",
 }
 
 

@@ -249,7 +249,7 @@ class BookingForm(OnceFormMixin, KithForm):
 
 def _choices(home, membership):
     """(residents, spaces, kinds) the booking form offers this member."""
-    residents = list(selectors.residents_to_book_for(home, membership))
+    residents = selectors.bookable_residents(home, membership)
     spaces = list(selectors.bookable_spaces(home))
     devices = {space.kind for space in spaces}
     return residents, spaces, BookingForm._kinds(devices, residents[:2])

@@ -4,12 +4,13 @@ visits, and calendar feeds. Times are the home's time, ``settings.TIME_ZONE``.""
 
 from datetime import UTC, datetime, time, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from homes.models import Role, Space, SpaceHold
 from homes.scoping import crossing_homes, home_scope
 from residents.models import PersonalPlan, RelativeLink, Resident
-from visits.models import CalendarFeed, Visit
+from visits.models import CalendarFeed, Visit, VisitRestriction
 
 CALL_SPACE_KINDS = {Visit.Kind.VIDEO_CALL: Space.Kind.TABLET, Visit.Kind.PHONE_CALL: Space.Kind.PHONE}
 DEVICE_KINDS = (Space.Kind.TABLET, Space.Kind.PHONE)
@@ -47,6 +48,38 @@ def device_kinds_available(home):
 def residents_to_book_for(home, membership):
     """Staff choose any current resident; a relative their own linked residents."""
     return Resident.objects.for_member(membership).filter(home=home).current().order_by("full_name")
+
+
+# What the booking form read of a member's residents, kept on the membership
+# (one request's object) for the booking service to check the chosen person
+# against, rather than asking the database again.
+_READ = "_kith_read_to_book"
+
+
+def bookable_residents(home, membership):
+    """``residents_to_book_for`` as a list, noted on ``membership`` for the
+    booking service in the same request (``read_to_book``). For a relative
+    each row says whether a visiting restriction is open for that person
+    (``restricted``): only then does the service read the restriction."""
+    rows = residents_to_book_for(home, membership)
+    if membership.role == Role.FAMILY:
+        rows = rows.annotate(
+            restricted=Exists(
+                VisitRestriction.objects.for_home(home).filter(resident=OuterRef("pk"), ended_on__isnull=True)
+            )
+        )
+    residents = list(rows)
+    setattr(membership, _READ, (home.pk, {r.pk: getattr(r, "restricted", True) for r in residents}))
+    return residents
+
+
+def read_to_book(home, membership):
+    """{resident pk: restriction open?} as ``bookable_residents`` read them for
+    this membership in this request, once (it is taken), or None."""
+    noted = membership.__dict__.pop(_READ, None)
+    if noted is None or noted[0] != home.pk:
+        return None
+    return noted[1]
 
 
 def plan_of(resident):

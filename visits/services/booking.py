@@ -88,8 +88,12 @@ def taken_error(space, starts_at, ends_at, *, exclude_pk=None):
 # --- Checks ------------------------------------------------------------------------
 
 
-def _check_resident(home, membership, resident):
-    allowed = selectors.residents_to_book_for(home, membership).filter(pk=resident.pk).exists()
+def _check_resident(home, membership, resident, read):
+    """``read``: the form's rows for this membership (``selectors.read_to_book``), or None."""
+    if read is not None:
+        allowed = resident.pk in read
+    else:
+        allowed = selectors.residents_to_book_for(home, membership).filter(pk=resident.pk).exists()
     if resident.home_id != home.pk or not allowed:
         raise DomainError(NOT_LISTED, field="resident")
 
@@ -150,9 +154,11 @@ def _check_call(resident, kind):
     return wish == PersonalPlan.VideoCalls.WITH_SUPPORT
 
 
-def _check_restriction(resident, membership, day):
+def _check_restriction(resident, membership, day, read):
     if membership.role != Role.FAMILY:
         return  # staff may still book, and the booking page tells them so
+    if read is not None and read.get(resident.pk) is False:
+        return  # the form's rows say no restriction is open for them
     restriction = active_restriction(resident, on=day)
     if restriction is not None and not keeps_visiting(restriction, membership, resident):
         raise DomainError(
@@ -169,7 +175,8 @@ def _prepare(*, home, membership, resident, kind, space, day, start_time, end_ti
         raise DomainError("Choose a visit, a video call or a phone call.", field="kind")
     if meal not in Visit.Meal.values:
         raise DomainError("Choose a meal from the list, or no meal.", field="meal")
-    _check_resident(home, membership, resident)
+    read = selectors.read_to_book(home, membership)
+    _check_resident(home, membership, resident, read)
     # Past times are refused just below, to the minute; here only the horizon.
     check_date(booking_date_problem(day, allow_past=True, on=timezone.localdate(now)), field="date")
     starts_at = local_datetime(day, start_time, field="start_time")
@@ -189,7 +196,7 @@ def _prepare(*, home, membership, resident, kind, space, day, start_time, end_ti
     if space is not None:
         _check_space(home, space, kind, starts_at, ends_at)
     _check_visitors(visitors, space, kind)
-    _check_restriction(resident, membership, day)
+    _check_restriction(resident, membership, day, read)
     return starts_at, ends_at, space, support_needed
 
 

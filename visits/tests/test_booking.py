@@ -198,6 +198,27 @@ def test_a_restriction_refuses_a_relative_in_plain_words_but_not_an_essential_ca
     assert Visit.objects.count() == 2
 
 
+def test_through_the_page_a_restriction_still_refuses_and_an_open_one_is_read_once(world, client_for):
+    """The form reads the relative's residents once, marked with whether a
+    restriction is open; the service checks against those rows. A restriction
+    still refuses, next to the date; without one, the booking asks no query
+    about restrictions or about who the relative may book for."""
+    client = client_for(world.relative)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url(world, "book"), form_data(world))
+    assert response.status_code == 302
+    said = [q["sql"] for q in queries.captured_queries]
+    # Both only in the form's one read of the residents: no second look.
+    assert sum("visits_visitrestriction" in sql for sql in said) == 1
+    assert sum("residents_relativelink" in sql for sql in said) == 1
+
+    restriction = VisitRestrictionFactory(resident=world.resident, home=world.home)
+    response = client.post(url(world, "book"), form_data(world, start_time="16:00", end_time="17:00"))
+    assert response.status_code == 200
+    assert f"{restriction.expected_end_on:%-d %B %Y}" in response.context["form"].errors["date"][0]
+    assert Visit.objects.count() == 1
+
+
 def test_a_time_that_does_not_exist_is_refused_and_an_ambiguous_one_is_the_first():
     from visits.services.booking import local_datetime
 
