@@ -209,3 +209,40 @@ def test_the_membership_of_a_request_is_this_homes_active_one(world):
     world.manager.is_active = False
     world.manager.save()
     assert membership_for_request(world.manager.user, world.home.slug) is None
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_membership_statement_is_planned_once_a_connection_and_answers_as_before(world):
+    """Prepared on the connection (its planning cost more than running it), on
+    the driver's own cursor: a request counts the same one query, and a write
+    to the home still moves the generation the statement reads."""
+    from homes import selectors
+
+    membership_for_request(world.manager.user, world.home.slug)
+    assert selectors._PREPARED in _prepared_statements()
+    with CaptureQueriesContext(connection) as queries:
+        before = membership_for_request(world.manager.user, world.home.slug)
+    assert len(queries) == 1 and queries[0]["sql"].startswith("EXECUTE")
+    ResidentFactory(home=world.home)
+    after = membership_for_request(world.manager.user, world.home.slug)
+    assert (after.pk, after.home.slug) == (world.manager.pk, world.home.slug)
+    assert after.generation != before.generation
+    assert membership_for_request(world.manager.user, world.other_home.slug) is None
+
+
+def test_behind_pgbouncer_in_transaction_mode_nothing_is_prepared(world):
+    """The next statement may reach another server connection there: the plain
+    statement is sent every time."""
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            found = membership_for_request(world.manager.user, world.home.slug)
+    finally:
+        connection.settings_dict.pop("DISABLE_SERVER_SIDE_CURSORS")
+    assert found.pk == world.manager.pk
+    assert queries[0]["sql"].startswith("SELECT")
