@@ -94,18 +94,21 @@ class AuditMiddleware:
     """auditlog's middleware without its per-request receiver: the request's
     correlation id, signed-in user and address, for the history entries its
     writes make. The address is the one the session and the sign-in lockout
-    record (``carehome.sessions.client_address``): a forwarded address only
+    record (``carehome.sessions.request_address``): a forwarded address only
     from the proxy Kith is told it is behind."""
 
     def __init__(self, get_response):
+        # Imported here, once: carehome.sessions needs the apps loaded, and
+        # services import this module while they load.
+        from carehome.sessions import request_address  # noqa: PLC0415
+
         self.get_response = get_response
+        self.address = request_address
 
     def __call__(self, request):
-        from carehome.sessions import client_address  # noqa: PLC0415 - settings-dependent
-
         set_cid(request)
         token = _context.set(
-            {"actor": _request_actor(request), "remote_addr": client_address(request), "remote_port": None}
+            {"actor": _request_actor(request), "remote_addr": self.address(request), "remote_port": None}
         )
         try:
             return self.get_response(request)

@@ -5,7 +5,7 @@ from csp.middleware import CheckableLazyObject
 from csp.middleware import CSPMiddleware as _CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.utils.http import http_date
+from django.utils.cache import add_never_cache_headers
 
 # What a view or another middleware may set on a response to change its policy.
 _PER_RESPONSE = (
@@ -78,9 +78,6 @@ class AdminCSPMiddleware:
         return response
 
 
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
-
-
 class NoStoreByDefaultMiddleware:
     """No page is kept by the browser or anything between it and Kith unless
     its view says otherwise: pages show personal plans, wellbeing answers and
@@ -96,8 +93,5 @@ class NoStoreByDefaultMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not response.has_header("Cache-Control"):
-            # What Django's add_never_cache_headers writes, without parsing a header that is not there.
-            if not response.has_header("Expires"):
-                response.headers["Expires"] = http_date()
-            response.headers["Cache-Control"] = NEVER_CACHE
+            add_never_cache_headers(response)
         return response

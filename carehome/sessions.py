@@ -34,16 +34,17 @@ class SessionMiddleware(qsessions_middleware.SessionMiddleware):
         from django.conf import settings
 
         request.session = self.SessionStore(
-            ip=client_address(request),
+            ip=request_address(request),
             user_agent=request.headers.get("User-Agent", ""),
             session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME),
         )
 
 
-def client_address(request):
+def request_address(request):
     """The client's address as the sign-in lockout reads it (the right-most
     forwarded address when ``BEHIND_PROXY``, else the connection's own), or
-    None if it is not an IP address."""
+    None if it is not an IP address. The session, the history and the
+    throttles' keys (``carehome.throttles.client_address``) all read it here."""
     from axes.helpers import get_client_ip_address
     from django.conf import settings
 

@@ -17,7 +17,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.template.defaultfilters import time as time_filter
 from django.utils import timezone
@@ -30,11 +29,12 @@ logger = logging.getLogger(__name__)
 def client_address(request):
     """The client's address as the sign-in lockout reads it (behind a proxy
     too); for IPv6 its /64 network, which one household or device holds whole."""
-    address = get_client_ip_address(request) or "unknown"
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
+    from carehome.sessions import request_address  # noqa: PLC0415 - it imports the session models
+
+    address = request_address(request)
+    if address is None:
+        return "unknown"
+    parsed = ipaddress.ip_address(address)
     if parsed.version == 6:
         if parsed.ipv4_mapped is not None:
             return str(parsed.ipv4_mapped)
