@@ -141,9 +141,11 @@ def get_many(keys, request=None):
 
 
 def prefetch(request, keys):
-    """Fetch the fragments a page will ask for in one round trip."""
-    found = get_many(keys)
-    request._kith_fragments = {k: found.get(k) for k in keys}
+    """Fetch the fragments a page will ask for in one round trip, kept with
+    those fetched before for this request (a key not found is noted too)."""
+    found = get_many(keys, request)
+    known = request.__dict__.setdefault("_kith_fragments", {})
+    known.update({k: found.get(k) for k in keys})
 
 
 def set_many(items):

@@ -246,3 +246,25 @@ def test_behind_pgbouncer_in_transaction_mode_nothing_is_prepared(world):
         connection.settings_dict.pop("DISABLE_SERVER_SIDE_CURSORS")
     assert found.pk == world.manager.pk
     assert queries[0]["sql"].startswith("SELECT")
+
+
+def _cache_round_trips():
+    """MGETs the real Redis has answered (every fragment lookup is one)."""
+    from django.core.cache import cache
+
+    return cache._cache.get_client().info("commandstats").get("cmdstat_mget", {}).get("calls", 0)
+
+
+def test_a_page_served_from_the_cache_fetches_its_header_and_its_parts_in_one_round_trip(world, client_for):
+    client = client_for(world.manager)
+    worklist = reverse("residents:worklist", args=[world.home.slug])
+    overview = reverse("residents:detail", args=[world.home.slug, world.resident.pk])
+    for url, trips in ((worklist, 1), (overview, 2)):  # the overview looks its resident up first
+        client.get(url)
+        before = _cache_round_trips()
+        response = client.get(url)
+        assert response.status_code == 200 and b"Margaret Baxter" in response.content
+        assert _cache_round_trips() - before == trips, url
+    # A write: the parts fetched together are all new, rendered and shown.
+    Resident.objects.for_home(world.home).filter(pk=world.resident.pk).update(room="Garden 4")
+    assert b"Garden 4" in client.get(overview).content

@@ -15,6 +15,7 @@ no query at all.
 
 from django import template
 from django.template.base import token_kwargs
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.safestring import mark_safe
 
 from homes import fragments
@@ -33,14 +34,12 @@ class HomeCacheNode(template.Node):
         request = context.get("request")
         if not fragments.enabled(request):
             return self.nodelist.render(context)
-        options = {k: v.resolve(context) for k, v in self.options.items()}
-        key = fragments.key(
-            request,
-            self.name.resolve(context),
-            *[p.resolve(context) for p in self.parts],
-            vary=options.get("vary", "membership"),
-            bucket=options.get("bucket"),
-        )
+        key = self.key(context, request)
+        if not getattr(request, "_kith_page_fetched", False):
+            # The page's first part (the header, in base.html): fetch it with
+            # the page's other parts in one round trip.
+            request._kith_page_fetched = True
+            fragments.prefetch(request, [key, *self._page_keys(context, request)])
         html = fragments.get_many([key], request).get(key)
         if html is None:
             with context.push(csrf_token=fragments.CSRF_PLACEHOLDER):
@@ -48,6 +47,35 @@ class HomeCacheNode(template.Node):
             fragments.set_many({key: html})
         # Rendered by our templates, which escaped it; only our own tokens are put in.
         return mark_safe(fragments.served(html, context.get("csrf_token", "")))  # noqa: S308
+
+    def key(self, context, request):
+        options = {k: v.resolve(context) for k, v in self.options.items()}
+        return fragments.key(
+            request,
+            self.name.resolve(context),
+            *[p.resolve(context) for p in self.parts],
+            vary=options.get("vary", "membership"),
+            bucket=options.get("bucket"),
+        )
+
+    def _page_keys(self, context, request):
+        """The keys of the parts that open the page's blocks (a part directly
+        in a block, not inside an ``{% if %}`` or a loop, is always rendered),
+        worked out from the context as it is now. A part whose key turns out
+        different when it is rendered (it uses a variable set on the way) is
+        just fetched then: a guess costs a key, never a wrong part."""
+        block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+        if block_context is None:
+            return []
+        keys = []
+        for blocks in list(block_context.blocks.values()):
+            for node in blocks[-1].nodelist if blocks else ():
+                if isinstance(node, HomeCacheNode) and node is not self:
+                    try:
+                        keys.append(node.key(context, request))
+                    except Exception:  # noqa: BLE001, S112 - rendered (and raised) in its turn
+                        continue
+        return keys
 
 
 @register.simple_tag
