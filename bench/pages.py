@@ -15,7 +15,8 @@ Run it with ``make bench`` (or ``make bench-pages``, or
                         knows --weeks; 0: none)
     BENCH_RESEED        1: seed again even if the database holds that data set
     BENCH_SECONDS       seconds of load per page (default 10)
-    BENCH_PAGES         a comma list of page keys to run (default: all; see PAGES)
+    BENCH_PAGES         a comma list of page keys to run, in that order (default: all, in
+                        the order of PAGES)
     BENCH_PORT          the first of two loopback ports (default 18201)
     BENCH_SEED_TIMEOUT  seconds seeding may take before the bench gives up (default 3600)
 
@@ -29,7 +30,8 @@ workers) with production settings (DEBUG off, Redis cache, persistent
 database connections) on loopback, and sign in through the sign-in form as
 Rowan House's manager, a relative, and the organisation admin. For every page:
 fetch it once to check it answers 200 (not the sign-in page) and read how many
-queries it made (header X-Kith-Queries); warm up (wrk, 2 s); requests per
+queries it made (header X-Kith-Queries); warm up (wrk, 2 s; every page once
+before any is measured, and again before its own turn); requests per
 second with ``wrk -t2 -c8``; then p50 and p99 latency with one client
 (``wrk -t1 -c1 -d5s``). The baseline runs before every fourth page and at the
 end; ratios are to the median of those runs, as this shared machine drifts.
@@ -461,7 +463,9 @@ def main():  # noqa: PLR0915 - one run, start to end, reads best in one place
     from bench.booking import Bookings
     from homes.scoping import crossing_homes
 
-    pages = [p for p in PAGES if not ONLY or p.key in ONLY]
+    # In the order given, so a page can be measured early or late in the run.
+    by_key = {p.key: p for p in PAGES}
+    pages = [by_key[key] for key in dict.fromkeys(ONLY)] if ONLY else PAGES
     baselines, pairs = [], []
     kith = harness.Server(port=PORT, env=env, log=logs / "gunicorn-kith.log", workers=WORKERS)
     with crossing_homes("the benchmark picks its pages and slots across homes"), kith:
@@ -479,6 +483,19 @@ def main():  # noqa: PLR0915 - one run, start to end, reads best in one place
             baselines.append(result)
             log(f"  baseline: {result['rps']:,.0f} req/s, p99 {result['p99_ms']:.1f} ms")
             return result
+
+        # Every page once for a moment first: the pages measured first were
+        # measured slower (a new server's first minutes), whatever they were.
+        log("\nWarming up: every page for a moment, nothing measured")
+        for page in pages:
+            if page.path and page.key != "book":
+                harness.run_wrk(
+                    kith.url + page.path,
+                    seconds=WARM_SECONDS,
+                    connections=2,
+                    threads=1,
+                    headers=[f"Cookie: {cookie[page.who]}"],
+                )
 
         log("\nMeasuring (baseline before every fourth page):")
         for number, page in enumerate(pages):
