@@ -301,9 +301,13 @@ def check_page(port, cookies, path):
     return int(headers.get("X-Kith-Queries", "-1"))
 
 
+def warm_up(url, cookie):
+    harness.run_wrk(url, seconds=WARM_SECONDS, connections=2, threads=1, headers=[f"Cookie: {cookie}"])
+
+
 def measure_get(url, cookie):
     headers = [f"Cookie: {cookie}"]
-    harness.run_wrk(url, seconds=WARM_SECONDS, connections=2, threads=1, headers=headers)
+    warm_up(url, cookie)
     load = harness.run_wrk(url, seconds=SECONDS, connections=8, threads=2, headers=headers)
     one = harness.run_wrk(
         url, seconds=LATENCY_SECONDS, connections=1, threads=1, headers=headers, latency=True
@@ -489,13 +493,7 @@ def main():  # noqa: PLR0915 - one run, start to end, reads best in one place
         log("\nWarming up: every page for a moment, nothing measured")
         for page in pages:
             if page.path and page.key != "book":
-                harness.run_wrk(
-                    kith.url + page.path,
-                    seconds=WARM_SECONDS,
-                    connections=2,
-                    threads=1,
-                    headers=[f"Cookie: {cookie[page.who]}"],
-                )
+                warm_up(kith.url + page.path, cookie[page.who])
 
         log("\nMeasuring (baseline before every fourth page):")
         for number, page in enumerate(pages):
