@@ -88,6 +88,27 @@ def test_a_reminder_is_sent_once_however_often_a_worker_is_asked(world):
     assert "Hello Linda" in message.body
 
 
+def test_a_batch_records_each_message_sent_with_its_own_address_and_time(world):
+    """Sent rows are recorded 25 at a time, in one statement: each keeps its own
+    address and moment, and a row another worker holds is left alone."""
+    schedule(world, [f"person{n}@example.org" for n in range(30)])
+    held = Reminder.objects.order_by("pk").last()
+    other_claim = "5f0c8a1e-8a83-4f4e-9a57-2f1c5b7b0a11"
+    Reminder.objects.filter(pk=held.pk).update(status=Status.SENDING, claim=other_claim)
+    before = timezone.now()
+    result = delivery.deliver(ids())
+    assert result["sent"] == 29
+    rows = Reminder.objects.exclude(pk=held.pk)
+    assert {row.status for row in rows} == {Status.SENT}
+    assert sorted(row.address for row in rows) == sorted(
+        f"person{n}@example.org" for n in range(30) if held.recipient != f"email:person{n}@example.org"
+    )
+    assert all(before <= row.sent_at <= timezone.now() and row.claim is None for row in rows)
+    assert len({row.sent_at for row in rows}) > 1  # each its own moment, not the batch's
+    held.refresh_from_db()
+    assert (held.status, str(held.claim), held.sent_at) == (Status.SENDING, other_claim, None)
+
+
 def test_the_booking_and_its_reminders_commit_or_roll_back_together(
     world, django_capture_on_commit_callbacks
 ):
