@@ -12,6 +12,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from carehome.forms import KithForm, OnceFormMixin, date_field, time_field
+from carehome.query import parse_id
 from carehome.timeutils import booking_date_problem
 from homes.models import Space
 from residents.models import PersonalPlan
@@ -69,25 +70,37 @@ class RowsChoiceField(forms.ModelChoiceField):
 
     def __init__(self, *args, **kwargs):
         self._rows = []
+        self._load = None
+        self._found = None
         super().__init__(*args, **kwargs)
 
     @property
     def rows(self):
+        if self._load is not None:
+            self._rows, self._load = list(self._load()), None
         return self._rows
 
     @rows.setter
     def rows(self, rows):
         # The widget lists the choices of this field (a form's copy), as
         # setting a queryset does for a ModelChoiceField.
-        self._rows = list(rows)
+        self._rows, self._load = list(rows), None
         self.widget.choices = self.choices
+
+    def offer(self, load, found):
+        """Rows read by ``load()`` only if the field is shown; until then a
+        posted value is checked against ``found`` alone (the one row the
+        value names, read by id, or None)."""
+        self._load, self._found = load, found
+        self.widget.choices = self.choices  # iterated, so read, only when shown
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         wanted = str(value).strip()
-        for obj in self.rows:
-            if str(obj.pk) == wanted:
+        rows = [self._found] if self._load is not None else self.rows
+        for obj in rows:
+            if obj is not None and str(obj.pk) == wanted:
                 return obj
         raise ValidationError(
             self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
@@ -186,9 +199,15 @@ class BookingForm(OnceFormMixin, KithForm):
                 f"{link.membership.user.full_name} — {link.relationship} of {link.resident}"
             )
         # Read once here, then offered and checked with no further query; the
-        # service checks the resident and the space again when it books.
-        residents, spaces, kinds = _choices(home, membership)
-        self.fields["resident"].rows = residents
+        # service checks the resident and the space again when it books. A
+        # posted form reads only the person chosen (and whether there is
+        # another): the list is read if the form is shown again.
+        posted = parse_id(self.data.get("resident")) if self.is_bound else _LIST
+        residents, spaces, kinds = _choices(home, membership, posted=posted)
+        if self.is_bound:
+            self.fields["resident"].offer(lambda: selectors.bookable_residents(home, membership), residents)
+        else:
+            self.fields["resident"].rows = residents
         self.fields["resident"].error_messages.update(
             {
                 "required": "Choose who you are visiting.",
@@ -247,12 +266,20 @@ class BookingForm(OnceFormMixin, KithForm):
         }
 
 
-def _choices(home, membership):
-    """(residents, spaces, kinds) the booking form offers this member."""
-    residents = selectors.bookable_residents(home, membership)
+_LIST = object()
+
+
+def _choices(home, membership, *, posted=_LIST):
+    """(residents, spaces, kinds) the booking form offers this member; with
+    ``posted`` (the id of the person a posted form chose, or None), instead
+    of the list of residents, the one chosen (or None)."""
+    if posted is _LIST:
+        residents = first_two = selectors.bookable_residents(home, membership)
+    else:
+        residents, first_two = selectors.chosen_to_book(home, membership, posted)
     spaces = list(selectors.bookable_spaces(home))
     devices = {space.kind for space in spaces}
-    return residents, spaces, BookingForm._kinds(devices, residents[:2])
+    return residents, spaces, BookingForm._kinds(devices, first_two[:2])
 
 
 def initial_from(visit):

@@ -4,7 +4,7 @@ visits, and calendar feeds. Times are the home's time, ``settings.TIME_ZONE``.""
 
 from datetime import UTC, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 
 from homes.models import Role, Space, SpaceHold
@@ -56,11 +56,10 @@ def residents_to_book_for(home, membership):
 _READ = "_kith_read_to_book"
 
 
-def bookable_residents(home, membership):
-    """``residents_to_book_for`` as a list, noted on ``membership`` for the
-    booking service in the same request (``read_to_book``). For a relative
-    each row says whether a visiting restriction is open for that person
-    (``restricted``): only then does the service read the restriction."""
+def _to_book(home, membership):
+    """``residents_to_book_for``; for a relative each row says whether a
+    visiting restriction is open for that person (``restricted``): only then
+    does the service read the restriction."""
     rows = residents_to_book_for(home, membership)
     if membership.role == Role.FAMILY:
         rows = rows.annotate(
@@ -68,9 +67,35 @@ def bookable_residents(home, membership):
                 VisitRestriction.objects.for_home(home).filter(resident=OuterRef("pk"), ended_on__isnull=True)
             )
         )
-    residents = list(rows)
+    return rows
+
+
+def _note(home, membership, residents):
     setattr(membership, _READ, (home.pk, {r.pk: getattr(r, "restricted", True) for r in residents}))
+
+
+def bookable_residents(home, membership):
+    """``residents_to_book_for`` as a list, noted on ``membership`` for the
+    booking service in the same request (``read_to_book``)."""
+    residents = list(_to_book(home, membership))
+    _note(home, membership, residents)
     return residents
+
+
+def chosen_to_book(home, membership, pk):
+    """What a posted booking form needs of the member's residents, without
+    reading them all: (the resident ``pk`` if it is one of theirs, else None;
+    the first two of them, that one first: one row means they have one
+    person to book for). The chosen one is noted for the service as
+    ``bookable_residents`` notes them all."""
+    first_two = list(
+        _to_book(home, membership)
+        .annotate(chosen=Case(When(pk=pk, then=0), default=1) if pk is not None else Value(1))
+        .order_by("chosen", "full_name")[:2]
+    )
+    chosen = first_two[0] if first_two and first_two[0].chosen == 0 else None
+    _note(home, membership, [chosen] if chosen else [])
+    return chosen, first_two
 
 
 def read_to_book(home, membership):

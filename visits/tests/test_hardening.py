@@ -16,7 +16,7 @@ from carehome.timeutils import add_months
 from homes.models import Space
 from homes.tests.factories import SpaceFactory
 from residents.models import RelativeLink, Resident
-from residents.tests.factories import ResidentFactory
+from residents.tests.factories import RelativeLinkFactory, ResidentFactory
 from tests.html import alert_text, field_error, main_text
 from visits.models import EventInvitation, Visit, VisitRestriction
 from visits.services.access import regular_visitor_set, restriction_add, restriction_review_add
@@ -305,3 +305,30 @@ def test_a_text_about_a_visit_next_year_says_the_year():
         },
     )
     assert f"{starts:%a %-d %b %Y} {starts:%H:%M}" in text
+
+
+# --- 6. A posted booking reads only the person chosen; shown again, it lists them all ----
+
+
+def test_a_booking_shown_again_with_an_error_still_lists_everyone_the_relative_visits(world, client_for):
+    second = ResidentFactory(home=world.home, full_name="Arthur Pennington")
+    RelativeLinkFactory(resident=second, membership=world.relative)
+    stranger = ResidentFactory(home=world.home, full_name="Doris Stranger")
+    client = client_for(world.relative)
+
+    response = client.post(url(world, "book"), booking(world, resident=second.pk, end_time="13:00"))
+    assert response.status_code == 200
+    assert "The end time must be after the start time." in field_error(response, "end_time")
+    page = response.content.decode()
+    options = re.findall(r'<option value="(\d+)"( selected)?>', page)
+    assert sorted(int(pk) for pk, _ in options) == sorted([world.resident.pk, second.pk])
+    assert [int(pk) for pk, chosen in options if chosen] == [second.pk]
+
+    response = client.post(url(world, "book"), booking(world, resident=stranger.pk))
+    assert response.status_code == 200
+    assert "Choose one of the people listed." in field_error(response, "resident")
+    assert not Visit.objects.exists()
+
+    response = client.post(url(world, "book"), booking(world, resident=second.pk))
+    assert response.status_code == 302
+    assert Visit.objects.get().resident == second
