@@ -46,9 +46,16 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## Every test: unit, view, integration and browser journeys, on PostgreSQL and Redis.
+## In TEST_PROCESSES processes (pytest-xdist; each test file in one, each process
+## with its own test database and Redis database), then the tests marked
+## "serial" (they time the outbox under load) alone. Exit 5 is "none selected".
+TEST_PROCESSES ?= 2
 test: $(VENV)/.dev chromium
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(PY) -m pytest $(PYTEST_ARGS)
+	  $(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile -m "not serial" $(PYTEST_ARGS) \
+	  || [ $$? -eq 5 ]
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 ## Without the browser journeys (quicker while working).
 test-fast: $(VENV)/.dev

@@ -5,6 +5,21 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "kith-tests-only-not-secret")
+
+# Under pytest-xdist (make test runs two processes) each process has its own
+# test database (pytest-django names it) and its own Redis database: the
+# next numbers after REDIS_URL's, so one process's flushes, queues, workers'
+# heartbeats and cached parts never meet the other's. Set in the environment,
+# so the workers and servers tests start use it too.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+_offset = int(_worker[2:]) if _worker.startswith("gw") and _worker[2:].isdigit() else 0
+if _offset:
+    for _name in ("REDIS_URL", "CELERY_BROKER_URL", "SESSION_REDIS_URL"):
+        _url = os.environ.get(_name, "")
+        _base, _, _number = _url.rpartition("/")
+        if _url and _number.isdigit():
+            os.environ[_name] = f"{_base}/{(int(_number) + _offset) % 16}"
+
 # With DEBUG off the base settings refuse the console email and SMS backends;
 # the suite replaces both just below. Allowed for this import only, so the
 # processes tests start (manage.py, celery) see the environment as it was.
@@ -34,7 +49,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Uploaded files (residents' photos) go to a scratch folder, never the repo.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "kith-test-media"  # noqa: F405
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "-".join(filter(None, ["kith-test-media", _worker]))  # noqa: F405
 SMS_BACKEND = "notifications.sms.LocmemBackend"
 # The tenant guard is strict in tests: a query inside a home's scope must also
 # name its home (for_home / for_member / a related manager), so a view that

@@ -30,7 +30,7 @@ from tests.outbox_harness import (
     wait_for,
 )
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 Status = Reminder.Status
 KIND = "notifications.test_message"
