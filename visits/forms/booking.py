@@ -204,7 +204,7 @@ class BookingForm(OnceFormMixin, KithForm):
         # another): the list is read if the form is shown again.
         posted = parse_id(self.data.get("resident")) if self.is_bound else _LIST
         residents, spaces, kinds = _choices(home, membership, posted=posted)
-        if self.is_bound:
+        if self.is_bound:  # ``residents``: the one chosen, or None
             self.fields["resident"].offer(lambda: selectors.bookable_residents(home, membership), residents)
         else:
             self.fields["resident"].rows = residents
