@@ -34,7 +34,9 @@ queries it made (header X-Kith-Queries); warm up (wrk, 2 s; every page once
 before any is measured, and again before its own turn); requests per
 second with ``wrk -t2 -c8``; then p50 and p99 latency with one client
 (``wrk -t1 -c1 -d5s``). The baseline runs before every fourth page and at the
-end; ratios are to the median of those runs, as this shared machine drifts.
+end. This shared machine drifts (one run's baselines went from 830 to 527
+req/s), so each page is compared with the baselines either side of its group
+of four: its ratio is to their mean. The baseline's own row is their median.
 Booking a visit (POST) makes a real booking with every request (bench/booking.py)
 and counts how many were booked. Then the same baseline view behind Django's
 default middleware only (bench/settings_plain.py, a second gunicorn, idle
@@ -113,6 +115,8 @@ class Page:
     path: str = ""
     result: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
+    # The baselines measured just before and just after the page's group.
+    around: tuple = ()
 
 
 # Staff pages as Rowan House's manager, then the dashboards, the relative's
@@ -502,6 +506,7 @@ def main():  # noqa: PLR0915 - one run, start to end, reads best in one place
         for number, page in enumerate(pages):
             if number % BASELINE_EVERY == 0:
                 baseline()
+            page.around = (len(baselines) - 1, len(baselines))  # the one after: measured later
             if not page.path:
                 log(f"  {page.key}: {'; '.join(page.problems)}")
                 continue
@@ -560,6 +565,12 @@ def median_result(results):
     return {**ordered[(len(ordered) - 1) // 2], "rps": median([r["rps"] for r in results])}
 
 
+def bracketing_rps(page, baselines):
+    """The mean req/s of the baselines either side of the page's group."""
+    runs = [baselines[i]["rps"] for i in page.around if 0 <= i < len(baselines)]
+    return sum(runs) / len(runs) if runs else median([r["rps"] for r in baselines])
+
+
 def report(*, pages, baselines, pairs, queries, dataset, details, minutes, logs):
     base = median_result(baselines)
     base["queries"] = queries["kith"]
@@ -613,11 +624,14 @@ def report(*, pages, baselines, pairs, queries, dataset, details, minutes, logs)
         if found:
             misses[label] = found
     for page in pages:
-        found = verdicts(page, base["rps"])
+        page_base = bracketing_rps(page, baselines)
+        if page.result:
+            page.result["baseline_rps"] = page_base
+        found = verdicts(page, page_base)
         label = page.label
         if page.key == "book" and page.result:
             label += f" ({page.result['booked']} booked of {page.result['attempts']} sent)"
-        rows.append(row(label, page.who, page.result, base_rps=base["rps"], target=page.target, misses=found))
+        rows.append(row(label, page.who, page.result, base_rps=page_base, target=page.target, misses=found))
         if page.key == "organisation" and not page.result and page.problems[:1] == [SKIPPED]:
             rows[-1][-1] = SKIPPED
         elif found:
@@ -639,8 +653,8 @@ def report(*, pages, baselines, pairs, queries, dataset, details, minutes, logs)
         *[f"{name.capitalize()}: {value}." for name, value in details.items()],
         f"Server: gunicorn {WORKERS} sync workers, production settings, on loopback; {os.cpu_count()} cores.",
         f"Load: wrk -t2 -c8 -d{SECONDS}s after a {WARM_SECONDS} s warm-up; latency: wrk -t1 -c1 "
-        f"-d{LATENCY_SECONDS}s. Ratios to the median of {len(baselines)} baseline runs "
-        f"({runs} req/s).",
+        f"-d{LATENCY_SECONDS}s. Baseline runs, in order: {runs} req/s; each page's ratio is to the "
+        "mean of the two either side of its group of four.",
         f"Targets: p99 with one client <= {P99_MS:.0f} ms on every page; booking: >= "
         f"{BOOKED_SHARE:.0%} of requests booked. Took {minutes:.1f} minutes.",
         "",
