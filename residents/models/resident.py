@@ -10,12 +10,22 @@ class ResidentQuerySet(HomeScopedQuerySet):
     def for_member(self, membership):
         """The residents this membership may see: all of the home's for staff,
         only actively linked ones for a relative, none for anyone else."""
-        qs = self.filter(home_id=membership.home_id)
-        if membership.has_perm("residents.view"):
+        return self.for_member_of(
+            membership.home_id,
+            membership.pk,
+            sees_all=membership.has_perm("residents.view"),
+            family=membership.role == Role.FAMILY,
+        )
+
+    def for_member_of(self, home_id, membership_id, *, sees_all, family):
+        """``for_member`` from ids and what the membership may see
+        (``carehome.prepared`` compiles it with stand-in ids)."""
+        qs = self.filter(home_id=home_id)
+        if sees_all:
             return qs
-        if membership.role == Role.FAMILY:
+        if family:
             return qs.filter(
-                relative_links__membership=membership,
+                relative_links__membership_id=membership_id,
                 relative_links__status=RelativeLink.Status.ACTIVE,
             )
         return qs.none()

@@ -4,9 +4,10 @@ visits, and calendar feeds. Times are the home's time, ``settings.TIME_ZONE``.""
 
 from datetime import UTC, datetime, time, timedelta
 
-from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models import Case, Exists, OuterRef, When
 from django.utils import timezone
 
+from carehome.prepared import Prepared
 from homes.models import Role, Space, SpaceHold
 from homes.scoping import crossing_homes, home_scope
 from residents.models import PersonalPlan, RelativeLink, Resident
@@ -60,14 +61,42 @@ def _to_book(home, membership):
     """``residents_to_book_for``; for a relative each row says whether a
     visiting restriction is open for that person (``restricted``): only then
     does the service read the restriction."""
-    rows = residents_to_book_for(home, membership)
-    if membership.role == Role.FAMILY:
+    if membership.home_id != home.pk:
+        return Resident.objects.none()
+    return _to_book_of(_shape(membership), home.pk, membership.pk)
+
+
+def _shape(membership):
+    """(sees every resident, is a relative): what shapes the query."""
+    return membership.has_perm("residents.view"), membership.role == Role.FAMILY
+
+
+def _to_book_of(shape, home_id, membership_id):
+    sees_all, family = shape
+    rows = (
+        Resident.objects.for_member_of(home_id, membership_id, sees_all=sees_all, family=family)
+        .current()
+        .order_by("full_name")
+    )
+    if family:
         rows = rows.annotate(
             restricted=Exists(
-                VisitRestriction.objects.for_home(home).filter(resident=OuterRef("pk"), ended_on__isnull=True)
+                VisitRestriction.objects.for_home(home_id).filter(
+                    resident=OuterRef("pk"), ended_on__isnull=True
+                )
             )
         )
     return rows
+
+
+def _first_two(shape, home_id, membership_id, pk):
+    """The member's first two residents to book for, ``pk`` first if it is one."""
+    rows = _to_book_of(shape, home_id, membership_id)
+    return rows.annotate(chosen=Case(When(pk=pk, then=0), default=1)).order_by("chosen", "full_name")[:2]
+
+
+# Every posted booking asks it: prepared once per connection (carehome.prepared).
+_FIRST_TWO = Prepared("kith_first_two_to_book", _first_two)
 
 
 def _note(home, membership, residents):
@@ -88,11 +117,11 @@ def chosen_to_book(home, membership, pk):
     the first two of them, that one first: one row means they have one
     person to book for). The chosen one is noted for the service as
     ``bookable_residents`` notes them all."""
-    first_two = list(
-        _to_book(home, membership)
-        .annotate(chosen=Case(When(pk=pk, then=0), default=1) if pk is not None else Value(1))
-        .order_by("chosen", "full_name")[:2]
-    )
+    shape = _shape(membership)
+    first_two = []
+    if any(shape) and membership.home_id == home.pk:  # else no one to book for, and nothing to ask
+        # No resident has id 0: with none posted, the first two by name, none chosen.
+        first_two = _FIRST_TWO.rows(shape, home.pk, membership.pk, 0 if pk is None else pk)
     chosen = first_two[0] if first_two and first_two[0].chosen == 0 else None
     _note(home, membership, [chosen] if chosen else [])
     return chosen, first_two
