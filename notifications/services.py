@@ -18,6 +18,7 @@ from django.utils import timezone
 from carehome.audit import acting_as
 from carehome.errors import DomainError
 from carehome.lib.phones import display_phone, mobile_number  # noqa: F401 - display_phone for the views
+from carehome.prepared import Prepared
 from homes.scoping import crossing_homes
 from notifications.kinds import UnknownKind, get_kind
 from notifications.models import AUTOMATIC_CHANNELS, RETRYABLE_OUTCOMES, Channel, ContactPreference, Reminder
@@ -43,9 +44,21 @@ def recipient_key(person):
 
 def preferences_for(users):
     """{user id: ContactPreference or None} in one query."""
-    ids = [u.pk for u in users]
-    found = {p.user_id: p for p in ContactPreference.objects.filter(user_id__in=ids)}
+    ids = list(dict.fromkeys(u.pk for u in users))
+    if 0 < len(ids) <= _PREPARED_UP_TO:
+        rows = _PREFERENCES.rows(len(ids), *ids)
+    else:
+        rows = ContactPreference.objects.filter(user_id__in=ids)
+    found = {p.user_id: p for p in rows}
     return {pk: found.get(pk) for pk in ids}
+
+
+# Every booking and change asks it for one person: prepared once per
+# connection for each number of people up to a few (carehome.prepared).
+_PREPARED_UP_TO = 4
+_PREFERENCES = Prepared(
+    "kith_contact_preferences", lambda count, *ids: ContactPreference.objects.filter(user_id__in=ids)
+)
 
 
 def _opted_out_addresses(addresses):

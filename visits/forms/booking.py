@@ -277,7 +277,7 @@ def _choices(home, membership, *, posted=_LIST):
         residents = first_two = selectors.bookable_residents(home, membership)
     else:
         residents, first_two = selectors.chosen_to_book(home, membership, posted)
-    spaces = list(selectors.bookable_spaces(home))
+    spaces = selectors.bookable_space_list(home)
     devices = {space.kind for space in spaces}
     return residents, spaces, BookingForm._kinds(devices, first_two[:2])
 

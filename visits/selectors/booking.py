@@ -34,6 +34,15 @@ def bookable_spaces(home):
     return Space.objects.for_home(home).filter(bookable=True, is_active=True).order_by("name")
 
 
+# Every booking form, shown or posted, lists them: prepared once per connection (carehome.prepared).
+_SPACES = Prepared("kith_bookable_spaces", lambda variant, home_id: bookable_spaces(home_id))
+
+
+def bookable_space_list(home):
+    """``bookable_spaces`` as a list."""
+    return _SPACES.rows(None, home.pk)
+
+
 def device_for(home, kind):
     """The home's tablet (video calls) or phone (phone calls), or None."""
     space_kind = CALL_SPACE_KINDS.get(kind)
