@@ -7,6 +7,10 @@ One browser page per role walks every GET page that role may see (the URL
 sweep, tests/urls_sweep.py, plus the pages outside a home) and resizes the
 window in place, so the whole sweep stays fast. Every failure is collected
 and reported together at the end.
+
+The roles are swept by three test files (test_widths_*.py), ROLE_GROUPS here,
+so that the test processes (make test: each file in one) share the sweeps,
+a few minutes each.
 """
 
 import os
@@ -27,6 +31,12 @@ WIDTHS = [390, 810, 1280, 1440]
 AXE_WIDTHS = {390, 1280}
 HEIGHT = 900
 ROLES = ["manager", "champion", "staff", "family", "volunteer", "connector", "several_homes"]
+# One test file each, of about the same length (the manager's and several homes' are the longest).
+ROLE_GROUPS = {
+    "managers": ["manager", "staff"],
+    "several_homes": ["several_homes", "family"],
+    "others": ["champion", "volunteer", "connector"],
+}
 OUTSIDE_A_HOME = ["account", "choose_home", "password_change", "two_step", "signed_in_sessions"]
 # Pages looked at by a person after the run (test-artifacts/screenshots/widths-*.png).
 SCREENSHOT_PAGES = {
@@ -135,9 +145,8 @@ def pages_for(role, w):
     return pages + [(name, reverse(name)) for name in OUTSIDE_A_HOME if name.startswith(only)]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_page_fits_every_width(browser, live_server, width_world, role):
-    w = width_world
+def sweep(browser, live_server, w, role):
+    """Every page ``role`` may see, at every width; asserts there was no problem."""
     user = w.several_homes if role == "several_homes" else w.member(role).user
     pages = pages_for(role, w)
     context = browser.new_context(
