@@ -60,7 +60,10 @@ test: $(VENV)/.dev chromium
 ## Without the browser journeys (quicker while working).
 test-fast: $(VENV)/.dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	  $(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile -m "not e2e and not serial" $(PYTEST_ARGS) \
+	  || [ $$? -eq 5 ]
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m pytest -m "serial and not e2e" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 ## Debian's wrk for the page benchmark.
 wrk:
