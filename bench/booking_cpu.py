@@ -5,7 +5,7 @@ For working on the booking's speed: ``make bench`` says whether it is fast
 enough; this says where a change moved it, in milliseconds, in a minute.
 Run ``.venv/bin/python bench/booking_cpu.py`` after ``bench/pages.py`` has
 seeded its database (it books in the same free slots bench/booking.py finds).
-It uses BENCH_DATABASE_URL and BENCH_REDIS_URL as bench/pages.py does, and:
+It uses bench/pages.py's BENCH_DATABASE_URL and BENCH_REDIS_URL, and:
 
     BENCH_BOOKINGS   bookings a round (default 300)
     BENCH_ROUNDS     rounds, each in another home (default 3)
@@ -31,9 +31,8 @@ sys.path.insert(0, str(BASE_DIR))
 
 from bench import harness  # noqa: E402
 from bench.harness import BenchError, csrf_token, median  # noqa: E402
+from bench.pages import DATABASE_URL, REDIS_URL  # noqa: E402 - the page benchmark's database
 
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kith_bench_pages")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "300"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TICKS = os.sysconf("SC_CLK_TCK")
