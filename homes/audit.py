@@ -104,6 +104,20 @@ def record_created(objs, *, actor=None, source=None):
     )
 
 
+def created_entry(obj, *, now=None):
+    """The entry auditlog would write for ``obj`` being created, not saved:
+    for a row written with others in one statement (``homes.together``).
+    ``obj`` must have its id and every value it is saved with."""
+    json_changes = settings.AUDITLOG_STORE_JSON_CHANGES
+    return _entry(
+        obj,
+        LogEntry.Action.CREATE,
+        model_instance_diff(None, obj, use_json_for_changes=json_changes),
+        context=_context(),
+        now=now or timezone.now(),
+    )
+
+
 def record_update(queryset, *, actor=None, **changes):
     """``queryset.update(**changes)``, recorded: one entry per changed row
     with what changed (F() expressions are read back after the update).

@@ -46,8 +46,19 @@ def clashes(space, blocked_from, blocked_until, *, exclude=None):
 
 def hold_create(*, space, held_for, label, starts_at, ends_at, home=None):
     """Hold ``space``; pass the space's ``home`` when at hand (its history entry names it)."""
+    hold = hold_new(
+        space=space, held_for=held_for, label=label, starts_at=starts_at, ends_at=ends_at, home=home
+    )
+    hold.save(force_insert=True)
+    return hold
+
+
+def hold_new(*, space, held_for, label, starts_at, ends_at, home=None, pk=None):
+    """The hold ``hold_create`` saves, not saved: for a booking written in one
+    statement (``homes.together``), with the id it takes (``pk``)."""
     blocked_from, blocked_until = held_range(space, starts_at, ends_at)
-    return SpaceHold.objects.create(
+    return SpaceHold(
+        pk=pk,
         **({"home": home} if home is not None and home.pk == space.home_id else {"home_id": space.home_id}),
         space=space,
         held_for=held_for,

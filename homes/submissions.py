@@ -82,11 +82,13 @@ def submission_once(*, home, actor, token):
     row = _claim(home, actor, token)
     if row is None:
         # Sent before, or a double tap that just committed: the constraint decided.
-        earlier = (
-            FormSubmission.objects.for_home(home).filter(token=token).select_related("created_type").first()
-        )
-        raise AlreadySaved(earlier)
+        raise AlreadySaved(earlier_submission(home, token))
     yield _Claim(row)
+
+
+def earlier_submission(home, token):
+    """The claim of ``token`` made before (with what it created), or None."""
+    return FormSubmission.objects.for_home(home).filter(token=token).select_related("created_type").first()
 
 
 def _claim(home, actor, token):

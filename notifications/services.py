@@ -122,7 +122,37 @@ def reminders_schedule_messages(*, home, obj, recipients, messages, channel=None
     ``fresh``: ``obj`` was created in this transaction, so none of its rows can
     exist yet. They are inserted plainly (their ids come back with the insert),
     the ones due now are marked handed out in that insert, and on commit they
-    go to a worker with no further query (``_hand_out_after_commit``)."""
+    go to a worker with no further query (``hand_out_after_commit``)."""
+    now = now or timezone.now()
+    found = reminder_rows(
+        home=home, obj=obj, recipients=recipients, messages=messages, channel=channel, now=now, fresh=fresh
+    )
+    if found is None:
+        return 0
+    rows, wanted, object_type = found
+    if fresh:
+        Reminder.objects.bulk_create(rows)
+        hand_out_after_commit(home, rows)
+        return len(rows)
+    # ON CONFLICT DO NOTHING against the partial unique index: a repeat is absorbed.
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    for message, definition in wanted:
+        _deliver_due_after_commit(
+            home=home,
+            kind=definition.name,
+            object_type=object_type,
+            object_id=obj.pk,
+            due=message.due,
+            now=now,
+        )
+    return len(rows)
+
+
+def reminder_rows(*, home, obj, recipients, messages, channel=None, now=None, fresh=False):
+    """The outbox rows ``reminders_schedule_messages`` would insert, not
+    saved: ``(rows, [(message, kind)], object type)``, or None if there are
+    none. With ``fresh``, the rows due now are marked handed out
+    (``queued_at``): after they are written, ``hand_out_after_commit``."""
     try:
         definitions = [get_kind(m.kind) for m in messages]
     except UnknownKind as error:
@@ -134,7 +164,7 @@ def reminders_schedule_messages(*, home, obj, recipients, messages, channel=None
         if m.expires_at is None or m.expires_at > now
     ]
     if not wanted:
-        return 0
+        return None
     object_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     users = [r for r in recipients if not isinstance(r, str)]
     addresses = sorted({r.strip().lower() for r in recipients if isinstance(r, str) and r.strip()})
@@ -189,26 +219,12 @@ def reminders_schedule_messages(*, home, obj, recipients, messages, channel=None
             add(None, recipient_key(address), Channel.EMAIL, address=address)
 
     if not rows:
-        return 0
+        return None
     if fresh:
-        due_now = [r for r in rows if r.channel in AUTOMATIC_CHANNELS and r.not_before <= now]
-        for row in due_now:
-            row.queued_at = now
-        Reminder.objects.bulk_create(rows)
-        _hand_out_after_commit(home, [row.pk for row in due_now])
-        return len(rows)
-    # ON CONFLICT DO NOTHING against the partial unique index: a repeat is absorbed.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    for message, definition in wanted:
-        _deliver_due_after_commit(
-            home=home,
-            kind=definition.name,
-            object_type=object_type,
-            object_id=obj.pk,
-            due=message.due,
-            now=now,
-        )
-    return len(rows)
+        for row in rows:
+            if row.channel in AUTOMATIC_CHANNELS and row.not_before <= now:
+                row.queued_at = now
+    return rows, wanted, object_type
 
 
 @dataclass(frozen=True)
@@ -282,10 +298,11 @@ def reminders_schedule_many(*, kind, planned, now=None):
     return len(new)
 
 
-def _hand_out_after_commit(home, ids):
+def hand_out_after_commit(home, rows):
     """Rows inserted already marked handed out (``queued_at``) go to a worker
     straight after commit, in the sweeper's batches. If the broker cannot take
     them they are marked waiting again, and the sweeper sends them."""
+    ids = [row.pk for row in rows if row.queued_at is not None]
     if not ids:
         return
     from notifications.tasks import deliver  # noqa: PLC0415

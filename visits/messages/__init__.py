@@ -25,7 +25,7 @@ from visits.messages.access import (
     regular_visitor_messages_schedule,
     restriction_reviews_plan,
 )
-from visits.messages.booking import visit_messages_schedule, visit_reminder_times
+from visits.messages.booking import visit_booked_rows, visit_messages_schedule, visit_reminder_times
 from visits.messages.common import (
     BOOKED,
     CANCELLED,
@@ -87,6 +87,7 @@ __all__ = [
     "restriction_notice_schedule",
     "restriction_reviews_plan",
     "schedule_many",
+    "visit_booked_rows",
     "visit_messages_schedule",
     "visit_reminder_times",
     "week_start",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from notifications.kinds import ALL_CHANNELS, Kind, register
-from notifications.services import Message, reminders_cancel, reminders_schedule_messages
+from notifications.services import Message, reminder_rows, reminders_cancel, reminders_schedule_messages
 from notifications.timing import at_local
 from visits.ical import ics_filename, summary, visit_ics, visit_url
 from visits.messages.common import (
@@ -168,6 +168,36 @@ def visit_messages_schedule(*, visit, kind, now):
             kinds=VISIT_REMINDERS,
             reason="The visit was cancelled." if kind == CANCELLED else "The visit moved.",
         )
+    # The confirmation and the reminders: one insert (a visit just booked has no rows yet).
+    return reminders_schedule_messages(
+        home=visit.home,
+        obj=visit,
+        recipients=recipients,
+        messages=_wanted(visit, kind, now),
+        now=now,
+        fresh=kind == BOOKED,
+    )
+
+
+def visit_booked_rows(*, visit, now):
+    """The outbox rows ``visit_messages_schedule`` makes for a visit just
+    booked, not saved (its confirmation marked handed out): for a booking
+    written in one statement (``visits.services.booking``)."""
+    recipients = _booker(visit)
+    if not recipients:
+        return []
+    found = reminder_rows(
+        home=visit.home,
+        obj=visit,
+        recipients=recipients,
+        messages=_wanted(visit, BOOKED, now),
+        now=now,
+        fresh=True,
+    )
+    return found[0] if found else []
+
+
+def _wanted(visit, kind, now):
     wanted = [Message(kind=kind, due=now, data={"sequence": visit.sequence})]
     if kind != CANCELLED and visit.status == Visit.Status.BOOKED:
         wanted += [
@@ -180,7 +210,4 @@ def visit_messages_schedule(*, visit, kind, now):
             for reminder_kind, due in visit_reminder_times(visit.starts_at).items()
             if due > now  # else the confirmation covers it
         ]
-    # The confirmation and the reminders: one insert (a visit just booked has no rows yet).
-    return reminders_schedule_messages(
-        home=visit.home, obj=visit, recipients=recipients, messages=wanted, now=now, fresh=kind == BOOKED
-    )
+    return wanted

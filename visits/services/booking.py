@@ -9,8 +9,11 @@ A space can never be double-booked. PostgreSQL's exclusion constraints
 (migrations homes 0009 and visits 0002) refuse an overlapping hold or visit,
 whatever writes it. A new booking only adds a hold, so on PostgreSQL it asks
 nothing first: the insert decides, and a booking racing another for the same
-time waits for the other's commit, then is refused. (SQLite, the demo's
-database, has no such constraint: there a new booking looks first.) A change
+time waits for the other's commit, then is refused. There the form's token,
+the hold, the visit, its history entry and its outbox rows are one statement
+(``homes.together``: one round trip, no BEGIN or COMMIT). (SQLite, the demo's
+database, has no such constraint: there a new booking looks first, and writes
+through the ORM, as it does behind pgbouncer in transaction mode.) A change
 moves a hold, so it locks the space's row (``SELECT … FOR UPDATE``: changes
 of one space queue up) and checks the held times first. Every conflict — the check, the constraint
 (``IntegrityError``), or a deadlock or serialization failure (retried up to
@@ -27,15 +30,18 @@ from django.utils import timezone
 
 from carehome.audit import acting_as
 from carehome.errors import DomainError
+from carehome.prepared import can_prepare
 from carehome.timeutils import booking_date_problem, check_date
 from carehome.timeutils import local_datetime as _local_datetime
 from homes.audit import record_update
-from homes.holds import hold_create, hold_move, hold_release, is_overlap, lock_space, sqlstate
+from homes.holds import hold_create, hold_move, hold_new, hold_release, is_overlap, lock_space, sqlstate
 from homes.models import Role, Space, SpaceHold
 from homes.submissions import submission_once
+from homes.together import create_together, next_ids
+from notifications.services import hand_out_after_commit
 from residents.models import PersonalPlan, RelativeLink
 from visits import messages
-from visits.messages import visit_messages_schedule
+from visits.messages import visit_booked_rows, visit_messages_schedule
 from visits.models import CalendarFeed, Visit
 from visits.selectors import booking as selectors
 from visits.selectors.restrictions import active_restriction, keeps_visiting
@@ -205,10 +211,14 @@ def _held(space, starts_at, ends_at):
     return starts_at - buffer, ends_at + buffer
 
 
-def _with_retries(work, *, space, starts_at, ends_at, exclude_pk=None):
-    """Run ``work`` in a transaction; turn every space conflict into "taken"."""
+def _with_retries(work, *, space, starts_at, ends_at, exclude_pk=None, one_statement=False):
+    """Run ``work`` in a transaction; turn every space conflict into "taken".
+    ``one_statement``: ``work`` writes in one statement, its own transaction
+    (in a savepoint inside an outer transaction)."""
     for attempt in range(ATTEMPTS):
         try:
+            if one_statement and not transaction.get_connection().in_atomic_block:
+                return work()
             with transaction.atomic():
                 return work()
         except SpaceTaken:
@@ -298,16 +308,34 @@ def visit_book(
                 f"Choose one of {resident.short_name}'s relatives, or nobody.", field="for_relative"
             )
         booked_by = on_behalf_of.membership
-    visitor_name = " ".join((visitor_name or "").split()) or booked_by.user.full_name
     blocked_from, blocked_until = _held(space, starts_at, ends_at)
+
+    def new_visit(hold, pk=None):
+        return Visit(
+            pk=pk,
+            hold=hold,
+            home=home,
+            resident=resident,
+            booked_by=booked_by,
+            visitor_name=(" ".join((visitor_name or "").split()) or booked_by.user.full_name)[:150],
+            kind=kind,
+            space=space,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            blocked_from=blocked_from,
+            blocked_until=blocked_until,
+            visitors=visitors,
+            meal=meal,
+            accessibility_needs=(accessibility_needs or "").strip()[:300],
+            note=(note or "").strip(),
+            support_needed=support_needed,
+        )
 
     def work():
         # The token first: a double tap waits here for the first and is told
         # it was saved, rather than that the space is taken (by itself).
         with acting_as(actor), submission_once(home=home, actor=actor, token=form_token) as once:
-            # On PostgreSQL no lock and no look first: the exclusion constraint
-            # decides (IntegrityError: "taken", with free times). SQLite (the
-            # demo) has no such constraint, so there the look decides.
+            # SQLite (the demo) has no exclusion constraint, so there the look decides.
             if connection.vendor != "postgresql":
                 _lock_and_check(space, blocked_from, blocked_until)
             hold = None
@@ -320,28 +348,39 @@ def visit_book(
                     starts_at=starts_at,
                     ends_at=ends_at,
                 )
-            visit = Visit.objects.create(
-                hold=hold,
-                home=home,
-                resident=resident,
-                booked_by=booked_by,
-                visitor_name=visitor_name[:150],
-                kind=kind,
-                space=space,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                blocked_from=blocked_from,
-                blocked_until=blocked_until,
-                visitors=visitors,
-                meal=meal,
-                accessibility_needs=(accessibility_needs or "").strip()[:300],
-                note=(note or "").strip(),
-                support_needed=support_needed,
-            )
+            visit = new_visit(hold)
+            visit.save(force_insert=True)
             visit_messages_schedule(visit=visit, kind=messages.BOOKED, now=now)
             once.created(visit)
             return visit
 
+    def together():
+        # On PostgreSQL: the token, the hold, the visit, its history entry and
+        # its outbox rows in one statement (homes.together). No lock and no
+        # look first: the exclusion constraint decides (IntegrityError:
+        # "taken", with free times); a token sent before inserts nothing.
+        with acting_as(actor):
+            ids = next_ids(Visit, SpaceHold) if space is not None else next_ids(Visit)
+            hold = None
+            if space is not None:
+                hold = hold_new(
+                    pk=ids[1],
+                    home=home,
+                    space=space,
+                    held_for=SpaceHold.HeldFor.VISIT,
+                    label=_hold_label(resident),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                )
+            visit = new_visit(hold, pk=ids[0])
+            outbox = visit_booked_rows(visit=visit, now=now)
+            rows = [visit, *outbox] if hold is None else [hold, visit, *outbox]
+            create_together(home=home, actor=actor, token=form_token, rows=rows, created=visit, now=now)
+            hand_out_after_commit(home, outbox)
+            return visit
+
+    if can_prepare():
+        return _with_retries(together, space=space, starts_at=starts_at, ends_at=ends_at, one_statement=True)
     return _with_retries(work, space=space, starts_at=starts_at, ends_at=ends_at)
 
 
