@@ -73,6 +73,7 @@ class Prepared:
         self.name = name
         self.build = build
         self._compiled = {}  # variant -> (name, types, numbered SQL, [arg index or (constant,)], model)
+        self._plans = {}  # statement name -> _RowPlan
         self._lock = threading.Lock()
 
     def rows(self, variant, *args):
@@ -84,7 +85,18 @@ class Prepared:
         params = [args[slot] if isinstance(slot, int) else slot[0] for slot in slots]
         placeholders = ", ".join(["%s"] * len(params))
         execute = f"EXECUTE {name} ({placeholders})" if params else f"EXECUTE {name}"
-        return list(model._default_manager.raw(execute, params))
+        plan = self._plans.get(name)
+        if plan is None:
+            # The first time: Django's raw queryset works out which column is
+            # which field (and converter), and that is kept for the next times.
+            # On the connection it was prepared on (never a replica's).
+            rows = model._default_manager.raw(execute, params, using=connection.alias)
+            found = list(rows)
+            self._plans[name] = _RowPlan(rows)
+            return found
+        with connection.cursor() as cursor:
+            cursor.execute(execute, params)
+            return plan.instances(cursor.fetchall())
 
     def _compile(self, variant, count):
         found = self._compiled.get(variant)
@@ -115,6 +127,32 @@ class Prepared:
         types = ", ".join(_pg_type(self.name, p) for p in params)
         # Called under the lock: each variant its own number in this process.
         return (f"{self.name}_{len(self._compiled)}", types, numbered, slots, queryset.model)
+
+
+class _RowPlan:
+    """How a statement's rows become model instances, as Django's raw queryset
+    does it (``RawModelIterable``), worked out once: which columns make the
+    model, which are annotations, and the fields' converters."""
+
+    def __init__(self, raw):
+        self.model = raw.model
+        self.db = raw.db
+        self.init_names, self.init_positions, self.annotations = raw.resolve_model_init_order()
+        fields = [raw.model_fields.get(column) for column in raw.columns]
+        columns = [f.get_col(f.model._meta.db_table) if f else None for f in fields]
+        self.compiler = connection.ops.compiler("SQLCompiler")(raw.query, connection, raw.db)
+        self.converters = self.compiler.get_converters(columns)
+
+    def instances(self, rows):
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        made = []
+        for values in rows:
+            instance = self.model.from_db(self.db, self.init_names, [values[i] for i in self.init_positions])
+            for name, position in self.annotations:
+                setattr(instance, name, values[position])
+            made.append(instance)
+        return made
 
 
 def _pg_type(name, value):
