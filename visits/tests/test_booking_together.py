@@ -2,17 +2,20 @@
 same rows, history and emails as through the ORM, saved once per form, and
 nothing at all when the space is taken."""
 
+import threading
+import time as clock
 import uuid
 from datetime import time
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from carehome.errors import DomainError
 from homes.models import FormSubmission, SpaceHold
+from homes.scoping import home_scope
 from homes.submissions import AlreadySaved
 from homes.together import create_together
 from notifications.models import Reminder
@@ -191,3 +194,51 @@ def test_rows_of_another_home_are_refused(world):
     with pytest.raises(ValueError, match="written with home"):
         create_together(home=world.home, actor=None, token=None, rows=[stranger])
     assert not Visit.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_waits_for_the_first_and_is_shown_its_visit(world):
+    """The first tap's statement has run but not committed (an outer
+    transaction holds it open) when the second arrives: the second waits on
+    the first's claim of the token, then writes nothing and points at the
+    first's visit. Neither is told the space is taken."""
+    token = uuid.uuid4()
+    claimed = threading.Event()
+    results, errors = [], []
+
+    def first():
+        try:
+            with home_scope(world.home), transaction.atomic():
+                visit = book(world, 10, token=token)
+                claimed.set()
+                clock.sleep(0.5)  # the second tap arrives meanwhile
+            results.append(("saved", visit.pk))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            claimed.set()
+            connection.close()
+
+    def second():
+        claimed.wait(10)
+        try:
+            with home_scope(world.home):
+                book(world, 10, token=token)
+            results.append(("saved", None))
+        except AlreadySaved as saved:
+            results.append(("already saved", saved.record.pk if saved.record else None))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    visit = Visit.objects.get()
+    assert sorted(results) == [("already saved", visit.pk), ("saved", visit.pk)]
+    assert SpaceHold.objects.count() == 1
+    assert LogEntry.objects.filter(content_type__model="visit").count() == 1
