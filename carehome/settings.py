@@ -292,6 +292,9 @@ NOTIFY_OVERDUE_AFTER = int(env("NOTIFY_OVERDUE_AFTER", "300"))
 NOTIFY_WORKER_BEAT_SECONDS = float(env("NOTIFY_WORKER_BEAT_SECONDS", "15"))
 NOTIFY_WORKER_DEAD_AFTER = int(env("NOTIFY_WORKER_DEAD_AFTER", "120"))
 NOTIFY_BATCH_SIZE = int(env("NOTIFY_BATCH_SIZE", "100"))
+# A web process waits this long for other confirmations to hand to a worker
+# with one it has (notifications.courier); 0 hands each out at once.
+NOTIFY_HAND_OUT_LINGER_MS = int(env("NOTIFY_HAND_OUT_LINGER_MS", "50"))
 # Each batch sends over this many provider connections at once (most of a
 # send is waiting for the provider's answers). Mind the provider's rate limit.
 NOTIFY_SEND_CONNECTIONS = int(env("NOTIFY_SEND_CONNECTIONS", "4"))

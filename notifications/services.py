@@ -20,6 +20,7 @@ from carehome.errors import DomainError
 from carehome.lib.phones import display_phone, mobile_number  # noqa: F401 - display_phone for the views
 from carehome.prepared import Prepared
 from homes.scoping import crossing_homes
+from notifications.courier import hand_out
 from notifications.kinds import UnknownKind, get_kind
 from notifications.models import AUTOMATIC_CHANNELS, RETRYABLE_OUTCOMES, Channel, ContactPreference, Reminder
 from notifications.timing import after_quiet_hours, holds_daytime, quiet_hours
@@ -300,26 +301,12 @@ def reminders_schedule_many(*, kind, planned, now=None):
 
 def hand_out_after_commit(home, rows):
     """Rows inserted already marked handed out (``queued_at``) go to a worker
-    straight after commit, in the sweeper's batches. If the broker cannot take
-    them they are marked waiting again, and the sweeper sends them."""
+    straight after commit (``notifications.courier``), in the sweeper's
+    batches. If the broker cannot take them they are marked waiting again,
+    and the sweeper sends them."""
     ids = [row.pk for row in rows if row.queued_at is not None]
-    if not ids:
-        return
-    from notifications.tasks import deliver  # noqa: PLC0415
-
-    def send():
-        size = settings.NOTIFY_BATCH_SIZE
-        for start in range(0, len(ids), size):
-            try:
-                deliver.apply_async(args=[ids[start : start + size]])
-            except Exception:  # broker down: the rows are pending; the sweeper sends them
-                logger.exception("could not hand reminders %s to a worker", ids[start:])
-                Reminder.objects.for_home(home).filter(pk__in=ids[start:], status=Status.PENDING).update(
-                    queued_at=None
-                )
-                return
-
-    transaction.on_commit(send)
+    if ids:
+        transaction.on_commit(lambda: hand_out(home.pk, ids))
 
 
 def _deliver_due_after_commit(*, home, kind, object_type, object_id, due, now):
