@@ -310,6 +310,17 @@ def visit_book(
         booked_by = on_behalf_of.membership
     blocked_from, blocked_until = _held(space, starts_at, ends_at)
 
+    def new_hold(pk=None):
+        return hold_new(
+            pk=pk,
+            home=home,
+            space=space,
+            held_for=SpaceHold.HeldFor.VISIT,
+            label=_hold_label(resident),
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+
     def new_visit(hold, pk=None):
         return Visit(
             pk=pk,
@@ -340,14 +351,8 @@ def visit_book(
                 _lock_and_check(space, blocked_from, blocked_until)
             hold = None
             if space is not None:
-                hold = hold_create(
-                    home=home,
-                    space=space,
-                    held_for=SpaceHold.HeldFor.VISIT,
-                    label=_hold_label(resident),
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                )
+                hold = new_hold()
+                hold.save(force_insert=True)
             visit = new_visit(hold)
             visit.save(force_insert=True)
             visit_messages_schedule(visit=visit, kind=messages.BOOKED, now=now)
@@ -361,17 +366,7 @@ def visit_book(
         # "taken", with free times); a token sent before inserts nothing.
         with acting_as(actor):
             ids = next_ids(Visit, SpaceHold) if space is not None else next_ids(Visit)
-            hold = None
-            if space is not None:
-                hold = hold_new(
-                    pk=ids[1],
-                    home=home,
-                    space=space,
-                    held_for=SpaceHold.HeldFor.VISIT,
-                    label=_hold_label(resident),
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                )
+            hold = new_hold(pk=ids[1]) if space is not None else None
             visit = new_visit(hold, pk=ids[0])
             outbox = visit_booked_rows(visit=visit, now=now)
             rows = [visit, *outbox] if hold is None else [hold, visit, *outbox]

@@ -57,6 +57,16 @@ def book(world, start, *, token=None, **kwargs):
     )
 
 
+def counts():
+    """How many visits, holds, outbox rows and history entries there are."""
+    return (
+        Visit.objects.count(),
+        SpaceHold.objects.count(),
+        Reminder.objects.count(),
+        LogEntry.objects.count(),
+    )
+
+
 def written(visit):
     """What a booking wrote, in terms that do not depend on ids or the clock."""
     entry = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Visit), object_id=visit.pk)
@@ -124,43 +134,23 @@ def test_a_confirmation_is_handed_to_a_worker_with_its_id(world, django_capture_
 def test_a_form_sent_twice_saves_once_and_points_at_the_first(world):
     token = uuid.uuid4()
     first = book(world, 10, token=token)
-    counts = (
-        Visit.objects.count(),
-        SpaceHold.objects.count(),
-        Reminder.objects.count(),
-        LogEntry.objects.count(),
-    )
+    before = counts()
     with pytest.raises(AlreadySaved) as saved:
         book(world, 14, token=token)  # another time, the same form: still the first
     assert saved.value.record == first
-    after = (
-        Visit.objects.count(),
-        SpaceHold.objects.count(),
-        Reminder.objects.count(),
-        LogEntry.objects.count(),
-    )
-    assert after == counts
+    after = counts()
+    assert after == before
     assert FormSubmission.objects.filter(token=token).count() == 1
 
 
 def test_a_taken_space_writes_nothing_and_the_form_can_be_sent_again(world):
     book(world, 10)
     token = uuid.uuid4()
-    before = (
-        Visit.objects.count(),
-        SpaceHold.objects.count(),
-        Reminder.objects.count(),
-        LogEntry.objects.count(),
-    )
+    before = counts()
     with pytest.raises(DomainError) as taken:
         book(world, 10, token=token)
     assert "taken" in taken.value.message and taken.value.field == "space"
-    after = (
-        Visit.objects.count(),
-        SpaceHold.objects.count(),
-        Reminder.objects.count(),
-        LogEntry.objects.count(),
-    )
+    after = counts()
     assert after == before
     assert not FormSubmission.objects.filter(token=token).exists()
     assert book(world, 13, token=token).starts_at.hour == 13  # the same form, another time (UTC in winter)
