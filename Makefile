@@ -39,11 +39,13 @@ run: $(VENV)/.runtime
 	    exec $(PY) manage.py deliver_reminders --every 60; } & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-## Debian's Chromium for the browser journeys (Playwright never downloads one).
+## Debian's Chromium for the browser journeys (Playwright never downloads one),
+## and Pango, which WeasyPrint draws the evidence pack's PDF text with.
 chromium:
-	@test -x /usr/bin/chromium || { \
-	  echo "Installing Debian's chromium for the browser tests..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x /usr/bin/chromium && ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { \
+	  echo "Installing Debian's chromium and pango for the browser and PDF tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 ## Every test: unit, view, integration and browser journeys, on PostgreSQL and Redis.
 ## In TEST_PROCESSES processes (pytest-xdist; each test file in one, each process
