@@ -505,7 +505,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "carehome.staticstorage.StaticFilesStorage"
         )
     },
 }

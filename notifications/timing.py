@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from carehome.prepared import Prepared
 from carehome.timeutils import local_datetime
 
 DEFAULT_QUIET_FROM = datetime.time(21, 0)
@@ -30,13 +31,23 @@ def local(moment):
     return timezone.localtime(moment)
 
 
+def _saved_settings(variant, home_id):
+    from notifications.models import MessageSettings  # noqa: PLC0415 - the models import this module
+
+    return MessageSettings.objects.filter(home_id=home_id).order_by("pk")[:1]
+
+
+# The messages page and every booking by a relative who chose texts ask this:
+# a prepared statement, not a queryset compiled each time (carehome.prepared).
+_SAVED = Prepared("kith_message_settings", _saved_settings)
+
+
 def quiet_hours(home):
     """(quiet_from, quiet_until) for a home; the defaults if it has none saved."""
     saved = getattr(home, "_message_settings_cache", None)
     if saved is None:
-        from notifications.models import MessageSettings  # noqa: PLC0415
-
-        saved = MessageSettings.objects.filter(home_id=home.pk).first() or False
+        found = _SAVED.rows(None, home.pk)
+        saved = found[0] if found else False
         home._message_settings_cache = saved
     if not saved:
         return DEFAULT_QUIET_FROM, DEFAULT_QUIET_UNTIL

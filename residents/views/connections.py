@@ -98,7 +98,8 @@ def connection_add(request, home_slug):
             form = ConnectionForm(home=home, residents=residents, initial=_initial(request, residents))
             return render(request, "residents/connections/add_details.html", {"form": form})
     else:
-        choose = ChooseResidentsForm(initial={"residents": ids}, home=home)
+        # Made only when the page is rendered, not when it is served from the cache.
+        choose = SimpleLazyObject(lambda: ChooseResidentsForm(initial={"residents": ids}, home=home))
     ticked = {str(i) for i in ids}
     # Listed only when the page is rendered, not when it is served from the cache.
     residents = SimpleLazyObject(lambda: list(selectors.residents_to_choose(home)))

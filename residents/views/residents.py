@@ -39,9 +39,14 @@ def resident_for_page(request, pk):
     """The resident a page is about (404 if not this home's), with the key worker
     its header names; on a GET remembered until the home's data changes, so a
     page served from its fragments makes no query of its own."""
-    # Kept in Redis: the key worker's password hash is left out.
-    residents = selectors.residents_for_pages(request.home).defer("key_worker__password")
-    return remembered(request, "resident", lambda: get_object_or_404(residents, pk=pk), pk)
+
+    def find():
+        # Kept in Redis: the key worker's password hash is left out.
+        residents = selectors.residents_for_pages(request.home).defer("key_worker__password")
+        return get_object_or_404(residents, pk=pk)
+
+    # The queryset is built only when the cache has not got the resident.
+    return remembered(request, "resident", find, pk)
 
 
 def _already_left(resident):
