@@ -481,7 +481,12 @@ AUDITLOG_CHANGE_DISPLAY_TRUNCATE_LENGTH = -1
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
 CELERY_TIMEZONE = TIME_ZONE  # beat's schedule follows the homes' time
-USE_I18N = True
+# Kith speaks British English only, and Django's en_GB catalogue says what its
+# English does: without the translation machinery, every date filter and
+# {% url %} stops asking which language is active (a context-local lookup,
+# a tenth of a staff page's own time at provider scale). Dates still take
+# the en_GB formats (LANGUAGE_CODE).
+USE_I18N = False
 USE_TZ = True
 
 # --- Cached page fragments (homes.fragments) -----------------------------------
