@@ -152,12 +152,23 @@ def record_dataset(url, *, homes, residents, weeks, seconds):
 
 
 def vacuum_analyze(url):
-    """What autovacuum would do after a bulk load: fresh planner statistics."""
+    """What autovacuum would do after a bulk load or many deletes: fresh planner
+    statistics, and dead rows cleared."""
     connection = _pg_connect(url)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     connection.close()
+
+
+def autovacuum(url):
+    """The server's autovacuum setting: "on" or "off"."""
+    connection = _pg_connect(url)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW autovacuum")
+        found = cursor.fetchone()[0]
+    connection.close()
+    return found
 
 
 def biggest_tables(url, count=12):
