@@ -117,8 +117,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"FAILED: {error}", file=sys.stderr)
-        sys.exit(1)
+    harness.exit_with(main)

@@ -413,6 +413,16 @@ def select_options(page):
     return parser.options
 
 
+def exit_with(main):
+    """A benchmark script's end: exit with ``main()``'s status, or with 1 and the
+    error said when the benchmark could not run (BenchError)."""
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        sys.exit(1)
+
+
 def median(values):
     values = sorted(values)
     if not values:

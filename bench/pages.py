@@ -694,8 +694,4 @@ def report(*, pages, baselines, pairs, queries, dataset, details, minutes, logs)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchError as error:
-        print(f"FAILED: {error}", file=sys.stderr)
-        sys.exit(1)
+    harness.exit_with(main)
